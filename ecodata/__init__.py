@@ -1,0 +1,23 @@
+"""ecodata: publish a source-cited Frictionless Data Package as Parquet, SQLite and a read-only Datasette.
+
+Library first: `validate`, `build` and `make_datasette` are the entry points; the CLI is a thin shell.
+Heavy libraries (frictionless, pandas, pyarrow, datasette) are imported only where they are used.
+"""
+
+__all__ = ["validate", "build", "make_datasette"]
+
+
+def __getattr__(name):
+    if name == "validate":
+        from .validation import validate
+
+        return validate
+    if name == "build":
+        from .build import build
+
+        return build
+    if name == "make_datasette":
+        from .serve import make_datasette
+
+        return make_datasette
+    raise AttributeError(name)

@@ -1,0 +1,123 @@
+"""`build`: turn a valid package into dist/ — Parquet, SQLite, Datasette files, a zip and SHA256SUMS.
+
+Builds are deterministic (sorted rows, fixed zip timestamps, sorted entries) and atomic: everything is
+written to a temporary sibling folder that replaces the output folder only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .package import Package, load_package
+from .report import Report, summary_line
+from .validation import validate
+
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+BUILD_INFO = "build-info.json"
+
+
+class BuildError(Exception):
+    """The package cannot be built (it is invalid); carries the validation report."""
+
+    def __init__(self, message: str, report: Report | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+def build(descriptor: str | Path = "datapackage.json", out: str | Path = "dist") -> Path:
+    """Validate, then build every output into `out`. Raises PackageError or BuildError."""
+    package = load_package(descriptor)
+    report = validate(package)
+    if not report.valid:
+        raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        write_outputs(package, staging)
+        replace_folder(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def write_outputs(package: Package, folder: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from .serve import datasette_metadata, write_inspect_file
+    from .sqlite import write_database
+    from .tables import read_table
+
+    (folder / "parquet").mkdir()
+    tables = {}
+    for resource in package.resources:
+        table, rows = read_table(package, resource)
+        tables[resource["name"]] = rows
+        pq.write_table(table, folder / "parquet" / f"{resource['name']}.parquet", compression="zstd")
+    database = folder / f"{package.name}.db"
+    write_database(package, tables, database)
+    write_json(folder / "metadata.json", datasette_metadata(package))
+    write_inspect_file(database, folder / "inspect.json")
+    write_zip(package, folder, folder / f"{package.name}.zip")
+    write_json(folder / BUILD_INFO, build_info(package))
+    write_checksums(folder)
+
+
+def build_info(package: Package) -> dict:
+    return {"name": package.name, "version": package.version, "inputs_sha256": package.inputs_digest()}
+
+
+def write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_zip(package: Package, folder: Path, target: Path) -> None:
+    """The downloadable package: descriptor, CSVs, archived sources and Parquet, usable offline."""
+    entries = {package.relative(path.resolve()): path for path in package.input_files()}
+    entries |= {f"parquet/{path.name}": path for path in (folder / "parquet").iterdir()}
+    prefix = f"{package.name}/"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(prefix + name, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, entries[name].read_bytes())
+
+
+def write_checksums(folder: Path) -> None:
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
+    (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+def replace_folder(staging: Path, out: Path) -> None:
+    """Swap the finished build in with two renames, so `out` is never half-written."""
+    staging.chmod(0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    staging.rename(out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def is_stale(descriptor: str | Path, out: str | Path) -> bool:
+    """True when `out` was not built from the current inputs."""
+    info_path = Path(out) / BUILD_INFO
+    if not info_path.exists():
+        return True
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return True
+    return info.get("inputs_sha256") != load_package(descriptor).inputs_digest()

@@ -1,0 +1,71 @@
+"""Standard Table Schema checks, run through frictionless-py, turned into located Findings."""
+
+from __future__ import annotations
+
+import re
+
+from .package import Package
+from .report import Finding, Report
+
+# Frictionless notes look like: constraint "minimum" is "0"
+CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
+TYPE_NOTE = re.compile(r'type is "(?P<type>[\w]+)/(?P<format>[^"]+)"')
+
+
+def standard_checks(package: Package, report: Report) -> None:
+    """Add every frictionless finding for `package` to `report` (all of them, no stop at first)."""
+    import frictionless
+
+    try:
+        checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=100_000)
+    except frictionless.FrictionlessException as exception:
+        report.findings.append(descriptor_finding(exception.error))
+        return
+    for error in checked.errors:
+        report.findings.append(descriptor_finding(error))
+    for task in checked.tasks:
+        report.resources_checked += 1
+        report.rows_checked += task.stats.get("rows") or 0
+        path = task.place if not task.place.startswith(("/", "http")) else None
+        for error in task.errors:
+            report.findings.append(row_finding(task.name, path, error.to_descriptor()))
+
+
+def descriptor_finding(error) -> Finding:
+    return Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
+
+
+def row_finding(resource: str, path: str | None, error: dict) -> Finding:
+    return Finding(
+        type=error["type"],
+        message=friendly_message(error),
+        resource=resource,
+        path=path,
+        row=error.get("rowNumber"),
+        field=error.get("fieldName"),
+        cell=error.get("cell"),
+    )
+
+
+def friendly_message(error: dict) -> str:
+    """A short message that says what to change, instead of frictionless's positional prose."""
+    kind, note, cell = error["type"], error.get("note", ""), error.get("cell", "")
+    if kind == "type-error" and (match := TYPE_NOTE.search(note)):
+        wanted = match["type"] if match["format"] == "default" else f"{match['type']} ({match['format']})"
+        return f"{cell!r} is not a valid {wanted}; fix the cell or the field's type"
+    if kind == "constraint-error" and (match := CONSTRAINT_NOTE.search(note)):
+        name, value = match["name"], match["value"]
+        if name == "required":
+            return "is required but empty"
+        return f"{cell!r} breaks constraint {name} = {value}"
+    if kind == "primary-key":
+        return f"duplicate or empty primary key ({note}); give the row its own id"
+    if kind == "foreign-key":
+        return f"{note}; add the referenced row or correct the value"
+    if kind == "missing-cell":
+        return "missing cell: the row has fewer values than the header"
+    if kind == "extra-cell":
+        return f"extra cell {cell!r}: the row has more values than the header"
+    if kind == "blank-row":
+        return "blank row: delete it"
+    return note or error.get("message", kind)
