@@ -1,0 +1,46 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_package(target: Path) -> Path:
+    """A private copy of the shipped package, safe to break in a test."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(ROOT / "resources", target / "resources")
+    shutil.copytree(ROOT / "sources", target / "sources")
+    return target / "datapackage.json"
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    return copy_package(tmp_path / "package")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The shipped package built once for the whole session."""
+    from ecodata.build import build
+
+    return build(ROOT / "datapackage.json", tmp_path_factory.mktemp("build") / "dist")
+
+
+def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
+    """Set one cell of the row whose first column is `row_id`; returns the row's rowNumber (header = 1)."""
+    import csv
+
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    index = rows[0].index(column)
+    for number, row in enumerate(rows[1:], start=2):
+        if row[0] == row_id:
+            row[index] = value
+            break
+    else:
+        raise KeyError(row_id)
+    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return number

@@ -1,0 +1,171 @@
+import csv
+import hashlib
+import json
+import sqlite3
+import zipfile
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+
+from ecodata import build as build_module
+from ecodata.build import build, is_stale
+from ecodata.package import load_package
+
+PACKAGE = load_package(ROOT / "datapackage.json")
+DATABASE = f"{PACKAGE.name}.db"
+
+
+def csv_frame(resource: dict) -> pd.DataFrame:
+    """The CSV as plain text cells, sorted by primary key, '' for missing values."""
+    frame = pd.read_csv(ROOT / resource["path"], dtype=str, keep_default_na=False)
+    key = resource["schema"]["primaryKey"]
+    return frame.sort_values(key, key=lambda column: column.astype(str)).reset_index(drop=True)
+
+
+def as_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list):
+        return ",".join(value)
+    return str(value)
+
+
+def same_number_text(expected: str, actual: str) -> bool:
+    return expected == actual or (expected != "" and actual != "" and float(expected) == float(actual))
+
+
+@pytest.mark.parametrize("resource", PACKAGE.resources, ids=lambda r: r["name"])
+def test_parquet_holds_the_same_rows_and_values_as_the_csv(built, resource):
+    expected = csv_frame(resource)
+    actual = pd.read_parquet(built / "parquet" / f"{resource['name']}.parquet")
+    assert list(actual.columns) == list(expected.columns)
+    assert len(actual) == len(expected)
+    for column in expected.columns:
+        for want, got in zip(expected[column], actual[column]):
+            assert same_number_text(want, as_text(got)), (resource["name"], column, want, got)
+
+
+@pytest.mark.parametrize("resource", PACKAGE.resources, ids=lambda r: r["name"])
+def test_sqlite_holds_the_same_rows_and_values_as_the_csv(built, resource):
+    expected = csv_frame(resource)
+    with sqlite3.connect(built / DATABASE) as connection:
+        actual = pd.read_sql(f'select * from "{resource["name"]}" order by rowid', connection)
+    assert list(actual.columns) == list(expected.columns)
+    assert len(actual) == len(expected)
+    list_columns = {f["name"] for f in resource["schema"]["fields"] if f["type"] == "list"}
+    for column in expected.columns:
+        for want, got in zip(expected[column], actual[column]):
+            if column in list_columns and isinstance(got, str):
+                got = json.loads(got)
+            assert same_number_text(want, as_text(got)), (resource["name"], column, want, got)
+
+
+def test_parquet_types_and_descriptions_follow_the_table_schema(built):
+    schema = pq.read_schema(built / "parquet" / "international_partnerships.parquet")
+    assert str(schema.field("value").type) == "double"
+    partners = schema.field("partners_iso3").type
+    assert pa.types.is_list(partners) and partners.value_type == pa.string()
+    assert str(schema.field("id").type) == "string"
+    description = PACKAGE.resource("international_partnerships")["schema"]["fields"][0]["description"]
+    assert schema.field("id").metadata[b"description"].decode() == description
+    metadata = pq.read_metadata(built / "parquet" / "international_partnerships.parquet")
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_sqlite_has_primary_keys_foreign_keys_and_indexes(built):
+    with sqlite3.connect(built / DATABASE) as connection:
+        pk = [row[1] for row in connection.execute("pragma table_info(protected_areas)") if row[5]]
+        fks = {(row[3], row[2], row[4]) for row in connection.execute("pragma foreign_key_list(protected_areas)")}
+        indexed = {
+            connection.execute(f"pragma index_info('{index[1]}')").fetchone()[2]
+            for index in connection.execute("pragma index_list(protected_areas)")
+        }
+    assert pk == ["id"]
+    assert ("source_id", "sources", "id") in fks
+    assert ("designation", "codes_designation", "code") in fks
+    assert {column for column, _, _ in fks} <= indexed
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = build(ROOT / "datapackage.json", tmp_path / "one")
+    second = build(ROOT / "datapackage.json", tmp_path / "two")
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_sha256sums_lists_every_output(built):
+    listed = {}
+    for line in (built / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ")
+        listed[name] = digest
+    outputs = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == outputs
+    for name, digest in listed.items():
+        assert hashlib.sha256((built / name).read_bytes()).hexdigest() == digest
+
+
+def test_zip_is_usable_offline(built, tmp_path):
+    with zipfile.ZipFile(built / f"{PACKAGE.name}.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+        archive.extractall(tmp_path)
+    root = tmp_path / PACKAGE.name
+    assert {"datapackage.json", "resources/protected_areas.csv", "parquet/protected_areas.parquet"} <= set(
+        n.removeprefix(f"{PACKAGE.name}/") for n in names
+    )
+    assert any(n.startswith(f"{PACKAGE.name}/sources/") for n in names)
+    from ecodata.validation import validate
+
+    assert validate(root / "datapackage.json").valid
+
+
+def test_metadata_comes_from_the_descriptor(built):
+    metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
+    table = metadata["databases"][PACKAGE.name]["tables"]["protected_areas"]
+    resource = PACKAGE.resource("protected_areas")
+    assert metadata["title"] == PACKAGE.descriptor["title"]
+    assert metadata["license"] == "CC-BY-4.0"
+    assert table["title"] == resource["title"]
+    assert table["columns"]["quote"] == next(f["description"] for f in resource["schema"]["fields"] if f["name"] == "quote")
+    assert metadata["databases"][PACKAGE.name]["tables"]["codes_unit"]["label_column"] == "label_en"
+
+
+def test_inspect_file_matches_the_database(built):
+    inspect = json.loads((built / "inspect.json").read_text(encoding="utf-8"))[PACKAGE.name]
+    assert inspect["hash"] == hashlib.sha256((built / DATABASE).read_bytes()).hexdigest()
+    with open(ROOT / "resources" / "sources.csv", encoding="utf-8") as handle:
+        assert inspect["tables"]["sources"]["count"] == len(list(csv.DictReader(handle)))
+
+
+def test_failed_build_leaves_previous_output_intact(package_copy, tmp_path, monkeypatch):
+    out = build(package_copy, tmp_path / "dist")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken_zip(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "write_zip", broken_zip)
+    with pytest.raises(OSError):
+        build(package_copy, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "package"]
+
+
+def test_stale_when_missing_or_inputs_change(package_copy, tmp_path):
+    out = tmp_path / "dist"
+    assert is_stale(package_copy, out)
+    build(package_copy, out)
+    assert not is_stale(package_copy, out)
+    csv_path = package_copy.parent / "resources" / "codes_unit.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("hectares", "hectare"), encoding="utf-8")
+    assert is_stale(package_copy, out)

@@ -1,0 +1,130 @@
+import json
+import os
+
+from click.testing import CliRunner
+from conftest import ROOT, replace_cell
+
+from ecodata.cli import cli
+
+
+def run(*args, cwd=None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(map(str, args)))
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(map(str, args)))
+    finally:
+        os.chdir(previous)
+
+
+def test_validate_shipped_package_is_valid():
+    result = run("validate", ROOT / "datapackage.json")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid: 14 resources, ")
+    assert result.output.endswith(" rows, no errors\n")
+
+
+def test_validate_defaults_to_datapackage_json_in_current_folder():
+    result = run("validate", cwd=ROOT)
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_reports_each_error_with_file_row_and_field(package_copy):
+    csv_path = package_copy.parent / "resources" / "protected_areas.csv"
+    first_id = csv_path.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    row = replace_cell(csv_path, first_id, "value", "many")
+    result = run("validate", package_copy)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"resources/protected_areas.csv:{row} value: 'many' is not a valid number; fix the cell or the field's type"
+    )
+    assert lines[-1].startswith("invalid: 1 errors in 14 resources")
+    assert lines[-1].endswith("(type-error 1)")
+
+
+def test_validate_collects_every_error_not_just_the_first(package_copy):
+    resources = package_copy.parent / "resources"
+    replace_cell(resources / "sources.csv", "white-paper-2021", "sha256", "not-a-hash")
+    replace_cell(resources / "codes_unit.csv", "km2", "label_en", "")
+    result = run("validate", package_copy, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    found = {(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]}
+    assert ("constraint-error", "sources", 3, "sha256") in found
+    assert any(e[1] == "codes_unit" and e[3] == "label_en" for e in found)
+    assert report["stats"]["errors"] == len(report["errors"]) == 2
+    assert set(report["errors"][0]) == {"type", "resource", "path", "row", "field", "cell", "message"}
+
+
+def test_validate_json_for_valid_package():
+    result = run("validate", ROOT / "datapackage.json", "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0
+    assert report["valid"] is True and report["errors"] == []
+    assert report["stats"]["resources"] == 14
+
+
+def test_foreign_key_to_missing_row_is_reported(package_copy):
+    csv_path = package_copy.parent / "resources" / "germplasm_banks.csv"
+    first_id = csv_path.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    row = replace_cell(csv_path, first_id, "source_id", "no-such-source")
+    report = json.loads(run("validate", package_copy, "--format", "json").output)
+    assert [(e["type"], e["row"]) for e in report["errors"]] == [("foreign-key", row)]
+
+
+def test_missing_descriptor_exits_2_with_one_line(tmp_path):
+    result = run("validate", tmp_path / "nothing.json")
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / 'nothing.json'}: no such descriptor file\n"
+
+
+def test_descriptor_that_is_not_json_exits_2(tmp_path):
+    (tmp_path / "datapackage.json").write_text('{"name": ', encoding="utf-8")
+    result = run("validate", tmp_path / "datapackage.json")
+    assert result.exit_code == 2
+    assert result.output == "Error: datapackage.json: not valid JSON (line 1, column 10: Expecting value)\n"
+
+
+def test_json_that_is_not_a_package_exits_2(tmp_path):
+    (tmp_path / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8")
+    result = run("validate", tmp_path / "datapackage.json")
+    assert result.exit_code == 2
+    assert result.output == 'Error: datapackage.json: not a data package (no "resources" list)\n'
+
+
+def test_resource_path_outside_the_package_is_refused(tmp_path):
+    descriptor = {"name": "x", "resources": [{"name": "secret", "path": "../../etc/passwd"}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run("validate", tmp_path / "datapackage.json")
+    assert result.exit_code == 2
+    assert result.output == "Error: datapackage.json: path '../../etc/passwd' leaves the package folder\n"
+
+
+def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, tmp_path):
+    out = tmp_path / "dist"
+    assert run("build", package_copy, "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    replace_cell(package_copy.parent / "resources" / "sources.csv", "white-paper-2021", "sha256", "zz")
+    result = run("build", package_copy, "--out", out)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith("Error: not built: the package is invalid (invalid: 1 errors")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "package"]
+
+
+def test_build_with_missing_descriptor_exits_2(tmp_path):
+    result = run("build", tmp_path / "nope.json", "--out", tmp_path / "dist")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in cli.commands:
+        assert f"  {command} " in result.output
