@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checks import project_checks
 from .engine import standard_checks
 from .package import Package, load_package
 from .report import Report
@@ -14,4 +15,5 @@ def validate(descriptor: str | Path | Package = "datapackage.json") -> Report:
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     report = Report()
     standard_checks(package, report)
+    project_checks(package, report)
     return report

@@ -47,14 +47,14 @@ def test_validate_reports_each_error_with_file_row_and_field(package_copy):
 
 def test_validate_collects_every_error_not_just_the_first(package_copy):
     resources = package_copy.parent / "resources"
-    replace_cell(resources / "sources.csv", "white-paper-2021", "sha256", "not-a-hash")
+    replace_cell(resources / "sources.csv", "white-paper-2021", "date_published", "last October")
     replace_cell(resources / "codes_unit.csv", "km2", "label_en", "")
     result = run("validate", package_copy, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["valid"] is False
     found = {(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]}
-    assert ("constraint-error", "sources", 3, "sha256") in found
+    assert ("constraint-error", "sources", 3, "date_published") in found
     assert any(e[1] == "codes_unit" and e[3] == "label_en" for e in found)
     assert report["stats"]["errors"] == len(report["errors"]) == 2
     assert set(report["errors"][0]) == {"type", "resource", "path", "row", "field", "cell", "message"}
@@ -108,7 +108,7 @@ def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, t
     out = tmp_path / "dist"
     assert run("build", package_copy, "--out", out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    replace_cell(package_copy.parent / "resources" / "sources.csv", "white-paper-2021", "sha256", "zz")
+    replace_cell(package_copy.parent / "resources" / "sources.csv", "white-paper-2021", "date_published", "zz")
     result = run("build", package_copy, "--out", out)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("Error: not built: the package is invalid (invalid: 1 errors")

@@ -1,0 +1,53 @@
+"""Every shipped row is evidence: its quote is in its source and its value is readable from the quote."""
+
+import pytest
+from conftest import ROOT, replace_cell
+
+from ecodata.checks import Context, load_checks
+from ecodata.package import load_package
+from ecodata.validation import validate
+
+CHECKS = {check.name: check for check in load_checks()}
+EVIDENCE = ["quote-not-in-source", "value-not-in-quote", "source-hash-mismatch"]
+
+
+@pytest.mark.parametrize("name", EVIDENCE)
+def test_shipped_rows_pass(name):
+    context = Context(load_package(ROOT / "datapackage.json"))
+    assert list(CHECKS[name].run(context)) == []
+
+
+def test_every_topic_resource_is_checked_for_evidence():
+    context = Context(load_package(ROOT / "datapackage.json"))
+    checked = {r["name"] for r in context.table_resources("quote", "value", "source_id")}
+    assert checked == {"protected_areas", "germplasm_banks", "enforcement_actions", "international_partnerships",
+                       "indicators"}
+    assert sum(len(context.rows(context.package.resource(name))) for name in checked) >= 40
+
+
+def findings(descriptor):
+    return [(f.type, f.resource, f.row, f.field) for f in validate(descriptor).findings]
+
+
+def test_a_changed_value_is_caught(package_copy):
+    row = replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
+                       "pa-national-nature-reserves-count-2018", "value", "475")
+    assert findings(package_copy) == [("value-not-in-quote", "protected_areas", row, "value")]
+
+
+def test_a_paraphrased_quote_is_caught(package_copy):
+    row = replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
+                       "pa-national-nature-reserves-count-2018", "quote", "国家级自然保护区共474个")
+    assert findings(package_copy) == [("quote-not-in-source", "protected_areas", row, "quote")]
+
+
+def test_a_quote_with_different_line_breaks_still_matches(package_copy):
+    replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
+                 "pa-national-nature-reserves-count-2018", "quote", "国家级自然\n保护区 474 个")
+    assert findings(package_copy) == []
+
+
+def test_a_tampered_source_is_caught(package_copy):
+    source = package_copy.parent / "sources" / "white-paper-2021-excerpt.zh.txt"
+    source.write_bytes(source.read_bytes() + b"\n")
+    assert findings(package_copy) == [("source-hash-mismatch", "sources", 3, "sha256")]
