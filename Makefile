@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test validate build clean distclean
+.PHONY: install serve test validate build bench clean distclean
 
 install: $(INSTALLED)
 
@@ -26,6 +26,9 @@ validate: $(INSTALLED)
 
 build: $(INSTALLED)
 	$(BIN)/ecodata build --out dist
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/validate_speed.py
 
 clean:
 	rm -rf dist .pytest_cache tests/artifacts

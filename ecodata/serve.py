@@ -37,6 +37,9 @@ def datasette_metadata(package: Package) -> dict:
             "description": resource.get("description", ""),
             "columns": {field["name"]: field.get("description", "") for field in fields},
         }
+        units = {field["name"]: field["unit"] for field in fields if isinstance(field.get("unit"), str)}
+        if units:
+            table["units"] = units  # a field's own `unit` property; per-row units stay in their column
         if primary_key:
             table["sort"] = primary_key[0]
         if resource["name"].startswith("codes_"):

@@ -169,3 +169,35 @@ def test_stale_when_missing_or_inputs_change(package_copy, tmp_path):
     csv_path = package_copy.parent / "resources" / "codes_unit.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("hectares", "hectare"), encoding="utf-8")
     assert is_stale(package_copy, out)
+
+
+def test_field_types_map_to_arrow_types():
+    from ecodata.tables import arrow_type
+
+    assert arrow_type({"type": "integer"}) == pa.int64()
+    assert arrow_type({"type": "number"}) == pa.float64()
+    assert arrow_type({"type": "date"}) == pa.date32()
+    assert arrow_type({"type": "list"}) == pa.list_(pa.string())
+    assert arrow_type({"type": "string"}) == pa.string()
+
+
+def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
+    from ecodata.package import Package
+    from ecodata.serve import datasette_metadata
+
+    resource = {"name": "areas", "path": "areas.csv", "schema": {"fields": [
+        {"name": "id", "type": "string"}, {"name": "area_km2", "type": "number", "unit": "km^2"}]}}
+    package = Package(tmp_path / "datapackage.json", {"name": "p", "resources": [resource]})
+    table = datasette_metadata(package)["databases"]["p"]["tables"]["areas"]
+    assert table["units"] == {"area_km2": "km^2"}
+
+
+def test_descriptor_passes_the_official_frictionless_cli():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    frictionless = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "INVALID" not in result.stdout
