@@ -8,7 +8,7 @@ from ecodata.package import load_package
 from ecodata.validation import validate
 
 CHECKS = {check.name: check for check in load_checks()}
-EVIDENCE = ["quote-not-in-source", "value-not-in-quote", "source-hash-mismatch"]
+EVIDENCE = ["quote-not-in-source", "value-not-in-quote", "source-hash-mismatch", "list-code-error"]
 
 
 @pytest.mark.parametrize("name", EVIDENCE)
@@ -51,3 +51,10 @@ def test_a_tampered_source_is_caught(package_copy):
     source = package_copy.parent / "sources" / "white-paper-2021-excerpt.zh.txt"
     source.write_bytes(source.read_bytes() + b"\n")
     assert findings(package_copy) == [("source-hash-mismatch", "sources", 3, "sha256")]
+
+
+def test_an_unknown_partner_code_is_caught(package_copy):
+    csv_path = package_copy.parent / "resources" / "international_partnerships.csv"
+    row_id = next(line.split(",")[0] for line in csv_path.read_text(encoding="utf-8").splitlines() if ",FRA," in line)
+    row = replace_cell(csv_path, row_id, "partners_iso3", "FRA,XYZ")
+    assert findings(package_copy) == [("list-code-error", "international_partnerships", row, "partners_iso3")]
