@@ -19,6 +19,7 @@ from .package import Package, PackageError
 from .report import Finding, Report
 
 DEFAULT_CHECKS_DIR = Path(__file__).resolve().parent.parent / "validators"
+DEFAULT_MAX_CELL_SIZE = 10_000
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -34,6 +35,7 @@ class Row:
     """One CSV row as text cells, with its Frictionless rowNumber (header = 1)."""
 
     number: int
+    line: int
     cells: dict[str, str]
 
     def __getitem__(self, name: str) -> str:
@@ -45,6 +47,7 @@ class Context:
     """What checks share: the package, its rows as text (read once) and the archived source texts."""
 
     package: Package
+    max_cell_size: int = DEFAULT_MAX_CELL_SIZE
     _rows: dict[str, list[Row]] = field(default_factory=dict)
 
     def rows(self, resource: dict) -> list[Row]:
@@ -96,6 +99,7 @@ class Context:
             row=row.number if row else None,
             field=field_name,
             cell=row[field_name] if row and field_name else None,
+            line=row.line if row else None,
         )
 
 
@@ -105,10 +109,17 @@ def squeeze(text: str) -> str:
 
 
 def read_rows(path: Path) -> list[Row]:
+    """Rows with their rowNumber and the physical line they start on (they differ after multi-line cells)."""
+    csv.field_size_limit(2**31 - 1)  # oversized cells are reported by the cell-size check, not crashed on
+    rows = []
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        return [Row(number, dict(zip(header, cells))) for number, cells in enumerate(reader, start=2)]
+        line = reader.line_num + 1
+        for number, cells in enumerate(reader, start=2):
+            rows.append(Row(number, line, dict(zip(header, cells))))
+            line = reader.line_num + 1
+    return rows
 
 
 def load_checks(folder: Path = DEFAULT_CHECKS_DIR) -> list[Check]:

@@ -43,20 +43,31 @@ def cli():
 
 @cli.command()
 @descriptor_argument
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(descriptor: Path, output_format: str):
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    help="text: one line per error; json: for machines; github: workflow annotations on the CSV lines.",
+)
+@click.option("--limit-errors", type=click.IntRange(min=1), help="Show at most N errors (all are still counted).")
+@click.option("--check", "only", multiple=True, metavar="TYPE", help="Report only this error type (repeatable).")
+@click.option("--skip", multiple=True, metavar="TYPE", help="Do not report this error type (repeatable).")
+@click.option(
+    "--max-cell-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+    help="Longest cell allowed, in characters.",
+)
+def validate(descriptor: Path, output_format: str, limit_errors, only, skip, max_cell_size: int):
     """Check DESCRIPTOR (default ./datapackage.json) and report every error.
 
-    Exit 0 when valid, 1 when invalid, 2 when the package cannot be read.
+    Standard Table Schema checks, then the project's checks from validators/. Exit 0 when valid, 1 when
+    invalid, 2 when the package cannot be read.
     """
     from .report import RENDERERS
     from .validation import validate as validate_package
 
     try:
-        report = validate_package(descriptor)
+        report = validate_package(descriptor, only=only, skip=skip, max_cell_size=max_cell_size)
     except PackageError as error:
         raise CannotRun(str(error)) from None
-    click.echo(RENDERERS[output_format](report))
+    click.echo(RENDERERS[output_format](report, limit_errors))
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
 
 

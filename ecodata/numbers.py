@@ -11,6 +11,7 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10**4, "亿": 10**8}
 CHINESE = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
+LONGEST_NUMERAL = 24  # 九千九百九十九亿九千九百九十九万九千九百九十九 has 23 characters
 ARABIC = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿千]*)")
 CHINESE_RUN = re.compile(f"[{CHINESE}]+")
 FRACTION = re.compile(f"([{CHINESE}]+|\\d+)分之([{CHINESE}]+|\\d+)")
@@ -43,24 +44,40 @@ def multiplier(suffix: str) -> int:
     return factor
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number the text states, as written and with its multiplier applied."""
-    text = re.sub(r"\s+", "", text)
-    found: set[float] = set()
+def number_spans(text: str) -> list[tuple[int, int, set[float]]]:
+    """Where each number stands in `text` (start, end) and the values it can be read as.
+
+    `text` should have its whitespace removed first (see `squeeze`), so spaced-out numbers read whole.
+    """
+    spans = []
     for match in ARABIC.finditer(text):
         value = float(match[1])
-        found |= {value, value * multiplier(match[2])}
+        spans.append((match.start(), match.end(), {value, value * multiplier(match[2])}))
     for match in CHINESE_RUN.finditer(text):
         run = match[0]
-        for start in range(len(run)):  # 占十分之一 or 三大: also read numerals inside a longer run
-            value = chinese_to_number(run[start:])
+        if len(run) > LONGEST_NUMERAL:
+            continue  # not a numeral but a hostile cell; reading every suffix would be quadratic
+        for offset in range(len(run)):  # 占十分之一 or 三大: also read numerals inside a longer run
+            value = chinese_to_number(run[offset:])
             if value is not None:
-                found.add(float(value))
+                spans.append((match.start() + offset, match.end(), {float(value)}))
     for match in FRACTION.finditer(text):
         denominator, numerator = (as_number(part) for part in match.groups())
         if denominator and numerator is not None:
-            found |= {numerator / denominator, 100 * numerator / denominator}
+            spans.append((match.start(), match.end(), {numerator / denominator, 100 * numerator / denominator}))
+    return spans
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number the text states, as written and with its multiplier applied."""
+    found: set[float] = set()
+    for _, _, values in number_spans(re.sub(r"\s+", "", text)):
+        found |= values
     return found
+
+
+def same_number(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
 def as_number(part: str) -> float | None:
@@ -71,4 +88,4 @@ def as_number(part: str) -> float | None:
 
 
 def readable_from(value: float, text: str) -> bool:
-    return any(math.isclose(value, candidate, rel_tol=1e-9, abs_tol=1e-9) for candidate in numbers_in(text))
+    return any(same_number(value, candidate) for candidate in numbers_in(text))

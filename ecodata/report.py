@@ -11,6 +11,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 
+CELL_SHOWN = 200  # a report repeats at most this much of a cell: a 5 MB cell must not become a 5 MB report
+
+
 @dataclass(frozen=True)
 class Finding:
     type: str
@@ -20,6 +23,11 @@ class Finding:
     row: int | None = None
     field: str | None = None
     cell: str | None = None
+    line: int | None = None  # the physical CSV line of `row`, for annotations on a pull request
+
+    def __post_init__(self):
+        if isinstance(self.cell, str) and len(self.cell) > CELL_SHOWN:
+            object.__setattr__(self, "cell", self.cell[:CELL_SHOWN] + "…")
 
     @property
     def location(self) -> str:
@@ -52,30 +60,65 @@ class Report:
         }
 
 
-def render_text(report: Report) -> str:
+def shown(report: Report, limit: int | None) -> list[Finding]:
+    return report.findings if limit is None else report.findings[:limit]
+
+
+def render_text(report: Report, limit: int | None = None) -> str:
     lines = []
-    for finding in report.findings:
+    for finding in shown(report, limit):
         where = f"{finding.location} {finding.field}:" if finding.field else f"{finding.location}:"
-        lines.append(f"{where} {finding.message}")
-    lines.append(summary_line(report))
+        lines.append(f"{where} {one_line(finding.message)}")
+    lines.append(summary_line(report, limit))
     return "\n".join(lines)
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, limit: int | None = None) -> str:
     checked = f"{report.resources_checked} resources, {report.rows_checked} rows"
     if report.valid:
         return f"valid: {checked}, no errors"
     per_type = ", ".join(f"{name} {count}" for name, count in report.counts().items())
-    return f"invalid: {len(report.findings)} errors in {checked} ({per_type})"
+    line = f"invalid: {len(report.findings)} errors in {checked} ({per_type})"
+    if limit is not None and len(report.findings) > limit:
+        line += f"; the first {limit} shown (--limit-errors)"
+    return line
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, limit: int | None = None) -> str:
     document = {
         "valid": report.valid,
         "stats": report.stats(),
-        "errors": [finding.as_dict() for finding in report.findings],
+        "errors": [finding.as_dict() for finding in shown(report, limit)],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-RENDERERS = {"text": render_text, "json": render_json}
+def render_github(report: Report, limit: int | None = None) -> str:
+    """GitHub Actions workflow commands: each error annotates its CSV line in a pull request."""
+    lines = []
+    for finding in shown(report, limit):
+        properties = {"file": finding.path or "datapackage.json"}
+        if finding.line is not None:
+            properties["line"] = str(finding.line)
+        properties["title"] = finding.type
+        joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+        message = f"{finding.field}: {finding.message}" if finding.field else finding.message
+        lines.append(f"::error {joined}::{escape_data(message)}")
+    lines.append(("::notice title=ecodata validate::" if report.valid else "::error title=ecodata validate::")
+                 + escape_data(summary_line(report, limit)))
+    return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}

@@ -55,9 +55,10 @@ def test_validate_collects_every_error_not_just_the_first(package_copy):
     assert report["valid"] is False
     found = {(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]}
     assert ("constraint-error", "sources", 3, "date_published") in found
-    assert any(e[1] == "codes_unit" and e[3] == "label_en" for e in found)
-    assert report["stats"]["errors"] == len(report["errors"]) == 2
-    assert set(report["errors"][0]) == {"type", "resource", "path", "row", "field", "cell", "message"}
+    assert ("constraint-error", "codes_unit", 10, "label_en") in found
+    assert ("bilingual-missing", "codes_unit", 10, "label_en") in found
+    assert report["stats"]["errors"] == len(report["errors"]) == 3
+    assert set(report["errors"][0]) == {"type", "resource", "path", "row", "line", "field", "cell", "message"}
 
 
 def test_validate_json_for_valid_package():
