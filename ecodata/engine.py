@@ -9,6 +9,7 @@ from .report import Finding, Report
 
 # Frictionless notes look like: constraint "minimum" is "0"
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
+DECODE_NOTE = re.compile(r"can't decode byte (?P<byte>0x[0-9a-f]+) in position (?P<offset>\d+)")
 TYPE_NOTE = re.compile(r'type is "(?P<type>[\w]+)/(?P<format>[^"]+)"')
 
 
@@ -42,7 +43,7 @@ def row_finding(resource: str, path: str | None, error: dict) -> Finding:
         resource=resource,
         path=path,
         row=error.get("rowNumber"),
-        field=error.get("fieldName"),
+        field=error.get("fieldName") or None,
         cell=error.get("cell"),
     )
 
@@ -68,4 +69,8 @@ def friendly_message(error: dict) -> str:
         return f"extra cell {cell!r}: the row has more values than the header"
     if kind == "blank-row":
         return "blank row: delete it"
+    if kind == "encoding-error" and (match := DECODE_NOTE.search(note)):
+        return f"not UTF-8 (byte {match['byte']} at offset {match['offset']}); save the file as UTF-8"
+    if kind == "scheme-error" and "No such file" in note:
+        return "file not found; add it or correct the resource's path"
     return note or error.get("message", kind)

@@ -55,7 +55,7 @@ def check(context):
                 value = float(row["value"])
             except ValueError:
                 continue
-            readings = expected_qualifiers(row["quote"], value)
+            readings = expected_qualifiers(row["quote"], value) if row["quote"].strip() else set()
             if readings and row["qualifier"] not in {qualifier for qualifier, _ in readings}:
                 qualifier, marker = sorted(readings, key=str)[0]
                 said = f"the quote says {marker} → {qualifier}" if marker else "the quote has no marker word → exact"

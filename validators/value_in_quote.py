@@ -8,6 +8,8 @@ NAME = "value-not-in-quote"
 def check(context):
     for resource in context.table_resources("quote", "value"):
         for row in context.rows(resource):
+            if not row["quote"].strip():
+                continue  # an empty quote is a required-field error already
             for field_name in ("value", "value_max"):
                 try:
                     value = float(row[field_name])

@@ -1,0 +1,41 @@
+"""The bad-input corpus: every broken package gets its exact findings and exit code, never a traceback."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecodata.cli import cli
+
+CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+CASES = sorted(path for path in CORPUS.iterdir() if path.is_dir())
+
+
+def run_validate(folder: Path):
+    result = CliRunner().invoke(cli, ["validate", str(folder / "datapackage.json"), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("folder", CASES, ids=lambda path: path.name)
+def test_case(folder):
+    expected = json.loads((folder / "expected.json").read_text())
+    result = run_validate(folder)
+    assert result.exit_code == expected["exit"], result.output[-2000:]
+    if expected["exit"] == 2:
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+        return
+    report = json.loads(result.output)
+    found = [(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]]
+    if "findings" in expected:
+        assert Counter(found) == Counter(tuple(f) for f in expected["findings"]), found
+    else:
+        assert set(expected["types"]) <= {f[0] for f in found}, found
+        assert all(e["message"] and (e["path"] or e["resource"]) for e in report["errors"])
