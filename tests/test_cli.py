@@ -48,15 +48,15 @@ def test_validate_reports_each_error_with_file_row_and_field(package_copy):
 def test_validate_collects_every_error_not_just_the_first(package_copy):
     resources = package_copy.parent / "resources"
     replace_cell(resources / "sources.csv", "white-paper-2021", "date_published", "last October")
-    replace_cell(resources / "codes_unit.csv", "km2", "label_en", "")
+    km2_row = replace_cell(resources / "codes_unit.csv", "km2", "label_en", "")
     result = run("validate", package_copy, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["valid"] is False
     found = {(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]}
     assert ("constraint-error", "sources", 3, "date_published") in found
-    assert ("constraint-error", "codes_unit", 10, "label_en") in found
-    assert ("bilingual-missing", "codes_unit", 10, "label_en") in found
+    assert ("constraint-error", "codes_unit", km2_row, "label_en") in found
+    assert ("bilingual-missing", "codes_unit", km2_row, "label_en") in found
     assert report["stats"]["errors"] == len(report["errors"]) == 3
     assert set(report["errors"][0]) == {"type", "resource", "path", "row", "line", "field", "cell", "message"}
 

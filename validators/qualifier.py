@@ -16,11 +16,13 @@ BEFORE = {"超过": "more_than", "突破": "more_than", "不足": "less_than", "
 AFTER = re.compile(r"^[^\d，。；：,;:、余多以左]{0,2}(余|多|以上|左右)")
 AFTER_MEANING = {"余": "more_than", "多": "more_than", "以上": "at_least", "左右": "about"}
 CLAUSE_END = "，。；：,;:"
+# Words that contain a marker character without its meaning: 公约 (convention) is not 约 (about).
+NOT_MARKERS = re.compile(r"公约|条约|契约|制约|约束|约定|预约|附近|最近|近岸|近海|近年|超额")
 
 
 def marker_before(text, start, floor):
     """The nearest marker between the previous number (or clause start) and the number at `start`."""
-    clause = text[floor:start]
+    clause = NOT_MARKERS.sub(lambda match: "_" * len(match[0]), text[floor:start])
     for delimiter in CLAUSE_END:
         clause = clause.rsplit(delimiter, 1)[-1]
     nearest = None

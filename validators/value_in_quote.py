@@ -1,5 +1,6 @@
 """value-not-in-quote: `value` and `value_max` must be readable from the quote (万 = 10^4, 亿 = 10^8, 十分之一 …)."""
 
+from ecodata.checks import squeeze
 from ecodata.numbers import numbers_in, readable_from
 
 NAME = "value-not-in-quote"
@@ -19,5 +20,11 @@ def check(context):
                     stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(row["quote"]))) or "no number"
                     yield context.finding(
                         NAME, resource, row, field_name,
-                        f"{value:g} is not in the quote (it states {stated}); check the value or the quote",
+                        f"{value:g} is not in the quote \"{excerpt(row['quote'])}\" (it states {stated}); "
+                        "check the value or the quote",
                     )
+
+
+def excerpt(quote, width=30):
+    text = squeeze(quote)
+    return text if len(text) <= width else text[:width] + "…"

@@ -1,0 +1,84 @@
+"""validate's output formats and selection options, on one broken copy of the shipped package."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import replace_cell
+
+from ecodata.cli import cli
+
+
+@pytest.fixture
+def broken(package_copy):
+    resources = package_copy.parent / "resources"
+    value_row = replace_cell(resources / "protected_areas.csv", "pa-national-nature-reserves-count-2018", "value", "475")
+    note_row = replace_cell(resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "=1+1")
+    return package_copy, value_row, note_row
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["validate", *map(str, args)])
+
+
+def test_text_message_says_what_to_change(broken):
+    descriptor, value_row, _ = broken
+    lines = invoke(descriptor).output.splitlines()
+    assert f'resources/protected_areas.csv:{value_row} value: 475 is not in the quote "国家级自然保护区474个" ' \
+           "(it states 474); check the value or the quote" in lines
+    assert lines[-1].endswith("(formula-injection 1, value-not-in-quote 1)")
+
+
+def test_github_annotations_point_at_the_csv_line(broken):
+    descriptor, value_row, note_row = broken
+    result = invoke(descriptor, "--format", "github")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"::error file=resources/protected_areas.csv,line={value_row},title=value-not-in-quote::value: 475 is not" \
+           in "\n".join(lines)
+    assert any(line.startswith(f"::error file=resources/protected_areas.csv,line={note_row},title=formula-injection::")
+               for line in lines)
+    assert lines[-1].startswith("::error title=ecodata validate::invalid: 2 errors")
+
+
+def test_github_line_follows_multi_line_cells(broken):
+    descriptor, value_row, _ = broken
+    csv_path = descriptor.parent / "resources" / "protected_areas.csv"
+    first_id = csv_path.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    replace_cell(csv_path, first_id, "note_en", "two\nlines")
+    report = json.loads(invoke(descriptor, "--format", "json", "--check", "value-not-in-quote").output)
+    [error] = report["errors"]
+    assert (error["row"], error["line"]) == (value_row, value_row + 1)
+    github = invoke(descriptor, "--format", "github", "--check", "value-not-in-quote").output
+    assert f"line={value_row + 1}," in github
+
+
+def test_limit_errors_shows_the_first_and_counts_all(broken):
+    descriptor, _, _ = broken
+    result = invoke(descriptor, "--limit-errors", "1")
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and len(lines) == 2
+    assert lines[-1].endswith("; the first 1 shown (--limit-errors)")
+    assert json.loads(invoke(descriptor, "--format", "json", "--limit-errors", "1").output)["stats"]["errors"] == 2
+
+
+def test_check_and_skip_select_error_types(broken):
+    descriptor, _, _ = broken
+    only = json.loads(invoke(descriptor, "--format", "json", "--check", "formula-injection").output)
+    assert [e["type"] for e in only["errors"]] == ["formula-injection"]
+    skipped = invoke(descriptor, "--skip", "formula-injection", "--skip", "value-not-in-quote")
+    assert skipped.exit_code == 0 and skipped.output.startswith("valid:")
+
+
+def test_unknown_check_name_cannot_run(broken):
+    descriptor, _, _ = broken
+    result = invoke(descriptor, "--check", "no-such-check")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: unknown check no-such-check; known: ")
+
+
+def test_max_cell_size_is_configurable(broken):
+    descriptor, _, _ = broken
+    report = json.loads(invoke(descriptor, "--format", "json", "--check", "cell-too-large", "--max-cell-size", "50").output)
+    assert report["errors"] and {e["type"] for e in report["errors"]} == {"cell-too-large"}
+    assert all(len(e["cell"]) <= 201 for e in report["errors"])
