@@ -58,3 +58,24 @@ def test_an_unknown_partner_code_is_caught(package_copy):
     row_id = next(line.split(",")[0] for line in csv_path.read_text(encoding="utf-8").splitlines() if ",FRA," in line)
     row = replace_cell(csv_path, row_id, "partners_iso3", "FRA,XYZ")
     assert findings(package_copy) == [("list-code-error", "international_partnerships", row, "partners_iso3")]
+
+
+def test_ids_are_unique_across_the_package_and_carry_their_resource_prefix():
+    prefixes = {"protected_areas": "pa-", "germplasm_banks": "gb-", "enforcement_actions": "ea-",
+                "international_partnerships": "ip-", "indicators": "ind-"}
+    context = Context(load_package(ROOT / "datapackage.json"))
+    seen = {}
+    for name, prefix in prefixes.items():
+        for row in context.rows(context.package.resource(name)):
+            assert row["id"].startswith(prefix), (name, row["id"])
+            assert row["id"] not in seen, (row["id"], name, seen.get(row["id"]))
+            seen[row["id"]] = name
+
+
+def test_a_conflict_between_the_documents_stays_visible():
+    context = Context(load_package(ROOT / "datapackage.json"))
+    rows = {row["id"]: row for row in context.rows(context.package.resource("germplasm_banks"))}
+    crop_2020 = rows["gb-crop-germplasm-long-term-accessions-2020pp"]
+    crop_2021 = rows["gb-crop-germplasm-long-term-accessions-2021wp"]
+    assert (crop_2020["value"], crop_2020["qualifier"]) == ("510000", "exact")
+    assert (crop_2021["value"], crop_2021["qualifier"], crop_2021["as_of"]) == ("520000", "more_than", "2020-12-31")
