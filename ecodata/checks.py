@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .package import Package, PackageError
-from .report import Finding, Report
+from .report import Finding
 
 DEFAULT_CHECKS_DIR = Path(__file__).resolve().parent.parent / "validators"
 DEFAULT_MAX_CELL_SIZE = 10_000
@@ -130,9 +130,3 @@ def load_checks(folder: Path = DEFAULT_CHECKS_DIR) -> list[Check]:
         spec.loader.exec_module(module)
         checks.append(Check(module.NAME, module.check, path))
     return checks
-
-
-def project_checks(package: Package, report: Report, checks: list[Check] | None = None) -> None:
-    context = Context(package)
-    for check in load_checks() if checks is None else checks:
-        report.findings.extend(check.run(context))
