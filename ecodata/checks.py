@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +19,6 @@ from .report import Finding
 
 DEFAULT_CHECKS_DIR = Path(__file__).resolve().parent.parent / "validators"
 DEFAULT_MAX_CELL_SIZE = 10_000
-WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ class Context:
             return {}
         found = {}
         for row in self.rows(resource):
-            entry = dict(row.cells, row=row.number, text=None, data=None)
+            entry = dict(row.cells, row=row, text=None, data=None)
             try:
                 entry["data"] = self.package.safe_path(row["file"]).read_bytes()
                 entry["text"] = entry["data"].decode("utf-8")
@@ -101,11 +99,6 @@ class Context:
             cell=row[field_name] if row and field_name else None,
             line=row.line if row else None,
         )
-
-
-def squeeze(text: str) -> str:
-    """Remove all whitespace: the archived texts break lines and space characters mid-sentence."""
-    return WHITESPACE.sub("", text)
 
 
 def read_rows(path: Path) -> list[Row]:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import math
 import re
 
+from .text import squeeze
+
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10**4, "亿": 10**8}
+SUFFIX_FACTORS = {**LARGE_UNITS, "千": 1000}  # what may follow an Arabic number: 1.2万, 2600亿, 3千
 CHINESE = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
 LONGEST_NUMERAL = 24  # 九千九百九十九亿九千九百九十九万九千九百九十九 has 23 characters
@@ -38,9 +41,10 @@ def chinese_to_number(text: str) -> int | None:
 
 
 def multiplier(suffix: str) -> int:
+    """万 → 10^4, 千万 → 10^7, 万亿 → 10^12."""
     factor = 1
     for char in suffix:
-        factor *= {"万": 10**4, "亿": 10**8, "千": 1000}[char]
+        factor *= SUFFIX_FACTORS[char]
     return factor
 
 
@@ -71,7 +75,7 @@ def number_spans(text: str) -> list[tuple[int, int, set[float]]]:
 def numbers_in(text: str) -> set[float]:
     """Every number the text states, as written and with its multiplier applied."""
     found: set[float] = set()
-    for _, _, values in number_spans(re.sub(r"\s+", "", text)):
+    for _, _, values in number_spans(squeeze(text)):
         found |= values
     return found
 

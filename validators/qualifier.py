@@ -7,7 +7,7 @@ Markers before the number (the nearest one in the same clause, after any earlier
 
 import re
 
-from ecodata.checks import squeeze
+from ecodata.text import squeeze
 from ecodata.numbers import number_spans, same_number
 
 NAME = "qualifier-mismatch"

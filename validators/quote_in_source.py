@@ -1,6 +1,6 @@
 """quote-not-in-source: a row's quote, whitespace removed, must occur in its source's archived text."""
 
-from ecodata.checks import squeeze
+from ecodata.text import squeeze
 
 NAME = "quote-not-in-source"
 

@@ -9,14 +9,16 @@ def check(context):
     if not context.sources:
         return
     resource = context.package.resource("sources")
-    rows = {row.number: row for row in context.rows(resource)}
     for entry in context.sources.values():
-        row = rows[entry["row"]]
         if entry["data"] is None:
-            yield context.finding(NAME, resource, row, "file", f"cannot read {entry['file']}; restore the archived file")
-        elif hashlib.sha256(entry["data"]).hexdigest() != entry["sha256"]:
             yield context.finding(
-                NAME, resource, row, "sha256",
-                f"{entry['file']} has sha256 {hashlib.sha256(entry['data']).hexdigest()[:12]}…, not the recorded one; "
+                NAME, resource, entry["row"], "file", f"cannot read {entry['file']}; restore the archived file"
+            )
+            continue
+        digest = hashlib.sha256(entry["data"]).hexdigest()
+        if digest != entry["sha256"]:
+            yield context.finding(
+                NAME, resource, entry["row"], "sha256",
+                f"{entry['file']} has sha256 {digest[:12]}…, not the recorded one; "
                 "the archive changed: restore it or record the new hash",
             )

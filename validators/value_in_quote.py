@@ -1,6 +1,6 @@
 """value-not-in-quote: `value` and `value_max` must be readable from the quote (万 = 10^4, 亿 = 10^8, 十分之一 …)."""
 
-from ecodata.checks import squeeze
+from ecodata.text import squeeze
 from ecodata.numbers import numbers_in, readable_from
 
 NAME = "value-not-in-quote"
