@@ -50,19 +50,26 @@ def build(descriptor: str | Path = "datapackage.json", out: str | Path = "dist")
 def write_outputs(package: Package, folder: Path) -> None:
     import pyarrow.parquet as pq
 
-    from .serve import datasette_metadata, write_inspect_file
+    from .evidence import write_source_pages
+    from .metadata import datasette_metadata
+    from .search import write_search_tables
+    from .serve import write_inspect_file
     from .sqlite import write_database
     from .tables import read_table
 
     (folder / "parquet").mkdir()
+    (folder / "csv").mkdir()
     tables = {}
     for resource in package.resources:
         table, rows = read_table(package, resource)
         tables[resource["name"]] = rows
         pq.write_table(table, folder / "parquet" / f"{resource['name']}.parquet", compression="zstd")
+        shutil.copyfile(package.resource_path(resource), folder / "csv" / f"{resource['name']}.csv")
     database = folder / f"{package.name}.db"
     write_database(package, tables, database)
-    write_json(folder / "metadata.json", datasette_metadata(package))
+    write_search_tables(package, database)
+    write_source_pages(package, tables, folder / "sources")
+    write_json(folder / "metadata.json", datasette_metadata(package, tables.get("sources")))
     write_inspect_file(database, folder / "inspect.json")
     write_zip(package, folder, folder / f"{package.name}.zip")
     write_json(folder / BUILD_INFO, build_info(package))

@@ -64,6 +64,9 @@ class Package:
         sources = self.root / "sources"
         if sources.is_dir():
             files += sorted(p for p in sources.iterdir() if p.is_file())
+        serving = self.root / "datasette"  # canned queries and dashboards (metadata.py)
+        if serving.is_dir():
+            files += sorted(p for p in serving.rglob("*") if p.is_file())
         return files
 
     def inputs_digest(self) -> str:

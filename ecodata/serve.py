@@ -1,7 +1,7 @@
-"""Datasette for a built package: metadata generated from datapackage.json, locked-down settings.
+"""Datasette for a built package: immutable, inspected, locked down, with our templates and hooks.
 
 The same `make_datasette` serves `ecodata serve` and the in-process tests, so the tests exercise exactly
-what users get.
+what users get. The metadata itself is generated at build time (metadata.py).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import asyncio
 import json
 from pathlib import Path
 
-from .package import Package
-
+TEMPLATES = Path(__file__).parent / "templates"
+DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
+SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
 # Declared as data, like Datasette's own settings.
 SETTINGS = {
     "sql_time_limit_ms": 1000,
@@ -21,39 +22,6 @@ SETTINGS = {
     "allow_download": True,
     "default_cache_ttl": 3600,
 }
-
-
-def datasette_metadata(package: Package) -> dict:
-    """Datasette metadata.json, derived from the descriptor (never written twice by hand)."""
-    descriptor = package.descriptor
-    licence = (descriptor.get("licenses") or [{}])[0]
-    sources = descriptor.get("sources") or []
-    tables = {}
-    for resource in package.resources:
-        fields = resource["schema"]["fields"]
-        primary_key = resource["schema"].get("primaryKey") or []
-        table = {
-            "title": resource.get("title", resource["name"]),
-            "description": resource.get("description", ""),
-            "columns": {field["name"]: field.get("description", "") for field in fields},
-        }
-        units = {field["name"]: field["unit"] for field in fields if isinstance(field.get("unit"), str)}
-        if units:
-            table["units"] = units  # a field's own `unit` property; per-row units stay in their column
-        if primary_key:
-            table["sort"] = primary_key[0]
-        if resource["name"].startswith("codes_"):
-            table["label_column"] = "label_en"
-        tables[resource["name"]] = table
-    return {
-        "title": descriptor.get("title", package.name),
-        "description": descriptor.get("description", ""),
-        "license": licence.get("name", ""),
-        "license_url": licence.get("path", ""),
-        "source": "; ".join(source.get("title", "") for source in sources),
-        "about": f"{package.name} {package.version}".strip(),
-        "databases": {package.name: {"tables": tables}},
-    }
 
 
 def write_inspect_file(database: Path, target: Path) -> None:
@@ -73,17 +41,70 @@ def find_database(dist: Path) -> Path:
     return databases[0]
 
 
+def downloads(dist: Path) -> list[dict]:
+    """The files offered on the home page: package zip, checksums, database, then CSV and Parquet."""
+    ranked = [("*.zip", 0), ("SHA256SUMS", 1), ("*.db", 2), ("csv/*.csv", 3), ("parquet/*.parquet", 4)]
+    files = [(rank, path) for pattern, rank in ranked for path in sorted(dist.glob(pattern))]
+    return [
+        {
+            "name": path.relative_to(dist).as_posix(),
+            "url": f"/{DOWNLOAD_MOUNT}/{path.relative_to(dist).as_posix()}",
+            "size": human_size(path.stat().st_size),
+        }
+        for _, path in files
+    ]
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024**2:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024**2:.1f} MB"
+
+
+def register_plugin() -> None:
+    from datasette.plugins import pm
+
+    from . import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="ecodata")
+
+
+def search_tables_from_metadata(datasette, database) -> None:
+    """Let `Database.fts_table` answer from metadata's `fts_table`, as the table page already does.
+
+    Datasette only auto-detects FTS tables declared with `content="<table>"`; ours are contentless
+    (see search.py), so without this datasette-search-all would not find them.
+    """
+    detect = database.fts_table
+
+    async def fts_table(table):
+        return datasette.table_metadata(database.name, table).get("fts_table") or await detect(table)
+
+    database.fts_table = fts_table
+
+
 def make_datasette(dist: str | Path):
     """A Datasette instance over the built database: immutable, inspected, locked-down settings."""
     from datasette.app import Datasette
 
     dist = Path(dist)
-    return Datasette(
+    register_plugin()
+    metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
+    metadata.setdefault("plugins", {}).setdefault("ecodata", {})["downloads"] = downloads(dist)
+    datasette = Datasette(
         immutables=[str(find_database(dist))],
         inspect_data=json.loads((dist / "inspect.json").read_text(encoding="utf-8")),
-        metadata=json.loads((dist / "metadata.json").read_text(encoding="utf-8")),
+        metadata=metadata,
         settings=SETTINGS,
+        template_dir=str(TEMPLATES),
+        static_mounts=[(DOWNLOAD_MOUNT, str(dist)), (SOURCES_MOUNT, str(dist / "sources"))],
     )
+    for database in datasette.databases.values():
+        search_tables_from_metadata(datasette, database)
+    return datasette
 
 
 def run_server(dist: str | Path, host: str, port: int) -> None:

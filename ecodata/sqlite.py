@@ -49,6 +49,14 @@ def sqlite_value(value):
     return value
 
 
+def add_bilingual_label(database, table: str) -> None:
+    """A generated `label` column (中文 · English): Datasette shows it wherever a foreign key links here."""
+    database.execute(
+        f'ALTER TABLE "{table}" ADD COLUMN label TEXT GENERATED ALWAYS AS '
+        "(coalesce(label_zh, '') || ' · ' || coalesce(label_en, '')) VIRTUAL"
+    )
+
+
 def write_database(package: Package, rows_by_resource: dict[str, list[dict]], path: Path) -> None:
     import sqlite_utils
 
@@ -64,5 +72,7 @@ def write_database(package: Package, rows_by_resource: dict[str, list[dict]], pa
         table.insert_all(({k: sqlite_value(v) for k, v in row.items()} for row in rows), batch_size=1000)
         for column, _, _ in keys:
             table.create_index([column], find_unique_name=True)
+        if {"label_zh", "label_en"} <= set(columns):
+            add_bilingual_label(database, resource["name"])
     database.vacuum()
     database.close()

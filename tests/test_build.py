@@ -57,6 +57,9 @@ def test_sqlite_holds_the_same_rows_and_values_as_the_csv(built, resource):
     expected = csv_frame(resource)
     with sqlite3.connect(built / DATABASE) as connection:
         actual = pd.read_sql(f'select * from "{resource["name"]}" order by rowid', connection)
+    if {"label_zh", "label_en"} <= set(expected.columns):  # code lists get a generated bilingual label
+        assert list(actual["label"]) == [f"{zh} · {en}" for zh, en in zip(expected["label_zh"], expected["label_en"])]
+        actual = actual.drop(columns="label")
     assert list(actual.columns) == list(expected.columns)
     assert len(actual) == len(expected)
     list_columns = {f["name"] for f in resource["schema"]["fields"] if f["type"] == "list"}
@@ -137,7 +140,7 @@ def test_metadata_comes_from_the_descriptor(built):
     assert metadata["license"] == "CC-BY-4.0"
     assert table["title"] == resource["title"]
     assert table["columns"]["quote"] == next(f["description"] for f in resource["schema"]["fields"] if f["name"] == "quote")
-    assert metadata["databases"][PACKAGE.name]["tables"]["codes_unit"]["label_column"] == "label_en"
+    assert metadata["databases"][PACKAGE.name]["tables"]["codes_unit"]["label_column"] == "label"
 
 
 def test_inspect_file_matches_the_database(built):
@@ -183,7 +186,7 @@ def test_field_types_map_to_arrow_types():
 
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
     from ecodata.package import Package
-    from ecodata.serve import datasette_metadata
+    from ecodata.metadata import datasette_metadata
 
     resource = {"name": "areas", "path": "areas.csv", "schema": {"fields": [
         {"name": "id", "type": "string"}, {"name": "area_km2", "type": "number", "unit": "km^2"}]}}

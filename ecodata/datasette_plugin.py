@@ -1,0 +1,85 @@
+"""Datasette hooks registered by `ecodata serve`: the SQLite length limit, quotes that cite their source,
+and the template variables of the bilingual home and database pages.
+
+Configuration comes from the `ecodata` plugin section of the generated metadata (see metadata.py and
+serve.py), so the hooks hold no state of their own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+MAX_VALUE_BYTES = 10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
+
+
+@hookimpl
+def prepare_connection(conn):
+    """`select hex(randomblob(400000000))` fails at once instead of allocating gigabytes past the time limit."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+
+
+def citation_html(quote: str, row_id: str | None, source: dict | None) -> Markup:
+    text = Markup('<q lang="zh-Hans" class="evidence-quote">{}</q>').format(quote)
+    if not source:
+        return text
+    anchor = f"#q-{row_id}" if row_id else ""
+    return text + Markup(
+        '<br><a class="evidence-source" href="{}{}">原文 Source: {} · {} · {} · {}</a>'
+    ).format(
+        source["page"],
+        anchor,
+        source["title_zh"],
+        source["title_en"],
+        source["publisher_zh"],
+        source["date_published"],
+    )
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """A quote cell shows the quote and links to it, highlighted, in the archived source text."""
+    if column != "quote" or not isinstance(value, str) or not value:
+        return None
+    keys = row.keys()
+    if "source_id" not in keys:
+        return None
+    sources = (datasette.plugin_config("ecodata") or {}).get("sources", {})
+    row_id = plain(row["id"]) if "id" in keys else None
+    return citation_html(value, row_id, sources.get(plain(row["source_id"])))
+
+
+def plain(cell):
+    """A cell's value, also when Datasette has expanded a foreign key into {"value", "label"}."""
+    return cell["value"] if isinstance(cell, dict) else cell
+
+
+def package_tables(datasette) -> dict:
+    """Per database, its tables in descriptor order with their bilingual titles and row counts."""
+    inspected = datasette.inspect_data or {}
+    return {
+        database: [
+            {
+                "name": name,
+                "title": table.get("title", name),
+                "count": inspected.get(database, {}).get("tables", {}).get(name, {}).get("count"),
+            }
+            for name, table in config.get("tables", {}).items()
+        ]
+        for database, config in (datasette.metadata().get("databases") or {}).items()
+    }
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template not in ("index.html", "database.html"):
+        return {}
+    config = datasette.plugin_config("ecodata") or {}
+    return {
+        "downloads": config.get("downloads", []),
+        "package_version": config.get("version", ""),
+        "package_tables": package_tables(datasette),
+    }

@@ -1,0 +1,156 @@
+"""Static pages of the archived source texts with every cited quote highlighted and anchored.
+
+`sources/<file>.html#q-<row id>` opens the document at the quote of that row. Quotes are located after
+removing all whitespace (the archived texts break lines mid-sentence), then mapped back to the
+original characters, so the page shows the archived text exactly as it is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .package import Package
+from .text import squeeze
+
+NON_SPACE = re.compile(r"\S")
+PAGE_STYLE = """
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; max-width: 52em; margin: 2em auto;
+       padding: 0 1em; line-height: 1.8; color: #222; }
+header { border-bottom: 1px solid #ccc; margin-bottom: 1.5em; }
+.text { white-space: pre-wrap; }
+mark { background: #fff1a8; }
+mark.current { background: #ffb347; outline: 2px solid #e07b00; }
+"""
+PAGE_SCRIPT = """
+function showQuote() {
+  document.querySelectorAll("mark.current").forEach(function (m) { m.classList.remove("current"); });
+  if (!location.hash.startsWith("#q-")) return;
+  var id = decodeURIComponent(location.hash.slice(3));
+  var marks = Array.from(document.querySelectorAll("mark[data-q]")).filter(function (m) {
+    return m.dataset.q.split(" ").indexOf(id) !== -1;
+  });
+  marks.forEach(function (m) { m.classList.add("current"); });
+  if (marks.length) marks[0].scrollIntoView({block: "center"});
+}
+window.addEventListener("hashchange", showQuote);
+document.addEventListener("DOMContentLoaded", showQuote);
+"""
+
+
+@dataclass(frozen=True)
+class Citation:
+    row_id: str
+    table: str
+    start: int  # offsets in the archived text, whitespace included
+    end: int
+
+
+def page_name(source_file: str) -> str:
+    """`sources/x.zh.txt` → `x.zh.html`, the page's name under the served `sources/` folder."""
+    return Path(source_file).with_suffix(".html").name
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` occurs in `text` when whitespace is ignored on both sides, in original offsets."""
+    positions = [match.start() for match in NON_SPACE.finditer(text)]
+    needle = squeeze(quote)
+    index = squeeze(text).find(needle) if needle else -1
+    if index < 0:
+        return None
+    return positions[index], positions[index + len(needle) - 1] + 1
+
+
+def citations(text: str, rows: list[tuple[str, str, str]]) -> list[Citation]:
+    """(table, row id, quote) → the located citations, in text order; unlocatable quotes are skipped."""
+    found = []
+    for table, row_id, quote in rows:
+        span = locate(text, quote)
+        if span:
+            found.append(Citation(row_id, table, *span))
+    return sorted(found, key=lambda c: (c.start, c.end, c.row_id))
+
+
+def highlighted(text: str, cited: list[Citation]) -> str:
+    """The text as HTML: each stretch covered by quotes is a <mark> listing their row ids."""
+    cuts = sorted({0, len(text)} | {c.start for c in cited} | {c.end for c in cited})
+    parts = []
+    for start, end in zip(cuts, cuts[1:]):
+        parts += [f'<span id="q-{html.escape(c.row_id)}"></span>' for c in cited if c.start == start]
+        covering = " ".join(c.row_id for c in cited if c.start <= start and end <= c.end)
+        chunk = html.escape(text[start:end])
+        parts.append(f'<mark data-q="{html.escape(covering)}">{chunk}</mark>' if covering else chunk)
+    return "".join(parts)
+
+
+def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
+    title = f"{source['title_zh']} · {source['title_en']}"
+    raw_name = html.escape(Path(source["file"]).name)
+    rows = "".join(
+        f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> '
+        f'(<a href="{html.escape(row_url(c.table, c.row_id))}">row · 数据行</a>)</li>'
+        for c in cited
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{PAGE_STYLE}</style>
+<script>{PAGE_SCRIPT}</script>
+</head>
+<body>
+<header>
+<h1>{html.escape(source["title_zh"])}</h1>
+<p>{html.escape(source["title_en"])}</p>
+<p>{html.escape(source["publisher_zh"])} · {html.escape(source["publisher_en"])} · {html.escape(str(source["date_published"]))}</p>
+<p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a> · sha256 <code>{html.escape(source["sha256"])}</code></p>
+<p>Highlighted: the {len(cited)} quotes cited by the data. 高亮部分为数据引用的原文。</p>
+</header>
+<div class="text">{highlighted(text, cited)}</div>
+<footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>
+</body>
+</html>
+"""
+
+
+def index_page(sources: list[dict]) -> str:
+    items = "".join(
+        f'<li><a href="{html.escape(page_name(s["file"]))}">{html.escape(s["title_zh"])}</a> · '
+        f'{html.escape(s["title_en"])} · {html.escape(s["publisher_en"])} · {html.escape(str(s["date_published"]))}</li>'
+        for s in sources
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans">
+<head><meta charset="utf-8"><title>Sources · 来源文献</title><style>{PAGE_STYLE}</style></head>
+<body><h1>Sources · 来源文献</h1><p>The archived texts every row quotes. 数据引用的存档原文。</p><ul>{items}</ul>
+<p><a href="/">Back to the data · 返回数据</a></p></body>
+</html>
+"""
+
+
+def write_source_pages(package: Package, rows_by_resource: dict[str, list[dict]], folder: Path) -> None:
+    """Write `folder/<file>.html` (highlighted) and a copy of each archived text."""
+    from datasette.utils import tilde_encode
+
+    def row_url(table: str, row_id: str) -> str:
+        return f"../{tilde_encode(package.name)}/{tilde_encode(table)}/{tilde_encode(row_id)}"
+
+    folder.mkdir(parents=True, exist_ok=True)
+    quoted = [
+        (name, row["id"], row["quote"], row["source_id"])
+        for name, rows in rows_by_resource.items()
+        for row in rows
+        if row.get("quote") and row.get("source_id") and row.get("id")
+    ]
+    for source in rows_by_resource.get("sources", []):
+        path = package.safe_path(source["file"])
+        text = path.read_text(encoding="utf-8")
+        cited = citations(text, [(table, row_id, quote) for table, row_id, quote, sid in quoted if sid == source["id"]])
+        (folder / page_name(source["file"])).write_text(source_page(source, text, cited, row_url), encoding="utf-8")
+        shutil.copyfile(path, folder / path.name)
+    (folder / "index.html").write_text(index_page(rows_by_resource.get("sources", [])), encoding="utf-8")

@@ -1,0 +1,138 @@
+"""Datasette's metadata.json, generated from datapackage.json and the package's `datasette/` folder.
+
+Nothing here is written twice by hand: titles, descriptions, licence, column descriptions, sort orders,
+facets and label columns come from the descriptor; canned queries are the `datasette/queries/*.sql`
+files next to it (a `-- title:` / `-- description:` header, then the SQL); dashboards are
+`datasette/dashboards.json` in datasette-dashboards' own format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .package import Package, PackageError
+from .search import fts_table_name, searchable_columns
+
+DEFAULT_FACETS = ("category", "measure", "unit", "source_id")
+QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
+LABEL_COLUMN = "label"  # generated in SQLite from label_zh and label_en, so links show both languages
+SOURCE_PAGES = "/sources"
+
+
+def datasette_folder(package: Package) -> Path:
+    return package.root / "datasette"
+
+
+def has_bilingual_labels(resource: dict) -> bool:
+    names = {field["name"] for field in resource["schema"]["fields"]}
+    return {"label_zh", "label_en"} <= names
+
+
+def facets(resource: dict) -> list:
+    fields = resource["schema"]["fields"]
+    chosen: list = [field["name"] for field in fields if field["name"] in DEFAULT_FACETS]
+    chosen += [{"array": field["name"]} for field in fields if field.get("x-itemReference")]
+    return chosen
+
+
+def table_metadata(resource: dict) -> dict:
+    fields = resource["schema"]["fields"]
+    primary_key = resource["schema"].get("primaryKey") or []
+    table = {
+        "title": resource.get("title", resource["name"]),
+        "description": resource.get("description", ""),
+        "columns": {field["name"]: field.get("description", "") for field in fields},
+    }
+    units = {field["name"]: field["unit"] for field in fields if isinstance(field.get("unit"), str)}
+    if units:
+        table["units"] = units  # a field's own `unit` property; per-row units stay in their column
+    if primary_key:
+        table["sort"] = primary_key[0]
+    if has_bilingual_labels(resource):
+        table["label_column"] = LABEL_COLUMN
+        table["columns"][LABEL_COLUMN] = "Chinese and English label, generated. 中英文名称（生成列）。"
+    if facets(resource):
+        table["facets"] = facets(resource)
+    if searchable_columns(resource):
+        table["fts_table"] = fts_table_name(resource["name"])
+        table["fts_pk"] = "rowid"
+    return table
+
+
+def read_query(path: Path) -> dict:
+    """A canned query file: `-- title: …` and `-- description: …` header lines, then the SQL."""
+    text = path.read_text(encoding="utf-8")
+    query: dict = {}
+    lines = text.splitlines()
+    while lines and (header := QUERY_HEADER.match(lines[0])):
+        query[header.group(1)] = header.group(2).strip()
+        lines.pop(0)
+    query["sql"] = "\n".join(lines).strip()
+    if not query["sql"]:
+        raise PackageError(f"{path.name}: canned query has no SQL")
+    return query
+
+
+def canned_queries(package: Package) -> dict:
+    folder = datasette_folder(package) / "queries"
+    return {path.stem: read_query(path) for path in sorted(folder.glob("*.sql"))} if folder.is_dir() else {}
+
+
+def dashboards(package: Package) -> dict:
+    """datasette-dashboards configuration, with each chart's `db` defaulting to this package's database."""
+    path = datasette_folder(package) / "dashboards.json"
+    if not path.exists():
+        return {}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PackageError(f"{path.name}: not valid JSON ({error})") from None
+    for dashboard in config.values():
+        for chart in dashboard.get("charts", {}).values():
+            chart.setdefault("db", package.name)
+    return config
+
+
+def source_citations(package: Package, sources: list[dict]) -> dict:
+    """What a quote cell needs to cite its source: titles, publisher, date and the highlighted page."""
+    from .evidence import page_name
+
+    return {
+        source["id"]: {
+            "title_zh": source["title_zh"],
+            "title_en": source["title_en"],
+            "publisher_zh": source["publisher_zh"],
+            "publisher_en": source["publisher_en"],
+            "date_published": str(source["date_published"]),
+            "page": f"{SOURCE_PAGES}/{page_name(source['file'])}",
+        }
+        for source in sources
+    }
+
+
+def datasette_metadata(package: Package, sources: list[dict] | None = None) -> dict:
+    descriptor = package.descriptor
+    licence = (descriptor.get("licenses") or [{}])[0]
+    plugins: dict = {"ecodata": {"version": package.version, "sources": source_citations(package, sources or [])}}
+    if dashboards(package):
+        plugins["datasette-dashboards"] = dashboards(package)
+    return {
+        "title": descriptor.get("title", package.name),
+        "description": descriptor.get("description", ""),
+        "license": licence.get("name", ""),
+        "license_url": licence.get("path", ""),
+        "source": "; ".join(source.get("title", "") for source in descriptor.get("sources") or []),
+        "source_url": f"{SOURCE_PAGES}/index.html" if sources else "",
+        "about": f"{package.name} {package.version}".strip(),
+        "databases": {
+            package.name: {
+                "title": descriptor.get("title", package.name),
+                "description": descriptor.get("description", ""),
+                "tables": {resource["name"]: table_metadata(resource) for resource in package.resources},
+                "queries": canned_queries(package),
+            }
+        },
+        "plugins": plugins,
+    }

@@ -1,0 +1,67 @@
+"""Full-text search that works for short Chinese queries, through Datasette's standard `_search` box.
+
+SQLite's trigram tokenizer cannot match queries of one or two characters (湿地, 熊猫), and unicode61
+reads a whole run of Chinese characters as one token. So, for each table, we index a contentless FTS5
+table (`<table>_fts`, rowid = the row's rowid) whose "document" is every Chinese substring of 1 to
+MAX_SUBSTRING characters plus every lower-cased Latin word or number. A query term then matches
+exactly when it is a substring (Chinese) or a whole word (English) of some text cell of the row.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from .package import Package
+
+MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[^\W_]+")
+SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
+
+
+def fts_table_name(table: str) -> str:
+    return f"{table}_fts"
+
+
+def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
+    """The tokens a cell contributes: Chinese substrings and lower-cased words (see module docstring)."""
+    terms = set()
+    for run in HAN_RUN.findall(text):
+        for start in range(len(run)):
+            for end in range(start + 1, min(start + max_length, len(run)) + 1):
+                terms.add(run[start:end])
+    latin = HAN_RUN.sub(" ", text)
+    terms.update(word.lower() for word in WORD.findall(latin))
+    return terms
+
+
+def searchable_columns(resource: dict) -> list[str]:
+    return [
+        field["name"]
+        for field in resource["schema"]["fields"]
+        if field.get("type", "string") in ("string", "list", "array", "any")
+        and field["name"] not in SKIPPED_COLUMNS
+    ]
+
+
+def write_search_tables(package: Package, database: Path) -> None:
+    """Add `<table>_fts` for every table with text columns. Run after VACUUM, which may renumber rowids."""
+    with sqlite3.connect(database) as connection:
+        for resource in package.resources:
+            columns = searchable_columns(resource)
+            if not columns:
+                continue
+            table, fts = resource["name"], fts_table_name(resource["name"])
+            connection.execute(
+                f'CREATE VIRTUAL TABLE "{fts}" USING fts5(terms, content=\'\', tokenize=\'porter unicode61\')'
+            )
+            select = ", ".join(f'"{column}"' for column in columns)
+            documents = (
+                (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
+                for rowid, *cells in connection.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid')
+            )
+            connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
+            connection.execute(f"INSERT INTO \"{fts}\" ({fts}) VALUES ('optimize')")
+    connection.close()
