@@ -57,20 +57,18 @@ def plain(cell):
     return cell["value"] if isinstance(cell, dict) else cell
 
 
-def package_tables(datasette) -> dict:
+def package_tables(datasette, order: list[str]) -> dict:
     """Per database, its tables in descriptor order with their bilingual titles and row counts."""
     inspected = datasette.inspect_data or {}
-    return {
-        database: [
-            {
-                "name": name,
-                "title": table.get("title", name),
-                "count": inspected.get(database, {}).get("tables", {}).get(name, {}).get("count"),
-            }
-            for name, table in config.get("tables", {}).items()
+    listing = {}
+    for database, config in (datasette.metadata().get("databases") or {}).items():
+        tables = config.get("tables", {})
+        counts = inspected.get(database, {}).get("tables", {})
+        listing[database] = [
+            {"name": name, "title": tables[name].get("title", name), "count": counts.get(name, {}).get("count")}
+            for name in sorted(tables, key=lambda name: order.index(name) if name in order else len(order))
         ]
-        for database, config in (datasette.metadata().get("databases") or {}).items()
-    }
+    return listing
 
 
 @hookimpl
@@ -79,7 +77,7 @@ def extra_template_vars(template, datasette):
         return {}
     config = datasette.plugin_config("ecodata") or {}
     return {
-        "downloads": config.get("downloads", []),
+        "downloads": config.get("downloads", {}),
         "package_version": config.get("version", ""),
-        "package_tables": package_tables(datasette),
+        "package_tables": package_tables(datasette, config.get("tables", [])),
     }

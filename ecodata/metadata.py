@@ -115,7 +115,13 @@ def source_citations(package: Package, sources: list[dict]) -> dict:
 def datasette_metadata(package: Package, sources: list[dict] | None = None) -> dict:
     descriptor = package.descriptor
     licence = (descriptor.get("licenses") or [{}])[0]
-    plugins: dict = {"ecodata": {"version": package.version, "sources": source_citations(package, sources or [])}}
+    plugins: dict = {
+        "ecodata": {
+            "version": package.version,
+            "tables": [resource["name"] for resource in package.resources],  # descriptor order, for the home page
+            "sources": source_citations(package, sources or []),
+        }
+    }
     if dashboards(package):
         plugins["datasette-dashboards"] = dashboards(package)
     return {

@@ -41,18 +41,22 @@ def find_database(dist: Path) -> Path:
     return databases[0]
 
 
-def downloads(dist: Path) -> list[dict]:
-    """The files offered on the home page: package zip, checksums, database, then CSV and Parquet."""
-    ranked = [("*.zip", 0), ("SHA256SUMS", 1), ("*.db", 2), ("csv/*.csv", 3), ("parquet/*.parquet", 4)]
-    files = [(rank, path) for pattern, rank in ranked for path in sorted(dist.glob(pattern))]
-    return [
-        {
-            "name": path.relative_to(dist).as_posix(),
-            "url": f"/{DOWNLOAD_MOUNT}/{path.relative_to(dist).as_posix()}",
-            "size": human_size(path.stat().st_size),
-        }
-        for _, path in files
-    ]
+def downloads(dist: Path, tables: list[str]) -> dict:
+    """The files offered on the home page: the package files, then each table as CSV and Parquet."""
+
+    def offer(path: Path) -> dict:
+        name = path.relative_to(dist).as_posix()
+        return {"name": name, "url": f"/{DOWNLOAD_MOUNT}/{name}", "size": human_size(path.stat().st_size)}
+
+    package_files = [*sorted(dist.glob("*.zip")), dist / "SHA256SUMS", *sorted(dist.glob("*.db"))]
+    return {
+        "package": [offer(path) for path in package_files if path.exists()],
+        "tables": [
+            {"name": name, "csv": offer(dist / "csv" / f"{name}.csv"), "parquet": offer(dist / "parquet" / f"{name}.parquet")}
+            for name in tables
+            if (dist / "csv" / f"{name}.csv").exists() and (dist / "parquet" / f"{name}.parquet").exists()
+        ],
+    }
 
 
 def human_size(size: int) -> str:
@@ -93,7 +97,8 @@ def make_datasette(dist: str | Path):
     dist = Path(dist)
     register_plugin()
     metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
-    metadata.setdefault("plugins", {}).setdefault("ecodata", {})["downloads"] = downloads(dist)
+    config = metadata.setdefault("plugins", {}).setdefault("ecodata", {})
+    config["downloads"] = downloads(dist, config.get("tables", []))
     datasette = Datasette(
         immutables=[str(find_database(dist))],
         inspect_data=json.loads((dist / "inspect.json").read_text(encoding="utf-8")),

@@ -28,6 +28,20 @@ def built(tmp_path_factory) -> Path:
     return build(ROOT / "datapackage.json", tmp_path_factory.mktemp("build") / "dist")
 
 
+def datasette_get(dist: Path, path: str):
+    """GET `path` from the same Datasette that `ecodata serve` runs, in-process."""
+    import asyncio
+
+    from ecodata.serve import make_datasette
+
+    async def fetch():
+        datasette = make_datasette(dist)
+        await datasette.invoke_startup()
+        return await datasette.client.get(path)
+
+    return asyncio.run(fetch())
+
+
 def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
     """Set one cell of the row whose first column is `row_id`; returns the row's rowNumber (header = 1)."""
     import csv

@@ -3,7 +3,7 @@ import csv
 import urllib.parse
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, datasette_get
 
 from ecodata.package import load_package
 from ecodata.serve import SETTINGS, make_datasette
@@ -12,12 +12,7 @@ DATABASE = load_package(ROOT / "datapackage.json").name
 
 
 def get(built, path):
-    async def fetch():
-        datasette = make_datasette(built)
-        await datasette.invoke_startup()
-        return await datasette.client.get(path)
-
-    return asyncio.run(fetch())
+    return datasette_get(built, path)
 
 
 def sql(built, statement):
@@ -84,3 +79,43 @@ def test_long_running_query_hits_the_time_limit(built):
     )
     assert response.status_code == 400
     assert "interrupted" in response.json()["error"].lower() or "time" in response.json()["error"].lower()
+
+
+def test_huge_strings_fail_at_once_instead_of_filling_memory(built):
+    import time
+
+    started = time.perf_counter()
+    response = sql(built, "select length(hex(randomblob(400000000)))")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 400
+    assert "too big" in response.json()["error"]
+    assert elapsed < SETTINGS["sql_time_limit_ms"] / 1000  # refused by the length limit, not the time limit
+
+
+def test_strings_up_to_the_limit_still_work(built):
+    from ecodata.datasette_plugin import MAX_VALUE_BYTES
+
+    response = sql(built, f"select length(hex(randomblob({MAX_VALUE_BYTES // 4}))) as n")
+    assert response.status_code == 200
+    assert response.json()["rows"] == [{"n": MAX_VALUE_BYTES // 2}]
+
+
+def test_robots_are_blocked(built):
+    response = get(built, "/robots.txt")
+    assert response.status_code == 200
+    assert "Disallow: /" in response.text.splitlines()
+
+
+def test_csv_streaming_of_whole_tables_is_off(built):
+    response = get(built, f"/{DATABASE}/indicators.csv?_stream=on&_size=max")
+    assert response.status_code == 400
+    assert "CSV streaming is disabled" in response.text
+    assert "_stream" not in get(built, f"/{DATABASE}/indicators").text  # no "stream all rows" option offered
+
+
+def test_at_most_max_returned_rows_come_back(built):
+    response = sql(built, "with recursive n(i) as (select 1 union all select i + 1 from n limit 5000) select i from n")
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["rows"]) == SETTINGS["max_returned_rows"] == 1000
+    assert body["truncated"] is True

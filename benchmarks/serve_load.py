@@ -1,0 +1,329 @@
+"""Load `ecodata serve` and a default `datasette serve -i` over the same database, in the same run.
+
+Method: build the package into a temporary folder, then start two servers on free loopback ports:
+  default  `datasette serve -i <db>`: immutable, default settings, no metadata, no inspect file;
+  ecodata  `ecodata serve --dist <dist>`: our locked-down instance (uvicorn in-process).
+For each endpoint (table JSON, a filtered and sorted query, the HTML table page), each server is loaded
+for --seconds by --concurrency threads from this process. Each thread keeps one keep-alive
+`http.client.HTTPConnection` and sends requests back to back (a closed loop), so latency includes any
+queueing in the server. A few unrecorded requests warm each endpoint first. Non-200 responses and
+exceptions count as errors. Which server goes first alternates per endpoint, so neither always gets
+the quieter half of a noisy machine; still, compare ratios, not absolute numbers.
+
+Target: ecodata's table-JSON req/s is at least 2x the default's, and ecodata answers every request of
+the run with 200. Exit 0 when met, 1 when not.
+
+Usage: python benchmarks/serve_load.py [--seconds 8] [--concurrency 8] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the virtualenv's bin/, holding `datasette` and `ecodata`
+HOST = "127.0.0.1"
+READY_PATH = "/-/versions.json"
+READY_TIMEOUT = 60.0
+WARM_UP_REQUESTS = 20
+TARGET_RATIO = 2.0
+TARGET_ENDPOINT = "table JSON"
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+
+@dataclass
+class Result:
+    endpoint: str
+    server: str
+    path: str
+    requests: int
+    errors: int
+    seconds: float
+    req_per_s: float
+    p50_ms: float
+    p99_ms: float
+
+
+def endpoints(database: str) -> dict[str, str]:
+    return {
+        "table JSON": f"/{database}/indicators.json",
+        "filtered query": f"/{database}/indicators.json?unit=percent&_sort=value",
+        "HTML table": f"/{database}/indicators",
+    }
+
+
+def build_package(folder: Path) -> Path:
+    """Build into `folder`/dist and return the database file."""
+    from ecodata.build import build
+
+    dist = build(ROOT / "datapackage.json", folder / "dist")
+    databases = sorted(dist.glob("*.db"))
+    if len(databases) != 1:
+        raise SystemExit(f"{dist}: expected one .db file, found {len(databases)}")
+    return databases[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def server_commands(database: Path, ports: dict[str, int]) -> dict[str, list[str]]:
+    dist = database.parent
+    return {
+        "default": [str(BIN / "datasette"), "serve", "-i", str(database), "--host", HOST, "--port", str(ports["default"])],
+        "ecodata": [
+            str(BIN / "ecodata"), "serve", "--descriptor", str(ROOT / "datapackage.json"),
+            "--dist", str(dist), "--host", HOST, "--port", str(ports["ecodata"]),
+        ],
+    }
+
+
+def start_server(name: str, command: list[str], port: int, logs: Path) -> Server:
+    """Start in its own session, so Ctrl-C reaches only us and `stop_server` can end its whole group."""
+    log = logs / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Server(name, port, process, log)
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is not None:
+        return
+    os.killpg(server.process.pid, signal.SIGTERM)
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+
+
+def get_status(port: int, path: str, timeout: float = 5.0) -> int:
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def wait_until_ready(server: Server, timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} exited with {server.process.returncode}:\n{server.log.read_text()}")
+        try:
+            if get_status(server.port, READY_PATH) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{server.name} did not answer {READY_PATH} within {timeout:.0f} s:\n{server.log.read_text()}")
+
+
+def warm_up(server: Server, path: str) -> None:
+    for _ in range(WARM_UP_REQUESTS):
+        get_status(server.port, path)
+
+
+def worker(port: int, path: str, start: threading.Barrier, stop: threading.Event,
+           latencies: list[float], errors: list[int]) -> None:
+    """Requests back to back on one keep-alive connection until `stop`; reconnects after an exception."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    start.wait()
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            connection.close()
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        latencies.append(time.perf_counter() - started)  # list.append is atomic under the GIL
+        if not ok:
+            errors.append(1)
+    connection.close()
+
+
+def load(server: Server, path: str, seconds: float, concurrency: int) -> tuple[list[float], int, float]:
+    """Latencies (s) of every request, the error count and the elapsed wall time."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    start = threading.Barrier(concurrency + 1)
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=worker, args=(server.port, path, start, stop, latencies, errors), daemon=True)
+        for _ in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        start.wait()
+        began = time.perf_counter()
+        time.sleep(seconds)
+    finally:
+        stop.set()
+    for thread in threads:
+        thread.join()
+    return latencies, len(errors), time.perf_counter() - began
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def summarize(endpoint: str, server: Server, path: str, latencies: list[float], errors: int, elapsed: float) -> Result:
+    return Result(
+        endpoint=endpoint,
+        server=server.name,
+        path=path,
+        requests=len(latencies),
+        errors=errors,
+        seconds=round(elapsed, 2),
+        req_per_s=round(len(latencies) / elapsed, 1),
+        p50_ms=round(statistics.median(latencies) * 1000, 1) if latencies else float("nan"),
+        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
+    )
+
+
+def run_all(servers: list[Server], paths: dict[str, str], seconds: float, concurrency: int) -> list[Result]:
+    results = []
+    for turn, (endpoint, path) in enumerate(paths.items()):
+        order = servers if turn % 2 == 0 else servers[::-1]
+        for server in order:
+            warm_up(server, path)
+            result = summarize(endpoint, server, path, *load(server, path, seconds, concurrency))
+            print(
+                f"  {endpoint:<15} {server.name:<8} {result.requests:>7} req {result.req_per_s:>8.1f} req/s "
+                f"p50 {result.p50_ms:>7.1f} ms  p99 {result.p99_ms:>7.1f} ms  errors {result.errors}",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
+def ratios(results: list[Result]) -> dict[str, float]:
+    """ecodata req/s divided by default req/s, per endpoint."""
+    rate = {(result.endpoint, result.server): result.req_per_s for result in results}
+    endpoints_seen = dict.fromkeys(result.endpoint for result in results)
+    return {
+        endpoint: round(rate[endpoint, "ecodata"] / rate[endpoint, "default"], 2) if rate[endpoint, "default"] else float("inf")
+        for endpoint in endpoints_seen
+    }
+
+
+def target_verdict(results: list[Result], ratio: dict[str, float]) -> tuple[bool, str]:
+    ecodata_errors = sum(result.errors for result in results if result.server == "ecodata")
+    reached = ratio[TARGET_ENDPOINT] >= TARGET_RATIO
+    met = reached and ecodata_errors == 0
+    detail = (
+        f"{TARGET_ENDPOINT} ratio {ratio[TARGET_ENDPOINT]:.2f}x ({'>=' if reached else '<'} {TARGET_RATIO:.0f}x), "
+        f"ecodata errors {ecodata_errors}"
+    )
+    return met, f"target {'MET' if met else 'NOT MET'}: {detail}"
+
+
+def markdown_table(results: list[Result], ratio: dict[str, float]) -> str:
+    lines = [
+        "| endpoint | server | requests | req/s | p50 ms | p99 ms | errors | ecodata/default req/s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    endpoint_order = list(ratio)
+    for result in sorted(results, key=lambda result: (endpoint_order.index(result.endpoint), result.server)):
+        shown_ratio = f"{ratio[result.endpoint]:.2f}x" if result.server == "ecodata" else ""
+        lines.append(
+            f"| {result.endpoint} | {result.server} | {result.requests} | {result.req_per_s:.1f} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | {shown_ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def write_json(path: Path, options: argparse.Namespace, results: list[Result], ratio: dict[str, float],
+               met: bool, verdict: str) -> None:
+    document = {
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "seconds_per_run": options.seconds,
+        "concurrency": options.concurrency,
+        "same_run": True,
+        "results": [asdict(result) for result in results],
+        "ratio_ecodata_to_default": ratio,
+        "target": {"endpoint": TARGET_ENDPOINT, "min_ratio": TARGET_RATIO, "ecodata_errors": 0},
+        "target_met": met,
+        "verdict": verdict,
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def parse_options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="load time per endpoint per server")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads, one connection each")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    return parser.parse_args()
+
+
+def main() -> int:
+    options = parse_options()
+    with tempfile.TemporaryDirectory(prefix="ecodata-serve-load-") as folder:
+        database = build_package(Path(folder))
+        ports = {"default": free_port(), "ecodata": free_port()}
+        servers: list[Server] = []
+        try:
+            for name, command in server_commands(database, ports).items():
+                servers.append(start_server(name, command, ports[name], Path(folder)))
+            for server in servers:
+                wait_until_ready(server)
+            print(f"cpu_count: {os.cpu_count()}; both servers running in this run "
+                  f"(default :{ports['default']}, ecodata :{ports['ecodata']}); "
+                  f"{options.seconds:g} s per endpoint per server, concurrency {options.concurrency}", flush=True)
+            results = run_all(servers, endpoints(database.stem), options.seconds, options.concurrency)
+        finally:
+            for server in servers:
+                stop_server(server)
+    ratio = ratios(results)
+    met, verdict = target_verdict(results, ratio)
+    print()
+    print(f"cpu_count {os.cpu_count()}; default and ecodata measured in the same run, alternating order per endpoint")
+    print(markdown_table(results, ratio))
+    print()
+    print(f"target: ecodata table-JSON req/s >= {TARGET_RATIO:.0f}x default, with 0 ecodata errors")
+    print(verdict)
+    if options.json:
+        write_json(options.json, options, results, ratio, met, verdict)
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

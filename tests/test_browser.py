@@ -1,0 +1,166 @@
+"""Browser tests: Debian Chromium driven by playwright against a real `ecodata serve`.
+
+Without a browser these tests skip on a workstation but FAIL under CI=true, where `.ci/run` installs
+chromium and fonts-noto-cjk. Screenshots are saved to tests/artifacts/.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from ecodata.package import load_package
+
+DATABASE = load_package(ROOT / "datapackage.json").name
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def missing(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ecodata serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    port = free_port()
+    ecodata = Path(sys.executable).parent / "ecodata"
+    process = subprocess.Popen(
+        [str(ecodata), "serve", "--descriptor", str(ROOT / "datapackage.json"), "--dist", str(built),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/-/versions.json", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        missing("Debian chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("python playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A page that records console errors and uncaught exceptions; the test fails on any."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def test_home_page_is_bilingual_and_its_downloads_work(server, page):
+    page.goto(server + "/")
+    heading = page.locator("h1").inner_text()
+    assert "中国生物多样性保护" in heading and "biodiversity" in heading
+    assert page.locator("h2#downloads").is_visible()
+    links = page.locator("a[download]")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert any(href.endswith(".zip") for href in hrefs) and any(href.endswith("SHA256SUMS") for href in hrefs)
+    for href in hrefs:
+        response = page.request.get(server + href)
+        assert response.status == 200, href
+        assert len(response.body()) > 0, href
+
+
+def test_table_page_facets_and_paginates(server, page):
+    page.goto(f"{server}/{DATABASE}/indicators?_size=20")
+    assert page.locator("h1").inner_text().startswith("Other figures · 其他指标")
+    page.locator('.facet-info[data-column="category"] li a').first.click()
+    page.wait_for_url("**category=*")
+    filtered = page.locator("table.rows-and-columns tbody tr").count()
+    assert 0 < filtered <= 20
+    page.goto(f"{server}/{DATABASE}/indicators?_size=20")
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**_next=*")
+    assert page.locator("table.rows-and-columns tbody tr").count() > 0
+
+
+def test_search_box_finds_wetlands(server, page):
+    page.goto(server + "/")
+    page.fill("#search-all-q", "湿地")
+    page.locator('form[action="/-/search"] input[type=submit]').click()
+    page.wait_for_url("**/-/search?q=*")
+    page.locator("#search-all-results table").first.wait_for(timeout=15000)
+    assert "湿地" in page.locator("#search-all-results").inner_text()
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    page.fill("input#_search", "湿地")
+    page.locator("form.filters input[type=submit]").click()
+    page.wait_for_url("**_search=*")
+    assert "湿地" in page.locator("table.rows-and-columns").inner_text()
+
+
+def test_row_page_shows_the_quote_and_opens_it_in_the_source(server, page):
+    row_id = "gb-crop-germplasm-long-term-accessions-2021wp"
+    page.goto(f"{server}/{DATABASE}/germplasm_banks/{row_id}")
+    quote = page.locator("q.evidence-quote").inner_text()
+    assert "52万余份" in quote
+    page.locator("a.evidence-source").click()
+    page.wait_for_url(f"**/sources/*.html#q-{row_id}")
+    current = page.locator("mark.current")
+    current.first.wait_for()
+    assert "".join(current.all_inner_texts()).replace("\n", "").replace(" ", "") == quote.replace(" ", "")
+    assert current.first.is_visible()
+
+
+def test_dashboard_renders_charts(server, page):
+    page.goto(server + "/-/dashboards/headline-figures")
+    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=20000)
+    assert page.locator(".vega-embed").count() >= 4
+    assert "Headline figures · 主要数字" in page.locator("h1").inner_text()

@@ -1,0 +1,251 @@
+"""The Datasette experience, in-process: bilingual metadata, search, evidence links, queries, charts, downloads."""
+
+import csv
+import hashlib
+import html
+import json
+import re
+import urllib.parse
+
+import pytest
+from conftest import ROOT, datasette_get
+
+from ecodata.metadata import datasette_metadata
+from ecodata.package import load_package
+from ecodata.search import search_terms
+from ecodata.text import squeeze
+
+PACKAGE = load_package(ROOT / "datapackage.json")
+DATABASE = PACKAGE.name
+STATEMENT_TABLES = ["protected_areas", "germplasm_banks", "enforcement_actions", "international_partnerships", "indicators"]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def csv_rows(table: str) -> list[dict]:
+    with open(ROOT / "resources" / f"{table}.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def json_rows(built, path: str, **params) -> list[dict]:
+    response = datasette_get(built, f"{path}.json?" + urllib.parse.urlencode({"_shape": "array", **params}))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def search(built, table: str, query: str) -> set[str]:
+    return {row["id"] for row in json_rows(built, f"/{DATABASE}/{table}", _search=query, _col="id", _size="max")}
+
+
+def is_bilingual(text: str) -> bool:
+    return bool(HAN.search(text)) and bool(re.search(r"[A-Za-z]{3}", text))
+
+
+# 1. Metadata from datapackage.json
+
+
+def test_every_table_has_bilingual_title_description_and_column_descriptions(built):
+    metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata == json.loads(json.dumps(datasette_metadata(PACKAGE, csv_rows("sources"))))
+    assert is_bilingual(metadata["title"]) and is_bilingual(metadata["description"])
+    assert metadata["license_url"].startswith("https://creativecommons.org/")
+    tables = metadata["databases"][DATABASE]["tables"]
+    assert set(tables) == {resource["name"] for resource in PACKAGE.resources}
+    for name, table in tables.items():
+        assert is_bilingual(table["title"]) and is_bilingual(table["description"]), name
+        fields = PACKAGE.resource(name)["schema"]["fields"]
+        assert all(is_bilingual(table["columns"][field["name"]]) for field in fields), name
+        assert table["sort"] == PACKAGE.resource(name)["schema"]["primaryKey"][0]
+
+
+def test_facets_search_and_labels_are_configured(built):
+    tables = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE]["tables"]
+    for name in STATEMENT_TABLES:
+        assert tables[name]["facets"][:4] == ["category", "measure", "unit", "source_id"]
+        assert tables[name]["fts_table"] == f"{name}_fts" and tables[name]["fts_pk"] == "rowid"
+    assert {"array": "partners_iso3"} in tables["international_partnerships"]["facets"]
+    assert tables["codes_unit"]["label_column"] == "label"
+
+
+def test_table_page_shows_bilingual_title_facets_and_labelled_codes(built):
+    page = datasette_get(built, f"/{DATABASE}/protected_areas").text
+    assert "Protected areas · 自然保护地" in page
+    for facet in ("category", "measure", "unit", "source_id"):
+        assert f'data-column="{facet}"' in page
+    assert "平方公里 · square kilometres" in page  # the unit code shown with its generated label
+    assert f'href="/{DATABASE}/protected_areas.csv' in page and f'href="/{DATABASE}/protected_areas.json' in page
+
+
+def test_partner_facet_counts_countries_inside_lists(built):
+    response = datasette_get(built, f"/{DATABASE}/international_partnerships.json?_facet_array=partners_iso3")
+    results = response.json()["facet_results"]["partners_iso3"]["results"]
+    counts = {item["value"]: item["count"] for item in results}
+    expected = {}
+    for row in csv_rows("international_partnerships"):
+        for code in filter(None, row["partners_iso3"].split(",")):
+            expected[code] = expected.get(code, 0) + 1
+    assert counts == {code: n for code, n in expected.items() if code in counts}
+    assert max(counts.values()) == max(expected.values())
+
+
+# 2. Search
+
+
+def test_search_terms_hold_every_short_chinese_substring_and_lowercased_words():
+    terms = search_terms("湿地公园 Wetland parks, 2020年")
+    assert {"湿", "湿地", "地公", "湿地公园", "wetland", "parks", "2020", "年"} <= terms
+    assert "Wetland" not in terms and "湿地 公园" not in terms
+
+
+def searchable_text(row: dict) -> str:
+    return " ".join(value for key, value in row.items() if key not in ("sha256", "file", "url"))
+
+
+@pytest.mark.parametrize("query", ["湿", "湿地", "熊猫", "大熊猫", "国家公园", "生物多样性保护优先区域"])
+def test_chinese_search_finds_exactly_the_rows_containing_the_query(built, query):
+    found_somewhere = False
+    for table in STATEMENT_TABLES:
+        expected = {row["id"] for row in csv_rows(table) if query in searchable_text(row)}
+        assert search(built, table, query) == expected, table
+        found_somewhere |= bool(expected)
+    assert found_somewhere
+
+
+@pytest.mark.parametrize(
+    "query, patterns",
+    [
+        ("wetland", [r"\bwetlands?\b"]),
+        ("panda reserve", [r"\bpandas?\b", r"\breserves?\b"]),
+        ("giant panda", [r"\bgiant\b", r"\bpandas?\b"]),
+        ("Nature reserves", [r"\bnature\b", r"\breserves?\b"]),
+    ],
+)
+def test_english_search_matches_whole_words_in_any_case_and_number(built, query, patterns):
+    for table in STATEMENT_TABLES:
+        expected = {
+            row["id"]
+            for row in csv_rows(table)
+            if all(re.search(pattern, searchable_text(row), re.IGNORECASE) for pattern in patterns)
+        }
+        assert search(built, table, query) == expected, table
+
+
+def test_a_short_term_in_a_multi_term_query_is_not_dropped(built):
+    both = search(built, "international_partnerships", "湿地 公约")
+    assert both == {
+        row["id"] for row in csv_rows("international_partnerships") if "湿地" in searchable_text(row) and "公约" in searchable_text(row)
+    }
+    assert both and both < search(built, "international_partnerships", "公约")
+
+
+def test_search_all_lists_every_searchable_table(built):
+    page = datasette_get(built, "/-/search?q=" + urllib.parse.quote("湿地")).text
+    for table in STATEMENT_TABLES:
+        assert f'"table": "{table}"' in page
+
+
+# 3. Evidence
+
+
+def test_row_page_shows_quote_source_details_and_a_link_to_the_highlighted_text(built):
+    row = csv_rows("germplasm_banks")[0]
+    page = datasette_get(built, f"/{DATABASE}/germplasm_banks/{row['id']}").text
+    source = next(s for s in csv_rows("sources") if s["id"] == row["source_id"])
+    assert row["quote"].replace('"', "&#34;") in page or row["quote"] in page
+    for detail in ("title_zh", "publisher_zh", "date_published"):
+        assert source[detail] in page
+    page_name = source["file"].removeprefix("sources/").removesuffix(".txt") + ".html"
+    assert f'href="/sources/{page_name}#q-{row["id"]}"' in page
+
+
+@pytest.mark.parametrize("source", csv_rows("sources"), ids=lambda s: s["id"])
+def test_source_page_highlights_every_quote_of_its_rows(built, source):
+    page_name = source["file"].removeprefix("sources/").removesuffix(".txt") + ".html"
+    response = datasette_get(built, f"/sources/{page_name}")
+    assert response.status_code == 200 and '<meta charset="utf-8">' in response.text
+    page = response.text
+    for table in STATEMENT_TABLES:
+        for row in csv_rows(table):
+            if row["source_id"] != source["id"]:
+                continue
+            anchor = page.index(f'<span id="q-{row["id"]}"></span>')
+            marked = re.findall(rf'<mark data-q="[^"]*\b{re.escape(row["id"])}\b[^"]*">(.*?)</mark>', page, re.S)
+            assert squeeze(html.unescape("".join(marked))) == squeeze(row["quote"])
+            assert anchor < page.index("<footer>")
+    archived = datasette_get(built, f"/sources/{source['file'].removeprefix('sources/')}")
+    assert hashlib.sha256(archived.content).hexdigest() == source["sha256"]
+
+
+# 4. Canned queries
+
+
+def test_at_least_five_bilingual_canned_queries_run(built):
+    queries = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE]["queries"]
+    assert len(queries) >= 5
+    for name, query in queries.items():
+        assert is_bilingual(query["title"]), name
+        assert json_rows(built, f"/{DATABASE}/{name}"), name
+
+
+def test_figures_in_both_documents_show_conflicts(built):
+    rows = json_rows(built, f"/{DATABASE}/figures_in_both_documents")
+    crop = next(row for row in rows if row["statement"] == "gb-crop-germplasm-long-term-accessions")
+    assert (crop["value_2020pp"], crop["value_2021wp"], crop["same_value"]) == (510000, 520000, 0)
+    assert any(row["same_value"] == 1 for row in rows)
+
+
+def test_partnerships_by_country_counts_list_items(built):
+    rows = json_rows(built, f"/{DATABASE}/partnerships_by_country")
+    expected = {}
+    for row in csv_rows("international_partnerships"):
+        for code in filter(None, row["partners_iso3"].split(",")):
+            expected[code] = expected.get(code, 0) + 1
+    assert {row["iso3"]: row["statements"] for row in rows} == expected
+
+
+# 5. Charts
+
+
+def test_dashboard_renders_and_every_chart_query_returns_rows(built):
+    metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
+    dashboards = metadata["plugins"]["datasette-dashboards"]
+    for slug, dashboard in dashboards.items():
+        page = datasette_get(built, f"/-/dashboards/{slug}")
+        assert page.status_code == 200
+        assert "vega-lite.min.js" in page.text
+        for name, chart in dashboard["charts"].items():
+            sql = re.sub(r"\[\[.*?\]\]", "", chart["query"])  # unset optional filters
+            rows = json_rows(built, f"/{chart['db']}", sql=sql)
+            assert rows, name
+            if chart["library"] == "vega-lite":  # every bar links to the rows behind it
+                assert chart["display"]["encoding"]["href"] == {"field": "url", "type": "nominal"}
+                for row in rows:
+                    linked = datasette_get(built, row["url"])
+                    assert linked.status_code == 200 and "<tbody>" in linked.text, row["url"]
+
+
+# 6. Downloads
+
+
+def test_home_page_is_bilingual_and_links_every_download_with_its_size(built):
+    page = datasette_get(built, "/").text
+    assert "Download · 下载" in page and "Search all tables · 搜索全部数据表" in page
+    assert f"version 版本 {PACKAGE.version}" in page
+    links = re.findall(r'<a href="(/download/[^"]+)" download>([^<]+)</a> <small>\(([^)]+)\)</small>', page)
+    names = {name for _, name, _ in links}
+    assert {f"{DATABASE}.zip", "SHA256SUMS", f"{DATABASE}.db"} <= names
+    assert {f"csv/{r['name']}.csv" for r in PACKAGE.resources} <= names
+    assert {f"parquet/{r['name']}.parquet" for r in PACKAGE.resources} <= names
+    sums = dict(line.split("  ")[::-1] for line in (built / "SHA256SUMS").read_text().splitlines())
+    for url, name, size in links:
+        response = datasette_get(built, url)
+        assert response.status_code == 200, url
+        assert response.content == (built / name).read_bytes()
+        if name != "SHA256SUMS":
+            assert hashlib.sha256(response.content).hexdigest() == sums[name]
+        assert size.split()[1] in ("B", "KB", "MB")
+
+
+def test_database_page_links_downloads_and_lists_queries(built):
+    page = datasette_get(built, f"/{DATABASE}").text
+    assert f'href="/download/{DATABASE}.zip"' in page
+    assert "Figures stated in both documents, side by side · 两份文件中都出现的数字对照" in page
