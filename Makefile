@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test validate build bench clean distclean
+.PHONY: install serve test validate build bench bench-serve clean distclean
 
 install: $(INSTALLED)
 
@@ -29,6 +29,9 @@ build: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/validate_speed.py
+
+bench-serve: $(INSTALLED)
+	$(BIN)/python benchmarks/serve_load.py
 
 clean:
 	rm -rf dist .pytest_cache tests/artifacts
