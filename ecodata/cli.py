@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .cache import DEFAULT_CACHE_MB
 from .package import PackageError
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
@@ -104,7 +105,14 @@ def run_build(descriptor: Path, out: Path) -> None:
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, type=int, show_default=True)
-def serve(descriptor: Path, dist: Path, host: str, port: int):
+@click.option(
+    "--cache-mb",
+    default=DEFAULT_CACHE_MB,
+    type=click.IntRange(min=0),
+    show_default=True,
+    help="Memory for replaying anonymous GET responses of the immutable database; 0 turns the cache off.",
+)
+def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
     """Serve the built package read-only in Datasette; builds first when --dist is missing or stale."""
     from .build import is_stale
     from .serve import run_server
@@ -117,4 +125,4 @@ def serve(descriptor: Path, dist: Path, host: str, port: int):
         click.echo(f"{dist} is missing or stale: building", err=True)
         run_build(descriptor, dist)
     click.echo(f"serving {dist} at http://{host}:{port}/ (read-only)", err=True)
-    run_server(dist, host, port)
+    run_server(dist, host, port, cache_mb)

@@ -86,14 +86,8 @@ def highlighted(text: str, cited: list[Citation]) -> str:
     return "".join(parts)
 
 
-def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
-    title = f"{source['title_zh']} · {source['title_en']}"
-    raw_name = html.escape(Path(source["file"]).name)
-    rows = "".join(
-        f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> '
-        f'(<a href="{html.escape(row_url(c.table, c.row_id))}">row · 数据行</a>)</li>'
-        for c in cited
-    )
+def html_page(title: str, body: str, script: str = "") -> str:
+    """A self-contained page (no external resources): the archive must read the same offline."""
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>
@@ -101,21 +95,33 @@ def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>{PAGE_STYLE}</style>
-<script>{PAGE_SCRIPT}</script>
+{f"<script>{script}</script>" if script else ""}
 </head>
 <body>
-<header>
+{body}
+</body>
+</html>
+"""
+
+
+def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
+    raw_name = html.escape(Path(source["file"]).name)
+    rows = "".join(
+        f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> '
+        f'(<a href="{html.escape(row_url(c.table, c.row_id))}">row · 数据行</a>)</li>'
+        for c in cited
+    )
+    published = f"{source['publisher_zh']} · {source['publisher_en']} · {source['date_published']}"
+    body = f"""<header>
 <h1>{html.escape(source["title_zh"])}</h1>
 <p>{html.escape(source["title_en"])}</p>
-<p>{html.escape(source["publisher_zh"])} · {html.escape(source["publisher_en"])} · {html.escape(str(source["date_published"]))}</p>
+<p>{html.escape(published)}</p>
 <p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a> · sha256 <code>{html.escape(source["sha256"])}</code></p>
 <p>Highlighted: the {len(cited)} quotes cited by the data. 高亮部分为数据引用的原文。</p>
 </header>
 <div class="text">{highlighted(text, cited)}</div>
-<footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>
-</body>
-</html>
-"""
+<footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>"""
+    return html_page(f"{source['title_zh']} · {source['title_en']}", body, PAGE_SCRIPT)
 
 
 def index_page(sources: list[dict]) -> str:
@@ -124,13 +130,11 @@ def index_page(sources: list[dict]) -> str:
         f'{html.escape(s["title_en"])} · {html.escape(s["publisher_en"])} · {html.escape(str(s["date_published"]))}</li>'
         for s in sources
     )
-    return f"""<!DOCTYPE html>
-<html lang="zh-Hans">
-<head><meta charset="utf-8"><title>Sources · 来源文献</title><style>{PAGE_STYLE}</style></head>
-<body><h1>Sources · 来源文献</h1><p>The archived texts every row quotes. 数据引用的存档原文。</p><ul>{items}</ul>
-<p><a href="/">Back to the data · 返回数据</a></p></body>
-</html>
-"""
+    body = f"""<h1>Sources · 来源文献</h1>
+<p>The archived texts every row quotes. 数据引用的存档原文。</p>
+<ul>{items}</ul>
+<p><a href="/">Back to the data · 返回数据</a></p>"""
+    return html_page("Sources · 来源文献", body)
 
 
 def write_source_pages(package: Package, rows_by_resource: dict[str, list[dict]], folder: Path) -> None:

@@ -10,9 +10,12 @@ import asyncio
 import json
 from pathlib import Path
 
+from .cache import DEFAULT_CACHE_MB, ResponseCache
+
 TEMPLATES = Path(__file__).parent / "templates"
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
+
 # Declared as data, like Datasette's own settings.
 SETTINGS = {
     "sql_time_limit_ms": 1000,
@@ -112,9 +115,10 @@ def make_datasette(dist: str | Path):
     return datasette
 
 
-def run_server(dist: str | Path, host: str, port: int) -> None:
+def run_server(dist: str | Path, host: str, port: int, cache_mb: int = DEFAULT_CACHE_MB) -> None:
     import uvicorn
 
     datasette = make_datasette(dist)
     asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+    app = ResponseCache(datasette.app(), max_bytes=cache_mb * 1_000_000)
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on", workers=1)
