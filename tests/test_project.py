@@ -83,3 +83,16 @@ def test_second_bootstrap_installs_nothing():
         pytest.skip("not bootstrapped by make")
     result = subprocess.run(["make", "-q", "install"], cwd=ROOT, capture_output=True)
     assert result.returncode == 0, "make would reinstall although pyproject.toml did not change"
+
+
+def test_browser_tests_fail_rather_than_skip_in_ci_without_chromium():
+    import os
+    from pathlib import Path
+
+    bin_only = str(Path(sys.executable).parent)  # the venv, where there is no chromium
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_browser.py", "-k", "home_page"]
+    for ci, expected_code, outcome in (("true", 1, "1 error"), ("", 0, "1 skipped")):
+        env = {**os.environ, "PATH": bin_only, "CI": ci}
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == expected_code, result.stdout[-2000:]
+        assert outcome in result.stdout.splitlines()[-1]
