@@ -249,3 +249,13 @@ def test_database_page_links_downloads_and_lists_queries(built):
     page = datasette_get(built, f"/{DATABASE}").text
     assert f'href="/download/{DATABASE}.zip"' in page
     assert "Figures stated in both documents, side by side · 两份文件中都出现的数字对照" in page
+
+
+@pytest.mark.parametrize("query", ['"', "湿地\"", "'); drop table indicators; --", "NEAR(a b)", "* OR -", "^湿", "湿地*"])
+def test_hostile_or_odd_search_input_answers_normally(built, query):
+    response = datasette_get(built, f"/{DATABASE}/indicators.json?" + urllib.parse.urlencode({"_search": query}))
+    if query == '"':  # nothing left to search for: Datasette answers 400 with a message, not a crash
+        assert response.status_code == 400 and "syntax error" in response.json()["error"]
+    else:
+        assert response.status_code == 200, response.text
+    assert json_rows(built, f"/{DATABASE}/indicators", _col="id", _size="max")  # the table is still there
