@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test validate build bench bench-serve clean distclean
+.PHONY: install serve test lint validate build bench bench-serve clean distclean
 
 install: $(INSTALLED)
 
@@ -18,8 +18,12 @@ serve: $(INSTALLED)
 	$(BIN)/ecodata validate
 	$(BIN)/ecodata serve --dist dist --host 127.0.0.1 --port 8001
 
-test: $(INSTALLED)
+test: lint
 	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 validate: $(INSTALLED)
 	$(BIN)/ecodata validate

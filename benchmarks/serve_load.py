@@ -94,16 +94,40 @@ def server_commands(database: Path, ports: dict[str, int]) -> dict[str, list[str
     dist = database.parent
     return {
         "default": [
-            str(BIN / "datasette"), "serve", "-i", str(database),
-            "--host", HOST, "--port", str(ports["default"]),
+            str(BIN / "datasette"),
+            "serve",
+            "-i",
+            str(database),
+            "--host",
+            HOST,
+            "--port",
+            str(ports["default"]),
         ],
         "ecodata": [
-            str(BIN / "ecodata"), "serve", "--descriptor", str(ROOT / "datapackage.json"),
-            "--dist", str(dist), "--host", HOST, "--port", str(ports["ecodata"]),
+            str(BIN / "ecodata"),
+            "serve",
+            "--descriptor",
+            str(ROOT / "datapackage.json"),
+            "--dist",
+            str(dist),
+            "--host",
+            HOST,
+            "--port",
+            str(ports["ecodata"]),
         ],
         "ecodata-nocache": [
-            str(BIN / "ecodata"), "serve", "--descriptor", str(ROOT / "datapackage.json"),
-            "--dist", str(dist), "--host", HOST, "--port", str(ports["ecodata-nocache"]), "--cache-mb", "0",
+            str(BIN / "ecodata"),
+            "serve",
+            "--descriptor",
+            str(ROOT / "datapackage.json"),
+            "--dist",
+            str(dist),
+            "--host",
+            HOST,
+            "--port",
+            str(ports["ecodata-nocache"]),
+            "--cache-mb",
+            "0",
         ],
     }
 
@@ -113,7 +137,11 @@ def start_server(name: str, command: list[str], port: int, logs: Path) -> Server
     log = logs / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     return Server(name, port, process, log)
@@ -164,8 +192,14 @@ def warm_up(server: Server, path: str) -> None:
         get_status(server.port, path)
 
 
-def worker(port: int, path: str, start: threading.Barrier, stop: threading.Event,
-           latencies: list[float], errors: list[int]) -> None:
+def worker(
+    port: int,
+    path: str,
+    start: threading.Barrier,
+    stop: threading.Event,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
     """Requests back to back on one keep-alive connection until `stop`; reconnects after an exception."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     start.wait()
@@ -235,7 +269,7 @@ def summarize(
 def run_all(servers: list[Server], paths: dict[str, str], seconds: float, concurrency: int) -> list[Result]:
     results = []
     for turn, (endpoint, path) in enumerate(paths.items()):
-        order = servers[turn % len(servers):] + servers[: turn % len(servers)]  # rotate who goes first
+        order = servers[turn % len(servers) :] + servers[: turn % len(servers)]  # rotate who goes first
         for server in order:
             warm_up(server, path)
             result = summarize(endpoint, server, path, *load(server, path, seconds, concurrency))
@@ -289,8 +323,14 @@ def markdown_table(results: list[Result], ratio: dict[tuple[str, str], float]) -
     return "\n".join(lines)
 
 
-def write_json(path: Path, options: argparse.Namespace, results: list[Result], ratio: dict[str, float],
-               met: bool, verdict: str) -> None:
+def write_json(
+    path: Path,
+    options: argparse.Namespace,
+    results: list[Result],
+    ratio: dict[str, float],
+    met: bool,
+    verdict: str,
+) -> None:
     document = {
         "cpu_count": os.cpu_count(),
         "python": sys.version.split()[0],

@@ -23,7 +23,9 @@ def median_seconds(function, runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("descriptor", nargs="?", default=str(Path(__file__).resolve().parent.parent / "datapackage.json"))
+    parser.add_argument(
+        "descriptor", nargs="?", default=str(Path(__file__).resolve().parent.parent / "datapackage.json")
+    )
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
 

@@ -4,7 +4,7 @@ Library first: `validate`, `build` and `make_datasette` are the entry points; th
 Heavy libraries (frictionless, pandas, pyarrow, datasette) are imported only where they are used.
 """
 
-__all__ = ["validate", "build", "make_datasette"]
+__all__ = ["build", "make_datasette", "validate"]
 
 
 def __getattr__(name):

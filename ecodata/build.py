@@ -81,7 +81,9 @@ def build_info(package: Package) -> dict:
 
 
 def write_json(path: Path, document: dict) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def write_zip(package: Package, folder: Path, target: Path) -> None:

@@ -24,7 +24,7 @@ DEFAULT_MAX_CELL_SIZE = 10_000
 @dataclass(frozen=True)
 class Check:
     name: str
-    run: Callable[["Context"], Iterator[Finding]]
+    run: Callable[[Context], Iterator[Finding]]
     path: Path
 
 
@@ -88,7 +88,9 @@ class Context:
             found[row["id"]] = entry
         return found
 
-    def finding(self, name: str, resource: dict, row: Row | None, field_name: str | None, message: str) -> Finding:
+    def finding(
+        self, name: str, resource: dict, row: Row | None, field_name: str | None, message: str
+    ) -> Finding:
         return Finding(
             type=name,
             message=message,

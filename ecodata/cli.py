@@ -27,7 +27,7 @@ class GuardedGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence, deliberately broad
+        except Exception as error:
             raise CannotRun(f"unexpected {type(error).__name__}: {error}") from None
 
 
@@ -45,14 +45,25 @@ def cli():
 @cli.command()
 @descriptor_argument
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
     help="text: one line per error; json: for machines; github: workflow annotations on the CSV lines.",
 )
-@click.option("--limit-errors", type=click.IntRange(min=1), help="Show at most N errors (all are still counted).")
-@click.option("--check", "only", multiple=True, metavar="TYPE", help="Report only this error type (repeatable).")
+@click.option(
+    "--limit-errors", type=click.IntRange(min=1), help="Show at most N errors (all are still counted)."
+)
+@click.option(
+    "--check", "only", multiple=True, metavar="TYPE", help="Report only this error type (repeatable)."
+)
 @click.option("--skip", multiple=True, metavar="TYPE", help="Do not report this error type (repeatable).")
 @click.option(
-    "--max-cell-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+    "--max-cell-size",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
     help="Longest cell allowed, in characters.",
 )
 def validate(descriptor: Path, output_format: str, limit_errors, only, skip, max_cell_size: int):
@@ -74,7 +85,9 @@ def validate(descriptor: Path, output_format: str, limit_errors, only, skip, max
 
 @cli.command()
 @descriptor_argument
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
+)
 def build(descriptor: Path, out: Path):
     """Build Parquet, SQLite, Datasette metadata, a zip and SHA256SUMS into --out.
 
@@ -84,7 +97,8 @@ def build(descriptor: Path, out: Path):
 
 
 def run_build(descriptor: Path, out: Path) -> None:
-    from .build import BuildError, build as build_package
+    from .build import BuildError
+    from .build import build as build_package
     from .report import render_text
 
     try:
@@ -101,8 +115,12 @@ def run_build(descriptor: Path, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True)
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True)
+@click.option(
+    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
+)
+@click.option(
+    "--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, type=int, show_default=True)
 @click.option(

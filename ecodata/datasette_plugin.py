@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from datasette import hookimpl
 from markupsafe import Markup
 
-MAX_VALUE_BYTES = 10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
+from datasette import hookimpl
+
+MAX_VALUE_BYTES = (
+    10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
+)
 
 
 @hookimpl
@@ -65,7 +68,11 @@ def package_tables(datasette, order: list[str]) -> dict:
         tables = config.get("tables", {})
         counts = inspected.get(database, {}).get("tables", {})
         listing[database] = [
-            {"name": name, "title": tables[name].get("title", name), "count": counts.get(name, {}).get("count")}
+            {
+                "name": name,
+                "title": tables[name].get("title", name),
+                "count": counts.get(name, {}).get("count"),
+            }
             for name in sorted(tables, key=lambda name: order.index(name) if name in order else len(order))
         ]
     return listing

@@ -8,6 +8,7 @@ original characters, so the page shows the archived text exactly as it is.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def highlighted(text: str, cited: list[Citation]) -> str:
     """The text as HTML: each stretch covered by quotes is a <mark> listing their row ids."""
     cuts = sorted({0, len(text)} | {c.start for c in cited} | {c.end for c in cited})
     parts = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         parts += [f'<span id="q-{html.escape(c.row_id)}"></span>' for c in cited if c.start == start]
         covering = " ".join(c.row_id for c in cited if c.start <= start and end <= c.end)
         chunk = html.escape(text[start:end])
@@ -127,7 +128,7 @@ def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
 def index_page(sources: list[dict]) -> str:
     items = "".join(
         f'<li><a href="{html.escape(page_name(s["file"]))}">{html.escape(s["title_zh"])}</a> · '
-        f'{html.escape(s["title_en"])} · {html.escape(s["publisher_en"])} · {html.escape(str(s["date_published"]))}</li>'
+        f"{html.escape(s['title_en'])} · {html.escape(s['publisher_en'])} · {html.escape(str(s['date_published']))}</li>"
         for s in sources
     )
     body = f"""<h1>Sources · 来源文献</h1>
@@ -154,7 +155,11 @@ def write_source_pages(package: Package, rows_by_resource: dict[str, list[dict]]
     for source in rows_by_resource.get("sources", []):
         path = package.safe_path(source["file"])
         text = path.read_text(encoding="utf-8")
-        cited = citations(text, [(table, row_id, quote) for table, row_id, quote, sid in quoted if sid == source["id"]])
-        (folder / page_name(source["file"])).write_text(source_page(source, text, cited, row_url), encoding="utf-8")
+        cited = citations(
+            text, [(table, row_id, quote) for table, row_id, quote, sid in quoted if sid == source["id"]]
+        )
+        (folder / page_name(source["file"])).write_text(
+            source_page(source, text, cited, row_url), encoding="utf-8"
+        )
         shutil.copyfile(path, folder / path.name)
     (folder / "index.html").write_text(index_page(rows_by_resource.get("sources", [])), encoding="utf-8")

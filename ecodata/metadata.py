@@ -118,7 +118,9 @@ def datasette_metadata(package: Package, sources: list[dict] | None = None) -> d
     plugins: dict = {
         "ecodata": {
             "version": package.version,
-            "tables": [resource["name"] for resource in package.resources],  # descriptor order, for the home page
+            "tables": [
+                resource["name"] for resource in package.resources
+            ],  # descriptor order, for the home page
             "sources": source_citations(package, sources or []),
         }
     }

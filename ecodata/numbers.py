@@ -8,7 +8,20 @@ import re
 
 from .text import squeeze
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10**4, "亿": 10**8}
 SUFFIX_FACTORS = {**LARGE_UNITS, "千": 1000}  # what may follow an Arabic number: 1.2万, 2600亿, 3千
@@ -68,7 +81,9 @@ def number_spans(text: str) -> list[tuple[int, int, set[float]]]:
     for match in FRACTION.finditer(text):
         denominator, numerator = (as_number(part) for part in match.groups())
         if denominator and numerator is not None:
-            spans.append((match.start(), match.end(), {numerator / denominator, 100 * numerator / denominator}))
+            spans.append(
+                (match.start(), match.end(), {numerator / denominator, 100 * numerator / denominator})
+            )
     return spans
 
 

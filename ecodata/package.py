@@ -52,7 +52,9 @@ class Package:
     def safe_path(self, relative: str) -> Path:
         """Resolve a descriptor path inside the package folder; URLs and escapes are refused."""
         if "://" in relative or Path(relative).is_absolute():
-            raise PackageError(f"{self.descriptor_path.name}: path {relative!r} must be relative to the package")
+            raise PackageError(
+                f"{self.descriptor_path.name}: path {relative!r} must be relative to the package"
+            )
         resolved = (self.root / relative).resolve()
         if not resolved.is_relative_to(self.root.resolve()):
             raise PackageError(f"{self.descriptor_path.name}: path {relative!r} leaves the package folder")
@@ -94,7 +96,9 @@ def load_package(path: str | Path = "datapackage.json") -> Package:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PackageError(f"{shown}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise PackageError(
+            f"{shown}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
     check_shape(descriptor, shown)
     package = Package(descriptor_path, descriptor)
     for resource in package.resources:
@@ -107,9 +111,9 @@ def check_shape(descriptor: object, shown: str) -> None:
         raise PackageError(f"{shown}: not a data package (the top level must be a JSON object)")
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        raise PackageError(f"{shown}: not a data package (no \"resources\" list)")
+        raise PackageError(f'{shown}: not a data package (no "resources" list)')
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            raise PackageError(f"{shown}: resources[{index}] has no \"name\"")
+            raise PackageError(f'{shown}: resources[{index}] has no "name"')
         if not isinstance(resource.get("path"), str):
-            raise PackageError(f"{shown}: resource {resource['name']!r} needs a single \"path\" string")
+            raise PackageError(f'{shown}: resource {resource["name"]!r} needs a single "path" string')

@@ -10,7 +10,6 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-
 CELL_SHOWN = 200  # a report repeats at most this much of a cell: a 5 MB cell must not become a 5 MB report
 
 
@@ -104,8 +103,10 @@ def render_github(report: Report, limit: int | None = None) -> str:
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         message = f"{finding.field}: {finding.message}" if finding.field else finding.message
         lines.append(f"::error {joined}::{escape_data(message)}")
-    lines.append(("::notice title=ecodata validate::" if report.valid else "::error title=ecodata validate::")
-                 + escape_data(summary_line(report, limit)))
+    lines.append(
+        ("::notice title=ecodata validate::" if report.valid else "::error title=ecodata validate::")
+        + escape_data(summary_line(report, limit))
+    )
     return "\n".join(lines)
 
 

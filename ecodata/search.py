@@ -55,12 +55,14 @@ def write_search_tables(package: Package, database: Path) -> None:
                 continue
             table, fts = resource["name"], fts_table_name(resource["name"])
             connection.execute(
-                f'CREATE VIRTUAL TABLE "{fts}" USING fts5(terms, content=\'\', tokenize=\'porter unicode61\')'
+                f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
             )
             select = ", ".join(f'"{column}"' for column in columns)
             documents = (
                 (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
-                for rowid, *cells in connection.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid')
+                for rowid, *cells in connection.execute(
+                    f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid'
+                )
             )
             connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
             connection.execute(f"INSERT INTO \"{fts}\" ({fts}) VALUES ('optimize')")

@@ -55,7 +55,11 @@ def downloads(dist: Path, tables: list[str]) -> dict:
     return {
         "package": [offer(path) for path in package_files if path.exists()],
         "tables": [
-            {"name": name, "csv": offer(dist / "csv" / f"{name}.csv"), "parquet": offer(dist / "parquet" / f"{name}.parquet")}
+            {
+                "name": name,
+                "csv": offer(dist / "csv" / f"{name}.csv"),
+                "parquet": offer(dist / "parquet" / f"{name}.parquet"),
+            }
             for name in tables
             if (dist / "csv" / f"{name}.csv").exists() and (dist / "parquet" / f"{name}.parquet").exists()
         ],

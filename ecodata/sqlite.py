@@ -33,7 +33,11 @@ def creation_order(package: Package) -> list[dict]:
     while pending:
         created = {r["name"] for r in ordered}
         ready = next(
-            (r for r in pending if all(other in created or other == r["name"] for _, other, _ in foreign_keys(r))),
+            (
+                r
+                for r in pending
+                if all(other in created or other == r["name"] for _, other, _ in foreign_keys(r))
+            ),
             pending[0],  # a reference cycle: SQLite does not enforce foreign keys at creation, so go on
         )
         ordered.append(ready)

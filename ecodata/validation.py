@@ -50,10 +50,28 @@ def selected_checks(wanted, only: set[str]) -> list[Check]:
 
 
 STANDARD_TYPES = {
-    "type-error", "constraint-error", "foreign-key", "primary-key", "unique-error", "blank-row", "missing-cell",
-    "extra-cell", "blank-label", "duplicate-label", "incorrect-label", "missing-label", "extra-label",
-    "encoding-error", "source-error", "scheme-error", "format-error", "schema-error", "package-error",
-    "resource-error", "field-error", "row-constraint",
+    "type-error",
+    "constraint-error",
+    "foreign-key",
+    "primary-key",
+    "unique-error",
+    "blank-row",
+    "missing-cell",
+    "extra-cell",
+    "blank-label",
+    "duplicate-label",
+    "incorrect-label",
+    "missing-label",
+    "extra-label",
+    "encoding-error",
+    "source-error",
+    "scheme-error",
+    "format-error",
+    "schema-error",
+    "package-error",
+    "resource-error",
+    "field-error",
+    "row-constraint",
 }
 
 

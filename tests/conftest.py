@@ -49,7 +49,7 @@ def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     index = rows[0].index(column)
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=2):  # noqa: B007 (returned after the loop)
         if row[0] == row_id:
             row[index] = value
             break

@@ -61,8 +61,18 @@ def server(built):
     port = free_port()
     ecodata = Path(sys.executable).parent / "ecodata"
     process = subprocess.Popen(
-        [str(ecodata), "serve", "--descriptor", str(ROOT / "datapackage.json"), "--dist", str(built),
-         "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(ecodata),
+            "serve",
+            "--descriptor",
+            str(ROOT / "datapackage.json"),
+            "--dist",
+            str(built),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

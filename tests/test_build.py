@@ -58,7 +58,9 @@ def test_sqlite_holds_the_same_rows_and_values_as_the_csv(built, resource):
     with sqlite3.connect(built / DATABASE) as connection:
         actual = pd.read_sql(f'select * from "{resource["name"]}" order by rowid', connection)
     if {"label_zh", "label_en"} <= set(expected.columns):  # code lists get a generated bilingual label
-        assert list(actual["label"]) == [f"{zh} · {en}" for zh, en in zip(expected["label_zh"], expected["label_en"])]
+        assert list(actual["label"]) == [
+            f"{zh} · {en}" for zh, en in zip(expected["label_zh"], expected["label_en"])
+        ]
         actual = actual.drop(columns="label")
     assert list(actual.columns) == list(expected.columns)
     assert len(actual) == len(expected)
@@ -85,7 +87,9 @@ def test_parquet_types_and_descriptions_follow_the_table_schema(built):
 def test_sqlite_has_primary_keys_foreign_keys_and_indexes(built):
     with sqlite3.connect(built / DATABASE) as connection:
         pk = [row[1] for row in connection.execute("pragma table_info(protected_areas)") if row[5]]
-        fks = {(row[3], row[2], row[4]) for row in connection.execute("pragma foreign_key_list(protected_areas)")}
+        fks = {
+            (row[3], row[2], row[4]) for row in connection.execute("pragma foreign_key_list(protected_areas)")
+        }
         indexed = {
             connection.execute(f"pragma index_info('{index[1]}')").fetchone()[2]
             for index in connection.execute("pragma index_list(protected_areas)")
@@ -123,9 +127,9 @@ def test_zip_is_usable_offline(built, tmp_path):
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
         archive.extractall(tmp_path)
     root = tmp_path / PACKAGE.name
-    assert {"datapackage.json", "resources/protected_areas.csv", "parquet/protected_areas.parquet"} <= set(
+    assert {"datapackage.json", "resources/protected_areas.csv", "parquet/protected_areas.parquet"} <= {
         n.removeprefix(f"{PACKAGE.name}/") for n in names
-    )
+    }
     assert any(n.startswith(f"{PACKAGE.name}/sources/") for n in names)
     from ecodata.validation import validate
 
@@ -139,7 +143,9 @@ def test_metadata_comes_from_the_descriptor(built):
     assert metadata["title"] == PACKAGE.descriptor["title"]
     assert metadata["license"] == "CC-BY-4.0"
     assert table["title"] == resource["title"]
-    assert table["columns"]["quote"] == next(f["description"] for f in resource["schema"]["fields"] if f["name"] == "quote")
+    assert table["columns"]["quote"] == next(
+        f["description"] for f in resource["schema"]["fields"] if f["name"] == "quote"
+    )
     assert metadata["databases"][PACKAGE.name]["tables"]["codes_unit"]["label_column"] == "label"
 
 
@@ -185,11 +191,19 @@ def test_field_types_map_to_arrow_types():
 
 
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
-    from ecodata.package import Package
     from ecodata.metadata import datasette_metadata
+    from ecodata.package import Package
 
-    resource = {"name": "areas", "path": "areas.csv", "schema": {"fields": [
-        {"name": "id", "type": "string"}, {"name": "area_km2", "type": "number", "unit": "km^2"}]}}
+    resource = {
+        "name": "areas",
+        "path": "areas.csv",
+        "schema": {
+            "fields": [
+                {"name": "id", "type": "string"},
+                {"name": "area_km2", "type": "number", "unit": "km^2"},
+            ]
+        },
+    }
     package = Package(tmp_path / "datapackage.json", {"name": "p", "resources": [resource]})
     table = datasette_metadata(package)["databases"]["p"]["tables"]["areas"]
     assert table["units"] == {"area_km2": "km^2"}
@@ -201,6 +215,8 @@ def test_descriptor_passes_the_official_frictionless_cli():
     from pathlib import Path
 
     frictionless = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-2000:]
     assert "INVALID" not in result.stdout

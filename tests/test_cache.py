@@ -64,7 +64,10 @@ def test_the_cache_is_bounded_and_can_be_turned_off():
 def test_cached_datasette_answers_equal_fresh_ones(built):
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
-    paths = ["/china-biodiversity-conservation/indicators.json?_shape=array", "/china-biodiversity-conservation/sources"]
+    paths = [
+        "/china-biodiversity-conservation/indicators.json?_shape=array",
+        "/china-biodiversity-conservation/sources",
+    ]
     cached = fetch_all(ResponseCache(datasette.app()), [(path, {}) for path in paths * 2])
     for fresh, replayed in zip(cached[: len(paths)], cached[len(paths) :]):
         assert replayed.headers["x-ecodata-cache"] == "hit"

@@ -109,10 +109,14 @@ def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, t
     out = tmp_path / "dist"
     assert run("build", package_copy, "--out", out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    replace_cell(package_copy.parent / "resources" / "sources.csv", "white-paper-2021", "date_published", "zz")
+    replace_cell(
+        package_copy.parent / "resources" / "sources.csv", "white-paper-2021", "date_published", "zz"
+    )
     result = run("build", package_copy, "--out", out)
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].startswith("Error: not built: the package is invalid (invalid: 1 errors")
+    assert result.output.splitlines()[-1].startswith(
+        "Error: not built: the package is invalid (invalid: 1 errors"
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "package"]
 

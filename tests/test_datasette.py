@@ -17,7 +17,13 @@ from ecodata.text import squeeze
 
 PACKAGE = load_package(ROOT / "datapackage.json")
 DATABASE = PACKAGE.name
-STATEMENT_TABLES = ["protected_areas", "germplasm_banks", "enforcement_actions", "international_partnerships", "indicators"]
+STATEMENT_TABLES = [
+    "protected_areas",
+    "germplasm_banks",
+    "enforcement_actions",
+    "international_partnerships",
+    "indicators",
+]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -33,7 +39,9 @@ def json_rows(built, path: str, **params) -> list[dict]:
 
 
 def search(built, table: str, query: str) -> set[str]:
-    return {row["id"] for row in json_rows(built, f"/{DATABASE}/{table}", _search=query, _col="id", _size="max")}
+    return {
+        row["id"] for row in json_rows(built, f"/{DATABASE}/{table}", _search=query, _col="id", _size="max")
+    }
 
 
 def is_bilingual(text: str) -> bool:
@@ -58,7 +66,9 @@ def test_every_table_has_bilingual_title_description_and_column_descriptions(bui
 
 
 def test_facets_search_and_labels_are_configured(built):
-    tables = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE]["tables"]
+    tables = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE][
+        "tables"
+    ]
     for name in STATEMENT_TABLES:
         assert tables[name]["facets"][:4] == ["category", "measure", "unit", "source_id"]
         assert tables[name]["fts_table"] == f"{name}_fts" and tables[name]["fts_pk"] == "rowid"
@@ -72,7 +82,9 @@ def test_table_page_shows_bilingual_title_facets_and_labelled_codes(built):
     for facet in ("category", "measure", "unit", "source_id"):
         assert f'data-column="{facet}"' in page
     assert "平方公里 · square kilometres" in page  # the unit code shown with its generated label
-    assert f'href="/{DATABASE}/protected_areas.csv' in page and f'href="/{DATABASE}/protected_areas.json' in page
+    assert (
+        f'href="/{DATABASE}/protected_areas.csv' in page and f'href="/{DATABASE}/protected_areas.json' in page
+    )
 
 
 def test_partner_facet_counts_countries_inside_lists(built):
@@ -132,7 +144,9 @@ def test_english_search_matches_whole_words_in_any_case_and_number(built, query,
 def test_a_short_term_in_a_multi_term_query_is_not_dropped(built):
     both = search(built, "international_partnerships", "湿地 公约")
     assert both == {
-        row["id"] for row in csv_rows("international_partnerships") if "湿地" in searchable_text(row) and "公约" in searchable_text(row)
+        row["id"]
+        for row in csv_rows("international_partnerships")
+        if "湿地" in searchable_text(row) and "公约" in searchable_text(row)
     }
     assert both and both < search(built, "international_partnerships", "公约")
 
@@ -168,7 +182,9 @@ def test_source_page_highlights_every_quote_of_its_rows(built, source):
             if row["source_id"] != source["id"]:
                 continue
             anchor = page.index(f'<span id="q-{row["id"]}"></span>')
-            marked = re.findall(rf'<mark data-q="[^"]*\b{re.escape(row["id"])}\b[^"]*">(.*?)</mark>', page, re.S)
+            marked = re.findall(
+                rf'<mark data-q="[^"]*\b{re.escape(row["id"])}\b[^"]*">(.*?)</mark>', page, re.S
+            )
             assert squeeze(html.unescape("".join(marked))) == squeeze(row["quote"])
             assert anchor < page.index("<footer>")
     archived = datasette_get(built, f"/sources/{source['file'].removeprefix('sources/')}")
@@ -179,7 +195,9 @@ def test_source_page_highlights_every_quote_of_its_rows(built, source):
 
 
 def test_at_least_five_bilingual_canned_queries_run(built):
-    queries = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE]["queries"]
+    queries = json.loads((built / "metadata.json").read_text(encoding="utf-8"))["databases"][DATABASE][
+        "queries"
+    ]
     assert len(queries) >= 5
     for name, query in queries.items():
         assert is_bilingual(query["title"]), name
@@ -251,9 +269,13 @@ def test_database_page_links_downloads_and_lists_queries(built):
     assert "Figures stated in both documents, side by side · 两份文件中都出现的数字对照" in page
 
 
-@pytest.mark.parametrize("query", ['"', "湿地\"", "'); drop table indicators; --", "NEAR(a b)", "* OR -", "^湿", "湿地*"])
+@pytest.mark.parametrize(
+    "query", ['"', '湿地"', "'); drop table indicators; --", "NEAR(a b)", "* OR -", "^湿", "湿地*"]
+)
 def test_hostile_or_odd_search_input_answers_normally(built, query):
-    response = datasette_get(built, f"/{DATABASE}/indicators.json?" + urllib.parse.urlencode({"_search": query}))
+    response = datasette_get(
+        built, f"/{DATABASE}/indicators.json?" + urllib.parse.urlencode({"_search": query})
+    )
     if query == '"':  # nothing left to search for: Datasette answers 400 with a message, not a crash
         assert response.status_code == 400 and "syntax error" in response.json()["error"]
     else:

@@ -20,8 +20,13 @@ def test_shipped_rows_pass(name):
 def test_every_topic_resource_is_checked_for_evidence():
     context = Context(load_package(ROOT / "datapackage.json"))
     checked = {r["name"] for r in context.table_resources("quote", "value", "source_id")}
-    assert checked == {"protected_areas", "germplasm_banks", "enforcement_actions", "international_partnerships",
-                       "indicators"}
+    assert checked == {
+        "protected_areas",
+        "germplasm_banks",
+        "enforcement_actions",
+        "international_partnerships",
+        "indicators",
+    }
     assert sum(len(context.rows(context.package.resource(name))) for name in checked) >= 40
 
 
@@ -30,20 +35,32 @@ def findings(descriptor):
 
 
 def test_a_changed_value_is_caught(package_copy):
-    row = replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
-                       "pa-national-nature-reserves-count-2018", "value", "475")
+    row = replace_cell(
+        package_copy.parent / "resources" / "protected_areas.csv",
+        "pa-national-nature-reserves-count-2018",
+        "value",
+        "475",
+    )
     assert findings(package_copy) == [("value-not-in-quote", "protected_areas", row, "value")]
 
 
 def test_a_paraphrased_quote_is_caught(package_copy):
-    row = replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
-                       "pa-national-nature-reserves-count-2018", "quote", "国家级自然保护区共474个")
+    row = replace_cell(
+        package_copy.parent / "resources" / "protected_areas.csv",
+        "pa-national-nature-reserves-count-2018",
+        "quote",
+        "国家级自然保护区共474个",
+    )
     assert findings(package_copy) == [("quote-not-in-source", "protected_areas", row, "quote")]
 
 
 def test_a_quote_with_different_line_breaks_still_matches(package_copy):
-    replace_cell(package_copy.parent / "resources" / "protected_areas.csv",
-                 "pa-national-nature-reserves-count-2018", "quote", "国家级自然\n保护区 474 个")
+    replace_cell(
+        package_copy.parent / "resources" / "protected_areas.csv",
+        "pa-national-nature-reserves-count-2018",
+        "quote",
+        "国家级自然\n保护区 474 个",
+    )
     assert findings(package_copy) == []
 
 
@@ -55,14 +72,21 @@ def test_a_tampered_source_is_caught(package_copy):
 
 def test_an_unknown_partner_code_is_caught(package_copy):
     csv_path = package_copy.parent / "resources" / "international_partnerships.csv"
-    row_id = next(line.split(",")[0] for line in csv_path.read_text(encoding="utf-8").splitlines() if ",FRA," in line)
+    row_id = next(
+        line.split(",")[0] for line in csv_path.read_text(encoding="utf-8").splitlines() if ",FRA," in line
+    )
     row = replace_cell(csv_path, row_id, "partners_iso3", "FRA,XYZ")
     assert findings(package_copy) == [("list-code-error", "international_partnerships", row, "partners_iso3")]
 
 
 def test_ids_are_unique_across_the_package_and_carry_their_resource_prefix():
-    prefixes = {"protected_areas": "pa-", "germplasm_banks": "gb-", "enforcement_actions": "ea-",
-                "international_partnerships": "ip-", "indicators": "ind-"}
+    prefixes = {
+        "protected_areas": "pa-",
+        "germplasm_banks": "gb-",
+        "enforcement_actions": "ea-",
+        "international_partnerships": "ip-",
+        "indicators": "ind-",
+    }
     context = Context(load_package(ROOT / "datapackage.json"))
     seen = {}
     for name, prefix in prefixes.items():
@@ -78,4 +102,8 @@ def test_a_conflict_between_the_documents_stays_visible():
     crop_2020 = rows["gb-crop-germplasm-long-term-accessions-2020pp"]
     crop_2021 = rows["gb-crop-germplasm-long-term-accessions-2021wp"]
     assert (crop_2020["value"], crop_2020["qualifier"]) == ("510000", "exact")
-    assert (crop_2021["value"], crop_2021["qualifier"], crop_2021["as_of"]) == ("520000", "more_than", "2020-12-31")
+    assert (crop_2021["value"], crop_2021["qualifier"], crop_2021["as_of"]) == (
+        "520000",
+        "more_than",
+        "2020-12-31",
+    )

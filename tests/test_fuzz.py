@@ -11,8 +11,32 @@ from hypothesis import strategies as st
 from ecodata.cli import cli
 
 VALID = Path(__file__).resolve().parent / "data" / "bad" / "valid-base"
-TOKENS = [b",", b'"', b"\n", b"\r", b"\t", b" ", b";", b"=", b"+", b"-", b"@", b"\xef\xbb\xbf", b"\x00", b"a", b"1",
-          b"474", "万".encode(), b"\xe9", b"\xff", b"{", b"}", b"[", b"]", b":"]
+TOKENS = [
+    b",",
+    b'"',
+    b"\n",
+    b"\r",
+    b"\t",
+    b" ",
+    b";",
+    b"=",
+    b"+",
+    b"-",
+    b"@",
+    b"\xef\xbb\xbf",
+    b"\x00",
+    b"a",
+    b"1",
+    b"474",
+    "万".encode(),
+    b"\xe9",
+    b"\xff",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b":",
+]
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -38,16 +62,20 @@ def mutate(original: bytes, edits) -> bytes:
         if kind == "insert":
             data[index:index] = payload
         elif kind == "delete":
-            del data[index:index + len(payload)]
+            del data[index : index + len(payload)]
         else:
-            data[index:index + len(payload)] = payload
+            data[index : index + len(payload)] = payload
     return bytes(data)
 
 
 edits = st.lists(
-    st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from(["insert", "delete", "replace"]),
-              st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(b"".join)),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.integers(min_value=0, max_value=10_000),
+        st.sampled_from(["insert", "delete", "replace"]),
+        st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(b"".join),
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 

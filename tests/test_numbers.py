@@ -7,8 +7,19 @@ from ecodata.numbers import chinese_to_number, numbers_in, readable_from
 
 @pytest.mark.parametrize(
     "text, number",
-    [("三", 3), ("十", 10), ("十五", 15), ("二十", 20), ("一百零八", 108), ("一千二百", 1200), ("二十万", 200000),
-     ("两", 2), ("三千万", 30000000), ("一亿", 100000000), ("百万", 1000000)],
+    [
+        ("三", 3),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("一百零八", 108),
+        ("一千二百", 1200),
+        ("二十万", 200000),
+        ("两", 2),
+        ("三千万", 30000000),
+        ("一亿", 100000000),
+        ("百万", 1000000),
+    ],
 )
 def test_chinese_numerals(text, number):
     assert chinese_to_number(text) == number
@@ -42,7 +53,11 @@ def test_values_readable_from_quotes(quote, value):
 
 @pytest.mark.parametrize(
     "quote, value",
-    [("国家级自然保护区474个", 475), ("各类自然保护地总数量已达1.18万个", 118000), ("保存植物2.3万余种", 2300)],
+    [
+        ("国家级自然保护区474个", 475),
+        ("各类自然保护地总数量已达1.18万个", 118000),
+        ("保存植物2.3万余种", 2300),
+    ],
 )
 def test_values_not_in_quotes(quote, value):
     assert not readable_from(value, quote)

@@ -90,7 +90,17 @@ def test_browser_tests_fail_rather_than_skip_in_ci_without_chromium():
     from pathlib import Path
 
     bin_only = str(Path(sys.executable).parent)  # the venv, where there is no chromium
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_browser.py", "-k", "home_page"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_browser.py",
+        "-k",
+        "home_page",
+    ]
     for ci, expected_code, outcome in (("true", 1, "1 error"), ("", 0, "1 skipped")):
         env = {**os.environ, "PATH": bin_only, "CI": ci}
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

@@ -12,8 +12,12 @@ from ecodata.cli import cli
 @pytest.fixture
 def broken(package_copy):
     resources = package_copy.parent / "resources"
-    value_row = replace_cell(resources / "protected_areas.csv", "pa-national-nature-reserves-count-2018", "value", "475")
-    note_row = replace_cell(resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "=1+1")
+    value_row = replace_cell(
+        resources / "protected_areas.csv", "pa-national-nature-reserves-count-2018", "value", "475"
+    )
+    note_row = replace_cell(
+        resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "=1+1"
+    )
     return package_copy, value_row, note_row
 
 
@@ -24,8 +28,10 @@ def invoke(*args):
 def test_text_message_says_what_to_change(broken):
     descriptor, value_row, _ = broken
     lines = invoke(descriptor).output.splitlines()
-    assert f'resources/protected_areas.csv:{value_row} value: 475 is not in the quote "国家级自然保护区474个" ' \
-           "(it states 474); check the value or the quote" in lines
+    assert (
+        f'resources/protected_areas.csv:{value_row} value: 475 is not in the quote "国家级自然保护区474个" '
+        "(it states 474); check the value or the quote" in lines
+    )
     assert lines[-1].endswith("(formula-injection 1, value-not-in-quote 1)")
 
 
@@ -34,10 +40,16 @@ def test_github_annotations_point_at_the_csv_line(broken):
     result = invoke(descriptor, "--format", "github")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert f"::error file=resources/protected_areas.csv,line={value_row},title=value-not-in-quote::value: 475 is not" \
-           in "\n".join(lines)
-    assert any(line.startswith(f"::error file=resources/protected_areas.csv,line={note_row},title=formula-injection::")
-               for line in lines)
+    assert (
+        f"::error file=resources/protected_areas.csv,line={value_row},title=value-not-in-quote::value: 475 is not"
+        in "\n".join(lines)
+    )
+    assert any(
+        line.startswith(
+            f"::error file=resources/protected_areas.csv,line={note_row},title=formula-injection::"
+        )
+        for line in lines
+    )
     assert lines[-1].startswith("::error title=ecodata validate::invalid: 2 errors")
 
 
@@ -59,7 +71,10 @@ def test_limit_errors_shows_the_first_and_counts_all(broken):
     lines = result.output.splitlines()
     assert result.exit_code == 1 and len(lines) == 2
     assert lines[-1].endswith("; the first 1 shown (--limit-errors)")
-    assert json.loads(invoke(descriptor, "--format", "json", "--limit-errors", "1").output)["stats"]["errors"] == 2
+    assert (
+        json.loads(invoke(descriptor, "--format", "json", "--limit-errors", "1").output)["stats"]["errors"]
+        == 2
+    )
 
 
 def test_check_and_skip_select_error_types(broken):
@@ -79,6 +94,8 @@ def test_unknown_check_name_cannot_run(broken):
 
 def test_max_cell_size_is_configurable(broken):
     descriptor, _, _ = broken
-    report = json.loads(invoke(descriptor, "--format", "json", "--check", "cell-too-large", "--max-cell-size", "50").output)
+    report = json.loads(
+        invoke(descriptor, "--format", "json", "--check", "cell-too-large", "--max-cell-size", "50").output
+    )
     assert report["errors"] and {e["type"] for e in report["errors"]} == {"cell-too-large"}
     assert all(len(e["cell"]) <= 201 for e in report["errors"])

@@ -114,7 +114,9 @@ def test_csv_streaming_of_whole_tables_is_off(built):
 
 
 def test_at_most_max_returned_rows_come_back(built):
-    response = sql(built, "with recursive n(i) as (select 1 union all select i + 1 from n limit 5000) select i from n")
+    response = sql(
+        built, "with recursive n(i) as (select 1 union all select i + 1 from n limit 5000) select i from n"
+    )
     assert response.status_code == 200
     body = response.json()
     assert len(body["rows"]) == SETTINGS["max_returned_rows"] == 1000

@@ -9,7 +9,9 @@ def allowed_values(field):
 
 def check(context):
     for resource in context.package.resources:
-        fields = [f for f in resource.get("schema", {}).get("fields", []) if isinstance(f.get("categories"), list)]
+        fields = [
+            f for f in resource.get("schema", {}).get("fields", []) if isinstance(f.get("categories"), list)
+        ]
         if not fields or not context.readable(resource):
             continue
         for field in fields:
@@ -18,6 +20,9 @@ def check(context):
                 cell = row[field["name"]]
                 if cell and cell not in allowed:
                     yield context.finding(
-                        NAME, resource, row, field["name"],
+                        NAME,
+                        resource,
+                        row,
+                        field["name"],
                         f"{cell!r} is not one of its categories ({', '.join(sorted(allowed))})",
                     )

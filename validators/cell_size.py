@@ -14,6 +14,9 @@ def check(context):
             for name, cell in row.cells.items():
                 if len(cell) > context.max_cell_size:
                     yield context.finding(
-                        NAME, resource, row, name,
+                        NAME,
+                        resource,
+                        row,
+                        name,
                         f"{len(cell):,} characters, over the {context.max_cell_size:,} limit; shorten it",
                     )

@@ -23,6 +23,9 @@ def check(context):
             if when and limit and when > limit:
                 source_date = context.sources[row["source_id"]]["date_published"]
                 yield context.finding(
-                    NAME, resource, row, "as_of",
+                    NAME,
+                    resource,
+                    row,
+                    "as_of",
                     f"{row['as_of']} is after {row['source_id']} was published ({source_date}); a source cannot report it",
                 )

@@ -17,10 +17,15 @@ def check(context):
                 continue
             delimiter = field.get("delimiter", ",")
             for row in context.rows(resource):
-                unknown = [item for item in row[field["name"]].split(delimiter) if item and item not in allowed]
+                unknown = [
+                    item for item in row[field["name"]].split(delimiter) if item and item not in allowed
+                ]
                 if unknown:
                     yield context.finding(
-                        NAME, resource, row, field["name"],
+                        NAME,
+                        resource,
+                        row,
+                        field["name"],
                         f"{', '.join(unknown)} not in {reference['resource']}.{reference['field']}; use a listed code",
                     )
 

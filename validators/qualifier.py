@@ -7,12 +7,21 @@ Markers before the number (the nearest one in the same clause, after any earlier
 
 import re
 
-from ecodata.text import squeeze
 from ecodata.numbers import number_spans, same_number
+from ecodata.text import squeeze
 
 NAME = "qualifier-mismatch"
-BEFORE = {"超过": "more_than", "突破": "more_than", "不足": "less_than", "不到": "less_than", "至少": "at_least",
-          "近": "nearly", "约": "about", "超": "more_than", "逾": "more_than"}
+BEFORE = {
+    "超过": "more_than",
+    "突破": "more_than",
+    "不足": "less_than",
+    "不到": "less_than",
+    "至少": "at_least",
+    "近": "nearly",
+    "约": "about",
+    "超": "more_than",
+    "逾": "more_than",
+}
 AFTER = re.compile(r"^[^\d，。；：,;:、余多以左]{0,2}(余|多|以上|左右)")
 AFTER_MEANING = {"余": "more_than", "多": "more_than", "以上": "at_least", "左右": "about"}
 CLAUSE_END = "，。；：,;:"
@@ -60,5 +69,11 @@ def check(context):
             readings = expected_qualifiers(row["quote"], value) if row["quote"].strip() else set()
             if readings and row["qualifier"] not in {qualifier for qualifier, _ in readings}:
                 qualifier, marker = sorted(readings, key=str)[0]
-                said = f"the quote says {marker} → {qualifier}" if marker else "the quote has no marker word → exact"
-                yield context.finding(NAME, resource, row, "qualifier", f"{row['qualifier']!r} but {said}; fix one")
+                said = (
+                    f"the quote says {marker} → {qualifier}"
+                    if marker
+                    else "the quote has no marker word → exact"
+                )
+                yield context.finding(
+                    NAME, resource, row, "qualifier", f"{row['qualifier']!r} but {said}; fix one"
+                )

@@ -6,7 +6,9 @@ NAME = "quote-not-in-source"
 
 
 def check(context):
-    texts = {key: squeeze(entry["text"]) for key, entry in context.sources.items() if entry["text"] is not None}
+    texts = {
+        key: squeeze(entry["text"]) for key, entry in context.sources.items() if entry["text"] is not None
+    }
     for resource in context.table_resources("quote", "source_id"):
         for row in context.rows(resource):
             text = texts.get(row["source_id"])
@@ -15,6 +17,9 @@ def check(context):
             if squeeze(row["quote"]) not in text:
                 source = context.sources[row["source_id"]]
                 yield context.finding(
-                    NAME, resource, row, "quote",
+                    NAME,
+                    resource,
+                    row,
+                    "quote",
                     f"not found in {source['file']} (compared without whitespace); copy the fragment exactly",
                 )

@@ -20,7 +20,10 @@ def check(context):
                     continue
                 if values in first_seen:
                     yield context.finding(
-                        NAME, resource, row, key[0],
+                        NAME,
+                        resource,
+                        row,
+                        key[0],
                         f"({', '.join(key)}) = ({', '.join(values)}) repeats row {first_seen[values]}; make it unique",
                     )
                 else:

@@ -1,7 +1,7 @@
 """value-not-in-quote: `value` and `value_max` must be readable from the quote (万 = 10^4, 亿 = 10^8, 十分之一 …)."""
 
-from ecodata.text import squeeze
 from ecodata.numbers import numbers_in, readable_from
+from ecodata.text import squeeze
 
 NAME = "value-not-in-quote"
 
@@ -19,8 +19,11 @@ def check(context):
                 if not readable_from(value, row["quote"]):
                     stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(row["quote"]))) or "no number"
                     yield context.finding(
-                        NAME, resource, row, field_name,
-                        f"{value:g} is not in the quote \"{excerpt(row['quote'])}\" (it states {stated}); "
+                        NAME,
+                        resource,
+                        row,
+                        field_name,
+                        f'{value:g} is not in the quote "{excerpt(row["quote"])}" (it states {stated}); '
                         "check the value or the quote",
                     )
 
