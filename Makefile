@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test lint validate build bench bench-serve clean distclean
+.PHONY: install serve test lint validate build bench bench-serve release-check clean distclean
 
 install: $(INSTALLED)
 
@@ -36,6 +36,11 @@ bench: $(INSTALLED)
 
 bench-serve: $(INSTALLED)
 	$(BIN)/python benchmarks/serve_load.py
+
+# The data must not change without a version bump: compares with the newest tag, or HEAD (uncommitted work).
+BASE ?= $(shell git describe --tags --abbrev=0 2>/dev/null || echo HEAD)
+release-check: $(INSTALLED)
+	$(BIN)/ecodata release-check --base $(BASE)
 
 clean:
 	rm -rf dist .pytest_cache tests/artifacts

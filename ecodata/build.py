@@ -71,9 +71,14 @@ def write_outputs(package: Package, folder: Path) -> None:
     write_source_pages(package, tables, folder / "sources")
     write_json(folder / "metadata.json", datasette_metadata(package, tables.get("sources")))
     write_inspect_file(database, folder / "inspect.json")
-    write_zip(package, folder, folder / f"{package.name}.zip")
+    write_zip(package, folder, folder / zip_name(package))
     write_json(folder / BUILD_INFO, build_info(package))
     write_checksums(folder)
+
+
+def zip_name(package: Package) -> str:
+    """`<name>-<version>.zip`: a downloaded file says which release it is."""
+    return f"{package.name}-{package.version}.zip" if package.version else f"{package.name}.zip"
 
 
 def build_info(package: Package) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .cache import DEFAULT_CACHE_MB
-from .package import PackageError
+from .package import PackageError, load_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -144,3 +144,150 @@ def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
         run_build(descriptor, dist)
     click.echo(f"serving {dist} at http://{host}:{port}/ (read-only)", err=True)
     run_server(dist, host, port, cache_mb)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: for people; json: for machines; markdown: for a pull-request comment.",
+)
+def diff(old: Path, new: Path, output_format: str):
+    """Show what changed from OLD to NEW (each a descriptor, its folder or a built zip).
+
+    Rows added, removed and changed per resource, matched by the primary key, and schema changes.
+    Exit 0 when there are no differences, 1 when there are, 2 when a package cannot be read.
+    """
+    from .diff import RENDERERS, diff_packages, has_differences
+
+    try:
+        changes = diff_packages(old, new)
+    except PackageError as error:
+        raise CannotRun(str(error)) from None
+    click.echo(RENDERERS[output_format](changes))
+    sys.exit(1 if has_differences(changes) else 0)  # like diff(1)
+
+
+@cli.command("new-row")
+@click.argument("resource")
+@click.option(
+    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
+)
+@click.option("--source", "source_id", help="Id of the source the quote comes from (asked when missing).")
+@click.option(
+    "--quote", help="The verbatim fragment of the source that states the fact (asked when missing)."
+)
+@click.option(
+    "--set", "assignments", multiple=True, metavar="FIELD=VALUE", help="A cell of the row (repeatable)."
+)
+@click.option("--yes", is_flag=True, help="Write the row without asking for confirmation.")
+def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes: bool):
+    """Add a row to RESOURCE with its evidence: the quote must be in the source, and the row must validate.
+
+    Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
+    at its primary-key position; nothing is written if any check fails.
+    """
+    from .new_row import RowError, add_row, check_fields, check_quote, sources, suggestions
+
+    try:
+        package = load_package(descriptor)
+        fields = package.resource(resource)["schema"]["fields"]
+    except PackageError as error:
+        raise CannotRun(str(error)) from None
+    except KeyError:
+        raise CannotRun(f"no resource {resource!r} in {descriptor}") from None
+    cells = dict(parse_assignment(item) for item in assignments)
+    names = [field["name"] for field in fields]
+    try:
+        check_fields(resource, names, cells)
+        if "quote" in names:
+            cells["source_id"] = (
+                source_id or cells.get("source_id") or ask(yes, "--source", ask_source, sources(package))
+            )
+            cells["quote"] = (
+                quote or cells.get("quote") or ask(yes, "--quote", click.prompt, "quote (verbatim)")
+            )
+            check_quote(package, cells["source_id"], cells["quote"])
+            if "value" in names and "value" not in cells and not yes:
+                cells.update(ask_value(suggestions(cells["quote"])))
+        for field in fields:
+            if field["name"] not in cells and not yes:  # with --yes, cells not given stay empty
+                cells[field["name"]] = ask_field(field)
+        click.echo("\n".join(f"{name}: {cells.get(name, '')}" for name in names))
+        if not yes:
+            click.confirm(f"add this row to {resource}?", abort=True)
+        number = add_row(package, resource, cells)
+    except RowError as error:
+        click.echo(f"Error: row not added: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"added {cells.get(names[0])} to {package.resource(resource)['path']} (row {number})")
+
+
+def ask(yes: bool, option: str, prompt, *arguments):
+    if yes:
+        raise click.UsageError(f"{option} is required with --yes")
+    return prompt(*arguments)
+
+
+def parse_assignment(item: str) -> tuple[str, str]:
+    name, separator, value = item.partition("=")
+    if not separator or not name:
+        raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+    return name.strip(), value
+
+
+def ask_source(known: dict[str, dict]) -> str:
+    for source, row in known.items():
+        click.echo(f"  {source}: {row.get('title_zh', '')} ({row.get('date_published', '')})")
+    return click.prompt("source", type=click.Choice(sorted(known)))
+
+
+def ask_value(suggested) -> dict[str, str]:
+    """Offer the numbers the quote states; 0 means a fact without a figure."""
+    if not suggested:
+        return {"value": ""}
+    click.echo("  0: no figure")
+    for number, suggestion in enumerate(suggested, start=1):
+        marker = f" (marker {suggestion.marker})" if suggestion.marker else ""
+        click.echo(f"  {number}: {suggestion.value:g} {suggestion.qualifier}{marker}")
+    choice = click.prompt("value", type=click.IntRange(0, len(suggested)), default=1)
+    if choice == 0:
+        return {"value": ""}
+    picked = suggested[choice - 1]
+    return {"value": f"{picked.value:g}", "qualifier": picked.qualifier}
+
+
+def ask_field(field: dict) -> str:
+    required = field.get("constraints", {}).get("required", False)
+    description = field.get("description", "").split(". ")[0]
+    if len(description) > 60:
+        description = description[:59] + "…"
+    while True:
+        answer = click.prompt(f"{field['name']} ({description})", default="", show_default=False)
+        if answer or not required:
+            return answer
+        click.echo(f"  {field['name']} is required")
+
+
+@cli.command("release-check")
+@click.option(
+    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
+)
+@click.option(
+    "--base", default="HEAD", show_default=True, help="Git revision to compare with (a tag, origin/main)."
+)
+def release_check(descriptor: Path, base: str):
+    """Fail when the data changed since --base and the version was not bumped enough (semver for data)."""
+    from .release import release_check as check
+
+    try:
+        ok, message = check(descriptor, base)
+    except PackageError as error:
+        raise CannotRun(str(error)) from None
+    click.echo(message, err=not ok)
+    sys.exit(EXIT_VALID if ok else EXIT_INVALID)

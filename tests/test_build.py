@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from ecodata import build as build_module
-from ecodata.build import build, is_stale
+from ecodata.build import build, is_stale, zip_name
 from ecodata.package import load_package
 
 PACKAGE = load_package(ROOT / "datapackage.json")
@@ -121,7 +121,7 @@ def test_sha256sums_lists_every_output(built):
 
 
 def test_zip_is_usable_offline(built, tmp_path):
-    with zipfile.ZipFile(built / f"{PACKAGE.name}.zip") as archive:
+    with zipfile.ZipFile(built / zip_name(PACKAGE)) as archive:
         names = archive.namelist()
         assert names == sorted(names)
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())

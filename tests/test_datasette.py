@@ -10,6 +10,7 @@ import urllib.parse
 import pytest
 from conftest import ROOT, datasette_get
 
+from ecodata.build import zip_name
 from ecodata.metadata import datasette_metadata
 from ecodata.package import load_package
 from ecodata.search import search_terms
@@ -250,7 +251,7 @@ def test_home_page_is_bilingual_and_links_every_download_with_its_size(built):
     assert f"version 版本 {PACKAGE.version}" in page
     links = re.findall(r'<a href="(/download/[^"]+)" download>([^<]+)</a> <small>\(([^)]+)\)</small>', page)
     names = {name for _, name, _ in links}
-    assert {f"{DATABASE}.zip", "SHA256SUMS", f"{DATABASE}.db"} <= names
+    assert {zip_name(PACKAGE), "SHA256SUMS", f"{DATABASE}.db"} <= names
     assert {f"csv/{r['name']}.csv" for r in PACKAGE.resources} <= names
     assert {f"parquet/{r['name']}.parquet" for r in PACKAGE.resources} <= names
     sums = dict(line.split("  ")[::-1] for line in (built / "SHA256SUMS").read_text().splitlines())
@@ -265,7 +266,7 @@ def test_home_page_is_bilingual_and_links_every_download_with_its_size(built):
 
 def test_database_page_links_downloads_and_lists_queries(built):
     page = datasette_get(built, f"/{DATABASE}").text
-    assert f'href="/download/{DATABASE}.zip"' in page
+    assert f'href="/download/{zip_name(PACKAGE)}"' in page
     assert "Figures stated in both documents, side by side · 两份文件中都出现的数字对照" in page
 
 

@@ -1,0 +1,291 @@
+"""`diff`: what changed between two versions of a package — rows added, removed and changed, and schema.
+
+Each side is a descriptor, a folder holding `datapackage.json`, or a zip written by `ecodata build`.
+Rows are matched by the primary key and cells are compared as the text in the CSV, so `1.0` and `1`
+differ: a diff shows what a reviewer would see in the file, not what a parser makes of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .checks import Row, read_rows
+from .package import Package, PackageError, load_package
+
+MARKDOWN_CELL = 120  # a pull-request comment shows at most this much of a cell (quotes can be long)
+MAX_UNPACKED_BYTES = 4_000_000_000  # a zip that would unpack to more is refused (a zip bomb, not a package)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One package read into memory, so a zip's temporary folder can go before comparing."""
+
+    version: str | None
+    resources: dict[str, dict]
+    rows: dict[str, list[Row]]
+
+
+def diff_packages(old_path: str | Path, new_path: str | Path) -> dict:
+    """The differences from `old_path` to `new_path`, shaped as `--format json` prints them."""
+    return compare(read_side(Path(old_path)), read_side(Path(new_path)))
+
+
+def has_differences(changes: dict) -> bool:
+    version = changes["version"]
+    return bool(changes["resources"]) or version["old"] != version["new"]
+
+
+def read_side(path: Path) -> Side:
+    with opened(path) as package:
+        rows = {}
+        for resource in package.resources:
+            try:
+                rows[resource["name"]] = read_rows(package.resource_path(resource))
+            except (OSError, UnicodeDecodeError, csv.Error) as error:
+                reason = getattr(error, "strerror", None) or error
+                raise PackageError(f"{path}: cannot read {resource['path']} ({reason})") from None
+        resources = {resource["name"]: resource for resource in package.resources}
+        return Side(package.descriptor.get("version"), resources, rows)
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Package]:
+    """The package at `path`; a zip is extracted into a temporary folder that lives as long as the context."""
+    if path.suffix.lower() != ".zip" or path.is_dir():
+        yield load_package(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="ecodata-diff-") as folder:
+        descriptor = extract(path, Path(folder))
+        try:
+            package = load_package(descriptor)
+        except PackageError as error:
+            raise PackageError(f"{path}: {error}") from None
+        yield package
+
+
+def extract(path: Path, folder: Path) -> Path:
+    """Extract a package zip into `folder` and return its descriptor; entries that would land outside are refused."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            for name in names:
+                parts = PurePosixPath(name.replace("\\", "/")).parts
+                if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+                    raise PackageError(f"{path}: entry {name!r} would be written outside the folder")
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise PackageError(
+                    f"{path}: would unpack to {unpacked:,} bytes, more than {MAX_UNPACKED_BYTES:,}"
+                )
+            archive.extractall(folder)
+    except FileNotFoundError:
+        raise PackageError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise PackageError(f"{path}: not a readable zip ({error})") from None
+    descriptors = [name for name in names if PurePosixPath(name).name == "datapackage.json"]
+    descriptors = [name for name in descriptors if name.count("/") <= 1]
+    if len(descriptors) != 1:
+        raise PackageError(
+            f"{path}: expected one datapackage.json at the top or in one folder, found {len(descriptors)}"
+        )
+    return folder / descriptors[0]
+
+
+def compare(old: Side, new: Side) -> dict:
+    """Resources come in the new descriptor's order, then those only in the old one; ids are sorted."""
+    names = list(new.resources) + [name for name in old.resources if name not in new.resources]
+    resources, fields = {}, {}
+    for name in names:
+        old_resource, new_resource = old.resources.get(name), new.resources.get(name)
+        if old_resource and new_resource:
+            schema = schema_changes(old_resource, new_resource)
+            if schema:
+                fields[name] = schema
+        rows = row_changes(old, new, name)
+        if name in fields or any(rows.values()) or not (old_resource and new_resource):
+            resources[name] = rows
+    return {
+        "resources": resources,
+        "schema": {
+            "resources_added": [name for name in new.resources if name not in old.resources],
+            "resources_removed": [name for name in old.resources if name not in new.resources],
+            "fields": fields,
+        },
+        "version": {"old": old.version, "new": new.version},
+    }
+
+
+def row_changes(old: Side, new: Side, name: str) -> dict:
+    """Rows of a resource only on one side count as all added or all removed."""
+    old_resource, new_resource = old.resources.get(name), new.resources.get(name)
+    key = match_key(old_resource, new_resource)
+    old_rows = keyed(old.rows.get(name, []), key)
+    new_rows = keyed(new.rows.get(name, []), key)
+    compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
+    changed = [
+        {"id": row_id(k), "field": f, "old": old_rows[k][f], "new": new_rows[k][f]}
+        for k in sorted(old_rows.keys() & new_rows.keys())
+        for f in compared
+        if old_rows[k][f] != new_rows[k][f]
+    ]
+    return {
+        "added": [row_id(k) for k in sorted(new_rows.keys() - old_rows.keys())],
+        "removed": [row_id(k) for k in sorted(old_rows.keys() - new_rows.keys())],
+        "changed": changed,
+    }
+
+
+def match_key(old_resource: dict | None, new_resource: dict | None) -> list[str]:
+    """The primary key rows are matched by (the new one when it changed); [] means by row number.
+
+    Row numbers are the fallback when there is no key or one side lacks a key field.
+    """
+    key = primary_key(new_resource or old_resource)
+    for resource in (old_resource, new_resource):
+        if resource and not set(key) <= set(field_names(resource)):
+            return []
+    return key
+
+
+def keyed(rows: list[Row], key: list[str]) -> dict[tuple, Row]:
+    """Rows by key; with a duplicate key (which `validate` reports) the last row wins."""
+    return {tuple(row[f] for f in key) if key else (row.number,): row for row in rows}
+
+
+def row_id(key: tuple) -> str:
+    return "|".join(map(str, key))
+
+
+def schema_changes(old_resource: dict, new_resource: dict) -> dict | None:
+    old_types, new_types = field_types(old_resource), field_types(new_resource)
+    changes = {
+        "added": [name for name in new_types if name not in old_types],
+        "removed": [name for name in old_types if name not in new_types],
+        "retyped": [
+            {"field": name, "old": old_types[name], "new": kind}
+            for name, kind in new_types.items()
+            if name in old_types and old_types[name] != kind
+        ],
+        "primary_key": None,
+    }
+    if primary_key(old_resource) != primary_key(new_resource):
+        changes["primary_key"] = {"old": primary_key(old_resource), "new": primary_key(new_resource)}
+    return changes if any(changes.values()) else None
+
+
+def schema_of(resource: dict | None) -> dict:
+    schema = (resource or {}).get("schema")
+    return schema if isinstance(schema, dict) else {}
+
+
+def field_types(resource: dict) -> dict[str, str]:
+    return {field["name"]: field.get("type", "any") for field in schema_of(resource).get("fields", [])}
+
+
+def field_names(resource: dict | None) -> list[str]:
+    return list(field_types(resource))
+
+
+def primary_key(resource: dict | None) -> list[str]:
+    key = schema_of(resource).get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def render_json(changes: dict) -> str:
+    return json.dumps(changes, ensure_ascii=False, indent=2)
+
+
+def render_text(changes: dict) -> str:
+    """For people: a summary line per resource (counts are rows), then one line per difference."""
+    lines = [f"version {version_change(changes)}"] if version_change(changes) else []
+    lines += [f"resource added: {name}" for name in changes["schema"]["resources_added"]]
+    lines += [f"resource removed: {name}" for name in changes["schema"]["resources_removed"]]
+    for name, rows in changes["resources"].items():
+        lines.append(f"{name}: {summary(rows)}")
+        lines += [f"  {line}" for line in schema_lines(changes["schema"]["fields"].get(name))]
+        lines += [f"  + {row}" for row in rows["added"]]
+        lines += [f"  - {row}" for row in rows["removed"]]
+        lines += [
+            f"  ~ {c['id']} {c['field']}: {one_line(c['old'])} → {one_line(c['new'])}"
+            for c in rows["changed"]
+        ]
+    return "\n".join(lines or ["no differences"])
+
+
+def render_markdown(changes: dict) -> str:
+    """For a pull-request comment: cells escaped for a table and clipped, so a long quote stays readable."""
+    lines = ["### Data changes", ""]
+    if not has_differences(changes):
+        return "\n".join([*lines, "No differences."])
+    if version_change(changes):
+        lines += [f"Version {version_change(changes)}", ""]
+    for label in ("added", "removed"):
+        names = changes["schema"][f"resources_{label}"]
+        if names:
+            lines += [f"Resources {label}: {', '.join(map(code, names))}", ""]
+    for name, rows in changes["resources"].items():
+        lines += [f"#### {code(name)}: {summary(rows)}", ""]
+        schema = schema_lines(changes["schema"]["fields"].get(name))
+        lines += [f"- schema: {markdown(line)}" for line in schema] + ([""] if schema else [])
+        for label in ("added", "removed"):
+            if rows[label]:
+                lines += [f"{label.capitalize()}: {', '.join(map(markdown, rows[label]))}", ""]
+        if rows["changed"]:
+            lines += ["| id | field | old | new |", "|---|---|---|---|"]
+            lines += [
+                "| " + " | ".join(markdown(c[key]) for key in ("id", "field", "old", "new")) + " |"
+                for c in rows["changed"]
+            ]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def summary(rows: dict) -> str:
+    changed = len({c["id"] for c in rows["changed"]})
+    return f"{len(rows['added'])} added, {len(rows['removed'])} removed, {changed} changed"
+
+
+def schema_lines(fields: dict | None) -> list[str]:
+    if not fields:
+        return []
+    lines = [f"+ field {name}" for name in fields["added"]]
+    lines += [f"- field {name}" for name in fields["removed"]]
+    lines += [f"~ field {r['field']} type: {r['old']} → {r['new']}" for r in fields["retyped"]]
+    if fields["primary_key"]:
+        old, new = (", ".join(fields["primary_key"][side]) or "(none)" for side in ("old", "new"))
+        lines.append(f"~ primary key: {old} → {new}")
+    return lines
+
+
+def version_change(changes: dict) -> str:
+    old, new = changes["version"]["old"], changes["version"]["new"]
+    return f"{old or '(none)'} → {new or '(none)'}" if old != new else ""
+
+
+def one_line(cell: str) -> str:
+    return cell.replace("\r\n", "\\n").replace("\n", "\\n") if cell else '""'
+
+
+def code(name: str) -> str:
+    return f"`{name}`" if "`" not in name else markdown(name)
+
+
+def markdown(cell: str) -> str:
+    """A cell as Markdown text: clipped, markup and `|` escaped, newlines as <br>."""
+    if len(cell) > MARKDOWN_CELL:
+        cell = cell[: MARKDOWN_CELL - 1] + "…"
+    cell = html.escape(re.sub(r"([\\`*_\[\]|])", r"\\\1", cell), quote=False)
+    return re.sub(r"\r\n|\r|\n", "<br>", cell)
+
+
+RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}

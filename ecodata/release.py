@@ -1,0 +1,99 @@
+"""`release-check`: the version in datapackage.json must move with the data.
+
+Semantic versioning applied to data (see CHANGELOG.md): a schema break (field or resource removed or
+retyped, primary key changed) needs a major bump, new rows, fields or resources a minor one, corrected
+or removed rows a patch. The base is a git revision, read with `git archive` so the work tree is untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from .diff import diff_packages
+from .package import PackageError
+
+LEVELS = ("patch", "minor", "major")
+SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
+
+
+def required_bump(changes: dict) -> str | None:
+    """The smallest version bump these changes need; None when the data did not change."""
+    schema = changes["schema"]
+    fields = schema["fields"].values()
+    if schema["resources_removed"] or any(f["removed"] or f["retyped"] or f["primary_key"] for f in fields):
+        return "major"
+    rows = changes["resources"].values()
+    if schema["resources_added"] or any(f["added"] for f in fields) or any(r["added"] for r in rows):
+        return "minor"
+    if any(r["changed"] or r["removed"] for r in rows):
+        return "patch"
+    return None
+
+
+def parse_version(version: str | None) -> tuple[int, int, int]:
+    match = SEMVER.match(version or "")
+    if not match:
+        raise PackageError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH)")
+    return tuple(int(part) for part in match.groups())
+
+
+def bump_level(old: str | None, new: str | None) -> str | None:
+    """Which part of the version went up ('major', 'minor', 'patch'), or None if it did not."""
+    before, after = parse_version(old), parse_version(new)
+    if after <= before:
+        return None
+    return next(level for level, i in (("major", 0), ("minor", 1), ("patch", 2)) if after[i] != before[i])
+
+
+def next_version(old: str, level: str) -> str:
+    major, minor, patch = parse_version(old)
+    return {
+        "major": f"{major + 1}.0.0",
+        "minor": f"{major}.{minor + 1}.0",
+        "patch": f"{major}.{minor}.{patch + 1}",
+    }[level]
+
+
+def checkout(revision: str, repository: Path, folder: Path) -> None:
+    """The tree at `revision` (e.g. a tag or origin/main) written into `folder`."""
+    result = subprocess.run(
+        ["git", "-C", str(repository), "archive", "--format=tar", revision], capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        reason = result.stderr.decode(errors="replace").strip().splitlines()
+        raise PackageError(f"cannot read git revision {revision!r}: {reason[-1] if reason else 'git failed'}")
+    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+        archive.extractall(folder, filter="data")
+
+
+def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
+    """(ok, message): is the version bumped enough for what changed since `base`?"""
+    descriptor = descriptor.resolve()
+    top = subprocess.run(
+        ["git", "-C", str(descriptor.parent), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    if top.returncode != 0:
+        raise PackageError(f"{descriptor.parent} is not in a git repository")
+    repository = Path(top.stdout.strip())
+    with tempfile.TemporaryDirectory(prefix="ecodata-release-") as folder:
+        checkout(base, repository, Path(folder))
+        old_descriptor = Path(folder) / descriptor.relative_to(repository)
+        if not old_descriptor.exists():
+            return True, f"{base} has no {old_descriptor.name}: nothing to compare"
+        changes = diff_packages(old_descriptor, descriptor)
+    needed = required_bump(changes)
+    old, new = changes["version"]["old"], changes["version"]["new"]
+    if needed is None:
+        return True, f"data unchanged since {base} (version {new})"
+    done = bump_level(old, new)
+    if done is not None and LEVELS.index(done) >= LEVELS.index(needed):
+        return True, f"data changed since {base}; version {old} → {new} is a {done} release, enough"
+    return False, (
+        f"data changed since {base} and needs a {needed} release, but the version went "
+        f"{old} → {new}; set it to {next_version(old, needed)} and add a CHANGELOG.md entry"
+    )

@@ -1,0 +1,139 @@
+import csv
+import json
+import zipfile
+
+from click.testing import CliRunner
+from conftest import ROOT, replace_cell
+
+from ecodata.cli import cli
+
+SHIPPED = ROOT / "datapackage.json"
+ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["diff", *map(str, args)])
+
+
+def diff_json(old, new) -> dict:
+    result = run(old, new, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def edit_descriptor(descriptor, change) -> None:
+    document = json.loads(descriptor.read_text(encoding="utf-8"))
+    change(document)
+    descriptor.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def fields_of(document: dict, resource: str) -> list[dict]:
+    return next(r for r in document["resources"] if r["name"] == resource)["schema"]["fields"]
+
+
+def test_identical_packages_have_no_differences(package_copy):
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 0, result.output
+    assert result.output == "no differences\n"
+
+
+def test_one_changed_cell_is_reported_with_old_and_new_value(package_copy):
+    replace_cell(package_copy.parent / "resources" / "protected_areas.csv", ROW, "value", "475")
+    changes = diff_json(SHIPPED, package_copy)
+    assert changes["resources"] == {
+        "protected_areas": {
+            "added": [],
+            "removed": [],
+            "changed": [{"id": ROW, "field": "value", "old": "474", "new": "475"}],
+        }
+    }
+    assert changes["schema"] == {"resources_added": [], "resources_removed": [], "fields": {}}
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 1
+    assert result.output == f"protected_areas: 0 added, 0 removed, 1 changed\n  ~ {ROW} value: 474 → 475\n"
+
+
+def test_added_and_removed_rows_are_listed_by_id(package_copy):
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    removed, added = rows[1][0], "pa-new-row"
+    rows[1][0] = added  # the same row under a new id: one removed, one added, nothing changed
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    changes = diff_json(SHIPPED, package_copy)
+    assert changes["resources"]["protected_areas"] == {"added": [added], "removed": [removed], "changed": []}
+
+
+def test_schema_changes_are_reported(package_copy):
+    def change(document):
+        fields = fields_of(document, "protected_areas")
+        next(f for f in fields if f["name"] == "value")["type"] = "string"
+        fields.append({"name": "extra", "type": "string"})
+
+    edit_descriptor(package_copy, change)
+    changes = diff_json(SHIPPED, package_copy)
+    assert changes["schema"]["fields"] == {
+        "protected_areas": {
+            "added": ["extra"],
+            "removed": [],
+            "retyped": [{"field": "value", "old": "number", "new": "string"}],
+            "primary_key": None,
+        }
+    }
+    output = run(SHIPPED, package_copy).output
+    assert "  + field extra\n" in output
+    assert "  ~ field value type: number → string\n" in output
+
+
+def test_version_change_is_shown(package_copy):
+    edit_descriptor(package_copy, lambda document: document.update(version="0.2.0"))
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 1
+    assert result.output == "version 0.1.0 → 0.2.0\n"
+    assert "Version 0.1.0 → 0.2.0" in run(SHIPPED, package_copy, "--format", "markdown").output
+
+
+def test_built_zip_equals_its_descriptor(built):
+    [package_zip] = built.glob("*.zip")
+    result = run(package_zip, SHIPPED)
+    assert result.exit_code == 0, result.output
+    assert result.output == "no differences\n"
+
+
+def test_markdown_has_a_table_row_per_changed_cell_and_escapes_pipes(package_copy):
+    resources = package_copy.parent / "resources"
+    replace_cell(resources / "protected_areas.csv", ROW, "value", "475")
+    replace_cell(resources / "protected_areas.csv", ROW, "note_en", "a | b\nc" + "x" * 200)
+    output = run(SHIPPED, package_copy, "--format", "markdown").output
+    lines = output.splitlines()
+    assert lines[0] == "### Data changes"
+    assert "#### `protected_areas`: 0 added, 0 removed, 1 changed" in lines
+    assert f"| {ROW} | value | 474 | 475 |" in lines
+    [note] = [line for line in lines if line.startswith(f"| {ROW} | note\\_en |")]
+    assert note.endswith(" | a \\| b<br>c" + "x" * 112 + "… |")
+
+
+def test_zip_entry_outside_the_folder_is_refused(tmp_path):
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("package/datapackage.json", "{}")
+        archive.writestr("../evil", "gotcha")
+    result = run(evil, SHIPPED)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {evil}: entry '../evil' would be written outside the folder\n"
+    assert not (tmp_path.parent / "evil").exists()
+
+
+def test_corrupt_zip_exits_2_with_one_line(tmp_path):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    result = run(broken, SHIPPED)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {broken}: not a readable zip (File is not a zip file)\n"
+
+
+def test_missing_path_exits_2_with_one_line(tmp_path):
+    result = run(SHIPPED, tmp_path / "nothing.json")
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / 'nothing.json'}: no such descriptor file\n"

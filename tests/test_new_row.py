@@ -1,0 +1,107 @@
+"""`ecodata new-row`: a row goes in only with its evidence, at its primary-key position."""
+
+import csv
+
+from click.testing import CliRunner
+
+from ecodata.cli import cli
+from ecodata.new_row import suggestions
+
+QUOTE = "其中国家公园试点10个，国家级自然保护区474个"
+CELLS = {
+    "id": "pa-national-nature-reserves-count-test",
+    "subject_zh": "国家级自然保护区",
+    "subject_en": "National nature reserves",
+    "category": "status",
+    "designation": "national_nature_reserve",
+    "measure": "count",
+    "unit": "count",
+    "as_of": "2018-12-31",
+}
+
+
+def run(descriptor, *arguments, input=None):
+    return CliRunner().invoke(cli, ["new-row", *arguments, "--descriptor", str(descriptor)], input=input)
+
+
+def flags(cells: dict) -> list[str]:
+    return [part for name, value in cells.items() for part in ("--set", f"{name}={value}")]
+
+
+def ids(descriptor, resource="protected_areas") -> list[str]:
+    with open(descriptor.parent / "resources" / f"{resource}.csv", encoding="utf-8") as handle:
+        return [row["id"] for row in csv.DictReader(handle)]
+
+
+def test_a_row_with_flags_is_inserted_in_key_order_and_the_package_stays_valid(package_copy):
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    before = path.read_text(encoding="utf-8")
+    result = run(
+        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
+        *flags({**CELLS, "value": "474", "qualifier": "exact"}), "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert ids(package_copy) == sorted(ids(package_copy))
+    assert CELLS["id"] in ids(package_copy)
+    after = path.read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if line not in before.splitlines()] == [
+        f"{CELLS['id']},国家级自然保护区,National nature reserves,status,national_nature_reserve,count,474,,exact,"
+        f"count,2018-12-31,,,position-paper-2020,{QUOTE},"
+    ]
+    assert CliRunner().invoke(cli, ["validate", str(package_copy)]).exit_code == 0
+
+
+def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
+    answers = ["position-paper-2020", QUOTE, "2"] + [CELLS.get(name, "") for name in (
+        "id", "subject_zh", "subject_en", "category", "designation", "measure", "value_max", "unit", "as_of",
+        "period_start", "period_end", "note_en")] + ["y"]  # fmt: skip
+    result = run(package_copy, "protected_areas", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "2: 474 exact" in result.output
+    with open(package_copy.parent / "resources" / "protected_areas.csv", encoding="utf-8") as handle:
+        row = next(row for row in csv.DictReader(handle) if row["id"] == CELLS["id"])
+    assert (row["value"], row["qualifier"], row["quote"]) == ("474", "exact", QUOTE)
+
+
+def test_a_quote_that_is_not_in_the_source_is_refused_and_nothing_is_written(package_copy):
+    before = ids(package_copy)
+    result = run(
+        package_copy, "protected_areas", "--source", "white-paper-2021", "--quote", QUOTE,
+        *flags({**CELLS, "value": "474", "qualifier": "exact"}), "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "the quote is not in white-paper-2021" in result.output
+    assert ids(package_copy) == before
+
+
+def test_a_value_the_quote_does_not_state_is_refused(package_copy):
+    before = ids(package_copy)
+    result = run(
+        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
+        *flags({**CELLS, "value": "475", "qualifier": "exact"}), "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "value: 475 is not in the quote" in result.output
+    assert ids(package_copy) == before
+
+
+def test_an_existing_id_is_refused(package_copy):
+    existing = ids(package_copy)[0]
+    result = run(
+        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
+        *flags({**CELLS, "id": existing, "value": "474", "qualifier": "exact"}), "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert existing in result.output
+
+
+def test_unknown_resource_or_field_is_a_clear_error(package_copy):
+    assert run(package_copy, "no_such_table").exit_code == 2
+    result = run(package_copy, "protected_areas", "--set", "colour=red", "--source", "position-paper-2020",
+                 "--quote", QUOTE, "--yes", input="\n" * 20)  # fmt: skip
+    assert result.exit_code == 1 and "no field colour" in result.output
+
+
+def test_suggestions_read_multipliers_and_marker_words():
+    found = {(s.value, s.qualifier) for s in suggestions("保存植物2.3万余种，植物园近200个")}
+    assert {(23000, "more_than"), (200, "nearly")} <= found

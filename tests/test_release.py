@@ -1,0 +1,86 @@
+"""Semantic versioning for data: `ecodata release-check` and `make release-check`."""
+
+import json
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from conftest import replace_cell
+
+from ecodata.cli import cli
+from ecodata.release import bump_level, next_version, required_bump
+
+
+def git(folder, *arguments):
+    subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repository(package_copy):
+    """The package copy committed as the base of a release."""
+    folder = package_copy.parent
+    git(folder, "init", "-q")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    return package_copy
+
+
+def set_version(descriptor, version):
+    document = json.loads(descriptor.read_text(encoding="utf-8"))
+    document["version"] = version
+    descriptor.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def check(descriptor):
+    return CliRunner().invoke(cli, ["release-check", "--descriptor", str(descriptor), "--base", "HEAD"])
+
+
+def test_unchanged_data_passes(repository):
+    result = check(repository)
+    assert result.exit_code == 0 and "data unchanged" in result.output
+
+
+def test_a_corrected_value_needs_a_patch_release(repository):
+    replace_cell(
+        repository.parent / "resources" / "sources.csv", "white-paper-2021", "licence_note", "corrected"
+    )
+    result = check(repository)
+    assert result.exit_code == 1
+    assert "needs a patch release" in result.output and "set it to 0.1.1" in result.output
+    set_version(repository, "0.1.1")
+    assert check(repository).exit_code == 0
+
+
+def test_a_new_row_needs_a_minor_release(repository):
+    path = repository.parent / "resources" / "codes_unit.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
+    set_version(repository, "0.1.1")
+    result = check(repository)
+    assert result.exit_code == 1 and "needs a minor release" in result.output and "0.2.0" in result.output
+    set_version(repository, "0.2.0")
+    assert check(repository).exit_code == 0
+
+
+def test_a_removed_field_needs_a_major_release(repository):
+    document = json.loads(repository.read_text(encoding="utf-8"))
+    fields = document["resources"][0]["schema"]["fields"]
+    fields.pop()
+    document["version"] = "0.2.0"
+    repository.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 1 and "needs a major release" in result.output
+
+
+def test_an_unknown_revision_is_a_one_line_error(repository):
+    result = CliRunner().invoke(cli, ["release-check", "--descriptor", str(repository), "--base", "v9.9.9"])
+    assert result.exit_code == 2 and "cannot read git revision 'v9.9.9'" in result.output
+
+
+def test_version_arithmetic():
+    assert bump_level("0.1.0", "0.1.1") == "patch"
+    assert bump_level("0.1.9", "0.2.0") == "minor"
+    assert bump_level("0.9.0", "1.0.0") == "major"
+    assert bump_level("0.2.0", "0.1.0") is None and bump_level("0.1.0", "0.1.0") is None
+    assert next_version("1.2.3", "minor") == "1.3.0"
+    empty = {"resources": {}, "schema": {"resources_added": [], "resources_removed": [], "fields": {}}}
+    assert required_bump(empty) is None
