@@ -28,6 +28,12 @@ def flags(cells: dict) -> list[str]:
     return [part for name, value in cells.items() for part in ("--set", f"{name}={value}")]
 
 
+def add_with_flags(descriptor, source="position-paper-2020", **overrides):
+    """new-row with every cell given as a flag and --yes: no prompts."""
+    cells = {**CELLS, "value": "474", "qualifier": "exact", **overrides}
+    return run(descriptor, "protected_areas", "--source", source, "--quote", QUOTE, *flags(cells), "--yes")
+
+
 def ids(descriptor, resource="protected_areas") -> list[str]:
     with open(descriptor.parent / "resources" / f"{resource}.csv", encoding="utf-8") as handle:
         return [row["id"] for row in csv.DictReader(handle)]
@@ -36,10 +42,7 @@ def ids(descriptor, resource="protected_areas") -> list[str]:
 def test_a_row_with_flags_is_inserted_in_key_order_and_the_package_stays_valid(package_copy):
     path = package_copy.parent / "resources" / "protected_areas.csv"
     before = path.read_text(encoding="utf-8")
-    result = run(
-        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
-        *flags({**CELLS, "value": "474", "qualifier": "exact"}), "--yes",
-    )  # fmt: skip
+    result = add_with_flags(package_copy)
     assert result.exit_code == 0, result.output
     assert ids(package_copy) == sorted(ids(package_copy))
     assert CELLS["id"] in ids(package_copy)
@@ -65,10 +68,7 @@ def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
 
 def test_a_quote_that_is_not_in_the_source_is_refused_and_nothing_is_written(package_copy):
     before = ids(package_copy)
-    result = run(
-        package_copy, "protected_areas", "--source", "white-paper-2021", "--quote", QUOTE,
-        *flags({**CELLS, "value": "474", "qualifier": "exact"}), "--yes",
-    )  # fmt: skip
+    result = add_with_flags(package_copy, source="white-paper-2021")
     assert result.exit_code == 1
     assert "the quote is not in white-paper-2021" in result.output
     assert ids(package_copy) == before
@@ -76,10 +76,7 @@ def test_a_quote_that_is_not_in_the_source_is_refused_and_nothing_is_written(pac
 
 def test_a_value_the_quote_does_not_state_is_refused(package_copy):
     before = ids(package_copy)
-    result = run(
-        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
-        *flags({**CELLS, "value": "475", "qualifier": "exact"}), "--yes",
-    )  # fmt: skip
+    result = add_with_flags(package_copy, value="475")
     assert result.exit_code == 1
     assert "value: 475 is not in the quote" in result.output
     assert ids(package_copy) == before
@@ -87,10 +84,7 @@ def test_a_value_the_quote_does_not_state_is_refused(package_copy):
 
 def test_an_existing_id_is_refused(package_copy):
     existing = ids(package_copy)[0]
-    result = run(
-        package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
-        *flags({**CELLS, "id": existing, "value": "474", "qualifier": "exact"}), "--yes",
-    )  # fmt: skip
+    result = add_with_flags(package_copy, id=existing)
     assert result.exit_code == 1
     assert existing in result.output
 
