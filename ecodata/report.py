@@ -77,7 +77,8 @@ def summary_line(report: Report, limit: int | None = None) -> str:
     if report.valid:
         return f"valid: {checked}, no errors"
     per_type = ", ".join(f"{name} {count}" for name, count in report.counts().items())
-    line = f"invalid: {len(report.findings)} errors in {checked} ({per_type})"
+    count = len(report.findings)
+    line = f"invalid: {count} error{'' if count == 1 else 's'} in {checked} ({per_type})"
     if limit is not None and len(report.findings) > limit:
         line += f"; the first {limit} shown (--limit-errors)"
     return line

@@ -41,7 +41,7 @@ def test_validate_reports_each_error_with_file_row_and_field(package_copy):
     assert lines[0] == (
         f"resources/protected_areas.csv:{row} value: 'many' is not a valid number; fix the cell or the field's type"
     )
-    assert lines[-1].startswith("invalid: 1 errors in 14 resources")
+    assert lines[-1].startswith("invalid: 1 error in 14 resources")
     assert lines[-1].endswith("(type-error 1)")
 
 
@@ -115,7 +115,7 @@ def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, t
     result = run("build", package_copy, "--out", out)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith(
-        "Error: not built: the package is invalid (invalid: 1 errors"
+        "Error: not built: the package is invalid (invalid: 1 error"
     )
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "package"]

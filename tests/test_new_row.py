@@ -99,3 +99,19 @@ def test_unknown_resource_or_field_is_a_clear_error(package_copy):
 def test_suggestions_read_multipliers_and_marker_words():
     found = {(s.value, s.qualifier) for s in suggestions("保存植物2.3万余种，植物园近200个")}
     assert {(23000, "more_than"), (200, "nearly")} <= found
+
+
+def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
+    from conftest import ROOT, replace_cell
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    replace_cell(path, "pa-national-nature-reserves-count-2018", "value", "475")
+    for output_format in ("text", "github"):
+        result = CliRunner().invoke(cli, ["validate", str(package_copy), "--format", output_format])
+        for line in result.output.splitlines():
+            assert line.replace(str(package_copy.parent) + "/", "") in guide, line
+    diff = CliRunner().invoke(
+        cli, ["diff", str(ROOT / "datapackage.json"), str(package_copy), "--format", "markdown"]
+    )
+    assert diff.output.strip() in guide
