@@ -6,6 +6,7 @@ import datetime
 import json
 from pathlib import Path
 
+from .metadata import has_bilingual_labels
 from .package import Package
 
 SQLITE_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
@@ -76,7 +77,7 @@ def write_database(package: Package, rows_by_resource: dict[str, list[dict]], pa
         table.insert_all(({k: sqlite_value(v) for k, v in row.items()} for row in rows), batch_size=1000)
         for column, _, _ in keys:
             table.create_index([column], find_unique_name=True)
-        if {"label_zh", "label_en"} <= set(columns):
+        if has_bilingual_labels(resource):
             add_bilingual_label(database, resource["name"])
     database.vacuum()
     database.close()
