@@ -19,6 +19,7 @@ from .validation import validate
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 BUILD_INFO = "build-info.json"
+BUILD_FORMAT = 2  # bump when dist/ gains or changes outputs, so `serve` rebuilds an older dist/
 
 
 class BuildError(Exception):
@@ -82,7 +83,12 @@ def zip_name(package: Package) -> str:
 
 
 def build_info(package: Package) -> dict:
-    return {"name": package.name, "version": package.version, "inputs_sha256": package.inputs_digest()}
+    return {
+        "name": package.name,
+        "version": package.version,
+        "format": BUILD_FORMAT,
+        "inputs_sha256": package.inputs_digest(),
+    }
 
 
 def write_json(path: Path, document: dict) -> None:
@@ -126,12 +132,14 @@ def replace_folder(staging: Path, out: Path) -> None:
 
 
 def is_stale(descriptor: str | Path, out: str | Path) -> bool:
-    """True when `out` was not built from the current inputs."""
+    """True when `out` was not built from the current inputs, or by a toolkit with another output format."""
     info_path = Path(out) / BUILD_INFO
     if not info_path.exists():
         return True
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
+        return True
+    if info.get("format") != BUILD_FORMAT:
         return True
     return info.get("inputs_sha256") != load_package(descriptor).inputs_digest()

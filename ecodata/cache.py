@@ -1,9 +1,10 @@
 """An in-memory response cache for a server whose database never changes.
 
-The database is immutable, so an anonymous GET always gets the same answer: we keep the bytes of
-successful responses (LRU, bounded in total size) and replay them. Requests with cookies or
-credentials, responses that set cookies, errors and large bodies are never cached. A replayed response
-carries `x-ecodata-cache: hit`.
+The database is immutable, so an anonymous GET of a table, row, canned query or static file always gets
+the same answer: we keep the bytes of successful responses (LRU, bounded in memory and entries) and
+replay them. Not cached: requests with cookies or credentials, arbitrary SQL (`?sql=`, which may call
+random() or date('now')), Datasette's own `/-/` pages other than static files, responses that set
+cookies, errors and large bodies. A replayed response carries `x-ecodata-cache: hit`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections import OrderedDict
 
 DEFAULT_CACHE_MB = 64
 MAX_ENTRY_BYTES = 1_000_000  # the 1.5 MB database download and similar are streamed, not cached
+MAX_ENTRIES = 10_000
+ENTRY_OVERHEAD = 256  # bytes per entry for the key, tuple and dict slots, so tiny responses count too
+STATIC_PREFIXES = (b"/-/static/", b"/-/static-plugins/")
 PRIVATE_HEADERS = (b"cookie", b"authorization")
 HIT_HEADER = (b"x-ecodata-cache", b"hit")
 
@@ -58,22 +62,32 @@ class ResponseCache:
         if self.max_bytes <= 0 or scope["type"] != "http" or scope["method"] != "GET":
             return None
         headers = dict(scope.get("headers", []))
+        path = scope.get("raw_path") or scope["path"].encode()
+        query = scope.get("query_string", b"")
         if any(name in headers for name in PRIVATE_HEADERS):
+            return None
+        if (path.startswith(b"/-/") and not path.startswith(STATIC_PREFIXES)) or b"&sql=" in b"&" + query:
             return None
         return (
             scope.get("scheme"),
             headers.get(b"host"),
             scope.get("root_path", ""),
-            scope.get("raw_path") or scope["path"].encode(),
-            scope.get("query_string", b""),
+            path,
+            query,
             headers.get(b"accept-encoding"),
         )
 
     def store(self, key: tuple, status: int, headers: list, body: bytes) -> None:
         if key in self.entries:  # two misses for the same page were in flight
-            self.size -= len(self.entries[key][2])
+            self.size -= cost(key, *self.entries[key][1:])
         self.entries[key] = (status, headers, body)
-        self.size += len(body)
-        while self.size > self.max_bytes and self.entries:
-            _, (_, _, evicted) = self.entries.popitem(last=False)
-            self.size -= len(evicted)
+        self.size += cost(key, headers, body)
+        while self.entries and (self.size > self.max_bytes or len(self.entries) > MAX_ENTRIES):
+            evicted_key, (_, evicted_headers, evicted_body) = self.entries.popitem(last=False)
+            self.size -= cost(evicted_key, evicted_headers, evicted_body)
+
+
+def cost(key: tuple, headers: list, body: bytes) -> int:
+    """Bytes an entry holds: the client chooses the key (query string, Host), so it counts as well."""
+    key_bytes = sum(len(part) for part in key if isinstance(part, (bytes, str)))
+    return ENTRY_OVERHEAD + key_bytes + sum(len(name) + len(value) for name, value in headers) + len(body)

@@ -254,12 +254,12 @@ def ask_value(suggested) -> dict[str, str]:
     click.echo("  0: no figure")
     for number, suggestion in enumerate(suggested, start=1):
         marker = f" (marker {suggestion.marker})" if suggestion.marker else ""
-        click.echo(f"  {number}: {suggestion.value:g} {suggestion.qualifier}{marker}")
+        click.echo(f"  {number}: {suggestion.cell} {suggestion.qualifier}{marker}")
     choice = click.prompt("value", type=click.IntRange(0, len(suggested)), default=1)
     if choice == 0:
         return {"value": ""}
     picked = suggested[choice - 1]
-    return {"value": f"{picked.value:g}", "qualifier": picked.qualifier}
+    return {"value": picked.cell, "qualifier": picked.qualifier}
 
 
 def ask_field(field: dict) -> str:

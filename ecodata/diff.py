@@ -228,7 +228,7 @@ def render_markdown(changes: dict) -> str:
     if not has_differences(changes):
         return "\n".join([*lines, "No differences."])
     if version_change(changes):
-        lines += [f"Version {version_change(changes)}", ""]
+        lines += [f"Version {markdown(version_change(changes))}", ""]
     for label in ("added", "removed"):
         names = changes["schema"][f"resources_{label}"]
         if names:

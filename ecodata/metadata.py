@@ -17,6 +17,7 @@ from .search import fts_table_name, searchable_columns
 
 DEFAULT_FACETS = ("category", "measure", "unit", "source_id")
 QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
+MAGIC_PARAMETER = re.compile(r":_\w")
 LABEL_COLUMN = "label"  # generated in SQLite from label_zh and label_en, so links show both languages
 SOURCE_PAGES = "/sources"
 
@@ -72,6 +73,9 @@ def read_query(path: Path) -> dict:
     query["sql"] = "\n".join(lines).strip()
     if not query["sql"]:
         raise PackageError(f"{path.name}: canned query has no SQL")
+    if MAGIC_PARAMETER.search(query["sql"]):
+        # :_now_…, :_header_… differ per request; the response cache would replay one user's answer to all
+        raise PackageError(f"{path.name}: Datasette magic parameters (:_…) are not allowed in canned queries")
     return query
 
 

@@ -12,6 +12,7 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .checks import read_rows
@@ -30,6 +31,13 @@ class Suggestion:
     value: float
     qualifier: str
     marker: str | None
+
+    @property
+    def cell(self) -> str:
+        """The value as the CSV stores it: plain digits, never an exponent (172.8万 → 1728000)."""
+        if self.value.is_integer():
+            return str(int(self.value))
+        return format(Decimal(repr(self.value)).normalize(), "f")
 
 
 def sources(package: Package) -> dict[str, dict]:
@@ -67,14 +75,18 @@ def suggestions(quote: str) -> list[Suggestion]:
     return found
 
 
-def row_text(fields: list[str], cells: dict[str, str]) -> str:
+def row_text(fields: list[str], cells: dict[str, str], terminator: str) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([cells.get(name, "") for name in fields])
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator=terminator).writerow([cells.get(name, "") for name in fields])
+    return buffer.getvalue().encode("utf-8")
 
 
 def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
-    """Insert before the first row with a larger primary key; returns the new row's rowNumber."""
+    """Insert before the first row with a larger primary key; returns the new row's rowNumber.
+
+    Works on bytes and splits lines exactly as the csv module counts them (\n, \r\n, \r), so every
+    other byte of the file, line endings included, stays as it was.
+    """
     schema = resource["schema"]
     key_fields = schema.get("primaryKey") or [schema["fields"][0]["name"]]
     new_key = tuple(cells.get(name, "") for name in key_fields)
@@ -84,12 +96,14 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"
         )
     following = next((row for row in rows if tuple(row[name] for name in key_fields) > new_key), None)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    data = path.read_bytes()
+    terminator = "\r\n" if b"\r\n" in data else "\n"
+    lines = data.splitlines(keepends=True)
+    if lines and not lines[-1].endswith((b"\n", b"\r")):
+        lines[-1] += terminator.encode()
     at = following.line - 1 if following else len(lines)
-    lines.insert(at, row_text([f["name"] for f in schema["fields"]], cells))
-    path.write_text("".join(lines), encoding="utf-8")
+    lines.insert(at, row_text([f["name"] for f in schema["fields"]], cells, terminator))
+    path.write_bytes(b"".join(lines))
     return following.number if following else len(rows) + 2
 
 

@@ -1,10 +1,12 @@
 """Full-text search that works for short Chinese queries, through Datasette's standard `_search` box.
 
 SQLite's trigram tokenizer cannot match queries of one or two characters (湿地, 熊猫), and unicode61
-reads a whole run of Chinese characters as one token. So, for each table, we index a contentless FTS5
-table (`<table>_fts`, rowid = the row's rowid) whose "document" is every Chinese substring of 1 to
-MAX_SUBSTRING characters plus every lower-cased Latin word or number. A query term then matches
-exactly when it is a substring (Chinese) or a whole word (English) of some text cell of the row.
+reads a whole run of letters, digits and Chinese characters (截至2018年底) as one token. So, for each
+table, we index a contentless FTS5 table (`<table>_fts`, rowid = the row's rowid) whose "document" is,
+for every such run that contains a Chinese character, each of its substrings of 1 to MAX_SUBSTRING
+characters, and every other word as it is. A query term then matches exactly when it is a substring of
+a Chinese run (湿地, 2018年, 52万) or a whole word (wetland; porter-stemmed, so wetlands too).
+A term with punctuation inside (1.18万) is split by unicode61 into a phrase and is not found.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from pathlib import Path
 from .package import Package
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-WORD = re.compile(r"[^\W_]+")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
 
 
@@ -28,12 +30,13 @@ def fts_table_name(table: str) -> str:
 def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
     """The tokens a cell contributes: Chinese substrings and lower-cased words (see module docstring)."""
     terms = set()
-    for run in HAN_RUN.findall(text):
-        for start in range(len(run)):
-            for end in range(start + 1, min(start + max_length, len(run)) + 1):
-                terms.add(run[start:end])
-    latin = HAN_RUN.sub(" ", text)
-    terms.update(word.lower() for word in WORD.findall(latin))
+    for word in WORD.findall(text.lower()):
+        if not HAN.search(word):
+            terms.add(word)
+            continue
+        for start in range(len(word)):
+            for end in range(start + 1, min(start + max_length, len(word)) + 1):
+                terms.add(word[start:end])
     return terms
 
 
@@ -65,5 +68,5 @@ def write_search_tables(package: Package, database: Path) -> None:
                 )
             )
             connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
-            connection.execute(f"INSERT INTO \"{fts}\" ({fts}) VALUES ('optimize')")
+            connection.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')
     connection.close()

@@ -119,10 +119,47 @@ def make_datasette(dist: str | Path):
     return datasette
 
 
+def hardened(app):
+    """Refuse `..` path segments before Datasette's static handler sees them (it would tell whether a
+    directory outside dist/ exists), and label text files served from dist/ as UTF-8."""
+
+    async def guarded(scope, receive, send):
+        if scope["type"] == "http" and ".." in scope["path"].split("/"):
+            await send(
+                {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]}
+            )
+            await send({"type": "http.response.body", "body": b"Not found"})
+            return
+
+        async def send_utf8(message):
+            if message["type"] == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [utf8(name, value) for name, value in message.get("headers", [])],
+                }
+            await send(message)
+
+        await app(scope, receive, send_utf8)
+
+    return guarded
+
+
+def utf8(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    if name.lower() == b"content-type" and value.startswith(b"text/") and b"charset" not in value:
+        return name, value + b"; charset=utf-8"
+    return name, value
+
+
+def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
+    """What `ecodata serve` runs: Datasette, hardened, behind the response cache."""
+    return ResponseCache(hardened(datasette.app()), max_bytes=cache_mb * 1_000_000)
+
+
 def run_server(dist: str | Path, host: str, port: int, cache_mb: int = DEFAULT_CACHE_MB) -> None:
     import uvicorn
 
     datasette = make_datasette(dist)
     asyncio.run(datasette.invoke_startup())
-    app = ResponseCache(datasette.app(), max_bytes=cache_mb * 1_000_000)
-    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on", workers=1)
+    uvicorn.run(
+        server_app(datasette, cache_mb), host=host, port=port, log_level="info", lifespan="on", workers=1
+    )

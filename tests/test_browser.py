@@ -87,7 +87,10 @@ def server(built):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = shutil.which("chromium")
+    # Debian's chromium here and in .ci/run; GitHub's Ubuntu runners ship google-chrome instead.
+    executable = next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+    )
     if not executable:
         missing("Debian chromium is not installed")
     try:

@@ -180,6 +180,15 @@ def test_stale_when_missing_or_inputs_change(package_copy, tmp_path):
     assert is_stale(package_copy, out)
 
 
+def test_stale_when_built_by_a_toolkit_with_another_output_format(package_copy, tmp_path):
+    out = build(package_copy, tmp_path / "dist")
+    info = json.loads((out / build_module.BUILD_INFO).read_text(encoding="utf-8"))
+    (out / build_module.BUILD_INFO).write_text(
+        json.dumps({**info, "format": info["format"] - 1}), encoding="utf-8"
+    )
+    assert is_stale(package_copy, out)
+
+
 def test_field_types_map_to_arrow_types():
     from ecodata.tables import arrow_type
 

@@ -4,7 +4,7 @@ import asyncio
 
 import httpx
 
-from ecodata.cache import MAX_ENTRY_BYTES, ResponseCache
+from ecodata.cache import ENTRY_OVERHEAD, MAX_ENTRY_BYTES, ResponseCache, cost
 from ecodata.serve import make_datasette
 
 
@@ -53,12 +53,34 @@ def test_private_requests_errors_cookies_and_large_bodies_are_not_cached():
 
 def test_the_cache_is_bounded_and_can_be_turned_off():
     app = CountingApp(size=1000)
-    cache = ResponseCache(app, max_bytes=2500)
+    cache = ResponseCache(app, max_bytes=3000)  # room for two entries of 1000 bytes plus their keys
     fetch_all(cache, [(f"/{n}", {}) for n in range(5)])
-    assert len(cache.entries) == 2 and cache.size == 2000
+    assert len(cache.entries) == 2 and 2000 < cache.size <= 3000
+    assert cache.size == sum(cost(key, headers, body) for key, (_, headers, body) in cache.entries.items())
     off = CountingApp()
     fetch_all(ResponseCache(off, max_bytes=0), [("/a", {}), ("/a", {})])
     assert off.calls == 2
+
+
+def test_client_chosen_keys_count_against_the_budget():
+    cache = ResponseCache(CountingApp(size=10), max_bytes=50_000)
+    long_query = "x=" + "a" * 8000
+    fetch_all(cache, [(f"/robots.txt?{long_query}&n={n}", {}) for n in range(20)])
+    assert cache.size <= 50_000
+    assert len(cache.entries) < 50_000 // (8000 + ENTRY_OVERHEAD) + 1
+
+
+def test_arbitrary_sql_and_datasette_pages_are_not_cached_but_static_files_are():
+    for path, cached in [
+        ("/db.json?sql=select+random()", False),
+        ("/db.json?_shape=array&sql=select+1", False),
+        ("/-/threads", False),
+        ("/-/static/app.css", True),
+        ("/db/table.json?_search=sql", True),
+    ]:
+        app = CountingApp()
+        fetch_all(ResponseCache(app), [(path, {}), (path, {})])
+        assert app.calls == (1 if cached else 2), path
 
 
 def test_cached_datasette_answers_equal_fresh_ones(built):
@@ -75,3 +97,36 @@ def test_cached_datasette_answers_equal_fresh_ones(built):
         assert replayed.content == fresh.content
     uncached = fetch_all(datasette.app(), [(paths[0], {})])[0]
     assert uncached.json() == cached[0].json()
+
+
+def raw_get(app, path: str) -> tuple[int, dict, bytes]:
+    """GET `path` exactly as written (httpx would remove the dot segments before sending)."""
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": [(b"host", b"localhost")], "scheme": "http", "root_path": "", "http_version": "1.1",
+             "server": ("localhost", 80), "client": ("127.0.0.1", 1), "asgi": {"version": "3.0"}}  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    start = messages[0]
+    body = b"".join(m.get("body", b"") for m in messages[1:])
+    return start["status"], dict(start["headers"]), body
+
+
+def test_served_app_refuses_dot_segments_and_labels_text_as_utf8(built):
+    from ecodata.serve import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    outside = raw_get(app, "/download/../../../../../../etc")
+    missing = raw_get(app, "/download/../../../../../../nonexistent")
+    assert outside[0] == missing[0] == 404 and outside[2] == missing[2]  # the same answer: nothing revealed
+    status, headers, body = raw_get(app, "/sources/position-paper-2020.zh.txt")
+    assert status == 200 and headers[b"content-type"] == b"text/plain; charset=utf-8"
+    assert "中国" in body.decode("utf-8")

@@ -104,8 +104,8 @@ def test_partner_facet_counts_countries_inside_lists(built):
 
 
 def test_search_terms_hold_every_short_chinese_substring_and_lowercased_words():
-    terms = search_terms("湿地公园 Wetland parks, 2020年")
-    assert {"湿", "湿地", "地公", "湿地公园", "wetland", "parks", "2020", "年"} <= terms
+    terms = search_terms("湿地公园 Wetland parks, 截至2020年底52万余份")
+    assert {"湿", "湿地", "地公", "湿地公园", "wetland", "parks", "2020年", "52万", "万余份", "年底"} <= terms
     assert "Wetland" not in terms and "湿地 公园" not in terms
 
 
@@ -113,7 +113,10 @@ def searchable_text(row: dict) -> str:
     return " ".join(value for key, value in row.items() if key not in ("sha256", "file", "url"))
 
 
-@pytest.mark.parametrize("query", ["湿", "湿地", "熊猫", "大熊猫", "国家公园", "生物多样性保护优先区域"])
+@pytest.mark.parametrize(
+    "query",
+    ["湿", "湿地", "熊猫", "大熊猫", "国家公园", "生物多样性保护优先区域", "52万", "2020年", "万余份"],
+)
 def test_chinese_search_finds_exactly_the_rows_containing_the_query(built, query):
     found_somewhere = False
     for table in STATEMENT_TABLES:
@@ -282,3 +285,16 @@ def test_hostile_or_odd_search_input_answers_normally(built, query):
     else:
         assert response.status_code == 200, response.text
     assert json_rows(built, f"/{DATABASE}/indicators", _col="id", _size="max")  # the table is still there
+
+
+def test_a_resource_name_with_a_hyphen_builds_and_is_searchable(package_copy, tmp_path):
+    from ecodata.build import build
+
+    document = json.loads(package_copy.read_text(encoding="utf-8"))
+    next(r for r in document["resources"] if r["name"] == "indicators")["name"] = "other-indicators"
+    package_copy.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    dist = build(package_copy, tmp_path / "dist")
+    found = json_rows(dist, f"/{DATABASE}/other-indicators", _search="湿地", _col="id")
+    assert {row["id"] for row in found} == {
+        row["id"] for row in csv_rows("indicators") if "湿地" in searchable_text(row)
+    }

@@ -115,3 +115,21 @@ def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
         cli, ["diff", str(ROOT / "datapackage.json"), str(package_copy), "--format", "markdown"]
     )
     assert diff.output.strip() in guide
+
+
+def test_other_lines_keep_their_bytes_crlf_and_unusual_line_breaks_included(tmp_path):
+    from ecodata.new_row import insert_row
+
+    path = tmp_path / "t.csv"
+    original = 'id,note\r\na,"line\u2028one\r\ntwo"\r\nc,y\u0085z\r\n'.encode()
+    path.write_bytes(original)
+    resource = {"name": "t", "schema": {"fields": [{"name": "id"}, {"name": "note"}], "primaryKey": ["id"]}}
+    assert insert_row(path, resource, {"id": "b", "note": "new"}) == 3
+    assert path.read_bytes() == original.replace(b"c,y", b"b,new\r\nc,y")
+    with open(path, newline="", encoding="utf-8") as handle:
+        assert [row[0] for row in csv.reader(handle)] == ["id", "a", "b", "c"]
+
+
+def test_large_values_are_suggested_without_an_exponent():
+    cells = {s.cell for s in suggestions("各类自然保护地面积超过172.8万平方公里，2600亿元，1234567份，0.5%")}
+    assert {"1728000", "260000000000", "1234567", "0.5"} <= cells
