@@ -91,7 +91,11 @@ def free_port() -> int:
 
 
 def server_commands(database: Path, ports: dict[str, int]) -> dict[str, list[str]]:
-    dist = database.parent
+    def ecodata(port: int, *extra: str) -> list[str]:
+        descriptor, dist = str(ROOT / "datapackage.json"), str(database.parent)
+        return [str(BIN / "ecodata"), "serve", "--descriptor", descriptor, "--dist", dist,
+                "--host", HOST, "--port", str(port), *extra]  # fmt: skip
+
     return {
         "default": [
             str(BIN / "datasette"),
@@ -103,32 +107,8 @@ def server_commands(database: Path, ports: dict[str, int]) -> dict[str, list[str
             "--port",
             str(ports["default"]),
         ],
-        "ecodata": [
-            str(BIN / "ecodata"),
-            "serve",
-            "--descriptor",
-            str(ROOT / "datapackage.json"),
-            "--dist",
-            str(dist),
-            "--host",
-            HOST,
-            "--port",
-            str(ports["ecodata"]),
-        ],
-        "ecodata-nocache": [
-            str(BIN / "ecodata"),
-            "serve",
-            "--descriptor",
-            str(ROOT / "datapackage.json"),
-            "--dist",
-            str(dist),
-            "--host",
-            HOST,
-            "--port",
-            str(ports["ecodata-nocache"]),
-            "--cache-mb",
-            "0",
-        ],
+        "ecodata": ecodata(ports["ecodata"]),
+        "ecodata-nocache": ecodata(ports["ecodata-nocache"], "--cache-mb", "0"),
     }
 
 
