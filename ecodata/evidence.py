@@ -55,21 +55,32 @@ def page_name(source_file: str) -> str:
     return Path(source_file).with_suffix(".html").name
 
 
-def locate(text: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` occurs in `text` when whitespace is ignored on both sides, in original offsets."""
+def locator(text: str):
+    """A function giving where a quote occurs in `text`, whitespace ignored on both sides, in original
+    offsets. The text is squeezed and indexed once, however many quotes are looked up."""
     positions = [match.start() for match in NON_SPACE.finditer(text)]
-    needle = squeeze(quote)
-    index = squeeze(text).find(needle) if needle else -1
-    if index < 0:
-        return None
-    return positions[index], positions[index + len(needle) - 1] + 1
+    squeezed = squeeze(text)
+
+    def locate(quote: str) -> tuple[int, int] | None:
+        needle = squeeze(quote)
+        index = squeezed.find(needle) if needle else -1
+        if index < 0:
+            return None
+        return positions[index], positions[index + len(needle) - 1] + 1
+
+    return locate
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    return locator(text)(quote)
 
 
 def citations(text: str, rows: list[tuple[str, str, str]]) -> list[Citation]:
     """(table, row id, quote) → the located citations, in text order; unlocatable quotes are skipped."""
+    find = locator(text)
     found = []
     for table, row_id, quote in rows:
-        span = locate(text, quote)
+        span = find(quote)
         if span:
             found.append(Citation(row_id, table, *span))
     return sorted(found, key=lambda c: (c.start, c.end, c.row_id))

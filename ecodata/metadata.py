@@ -54,8 +54,8 @@ def table_metadata(resource: dict) -> dict:
     if has_bilingual_labels(resource):
         table["label_column"] = LABEL_COLUMN
         table["columns"][LABEL_COLUMN] = "Chinese and English label, generated. 中英文名称（生成列）。"
-    if facets(resource):
-        table["facets"] = facets(resource)
+    if chosen := facets(resource):
+        table["facets"] = chosen
     if searchable_columns(resource):
         table["fts_table"] = fts_table_name(resource["name"])
         table["fts_pk"] = "rowid"
@@ -128,8 +128,8 @@ def datasette_metadata(package: Package, sources: list[dict] | None = None) -> d
             "sources": source_citations(package, sources or []),
         }
     }
-    if dashboards(package):
-        plugins["datasette-dashboards"] = dashboards(package)
+    if configured := dashboards(package):
+        plugins["datasette-dashboards"] = configured
     return {
         "title": descriptor.get("title", package.name),
         "description": descriptor.get("description", ""),

@@ -2,6 +2,7 @@
 
 import csv
 
+import pytest
 from click.testing import CliRunner
 
 from ecodata.cli import cli
@@ -66,27 +67,26 @@ def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
     assert (row["value"], row["qualifier"], row["quote"]) == ("474", "exact", QUOTE)
 
 
-def test_a_quote_that_is_not_in_the_source_is_refused_and_nothing_is_written(package_copy):
-    before = ids(package_copy)
-    result = add_with_flags(package_copy, source="white-paper-2021")
+@pytest.mark.parametrize(
+    "overrides, reason",
+    [
+        ({"source": "white-paper-2021"}, "the quote is not in white-paper-2021"),
+        ({"value": "475"}, "value: 475 is not in the quote"),
+        (
+            {"id": "pa-national-nature-reserves-count-2018"},
+            "already has a row with id = pa-national-nature-reserves-count-2018",
+        ),
+    ],
+    ids=["quote-not-in-source", "value-not-in-quote", "existing-id"],
+)
+def test_a_row_without_evidence_or_with_a_taken_id_is_refused_and_nothing_is_written(
+    package_copy, overrides, reason
+):
+    before = (package_copy.parent / "resources" / "protected_areas.csv").read_bytes()
+    result = add_with_flags(package_copy, **overrides)
     assert result.exit_code == 1
-    assert "the quote is not in white-paper-2021" in result.output
-    assert ids(package_copy) == before
-
-
-def test_a_value_the_quote_does_not_state_is_refused(package_copy):
-    before = ids(package_copy)
-    result = add_with_flags(package_copy, value="475")
-    assert result.exit_code == 1
-    assert "value: 475 is not in the quote" in result.output
-    assert ids(package_copy) == before
-
-
-def test_an_existing_id_is_refused(package_copy):
-    existing = ids(package_copy)[0]
-    result = add_with_flags(package_copy, id=existing)
-    assert result.exit_code == 1
-    assert existing in result.output
+    assert reason in result.output
+    assert (package_copy.parent / "resources" / "protected_areas.csv").read_bytes() == before
 
 
 def test_unknown_resource_or_field_is_a_clear_error(package_copy):
