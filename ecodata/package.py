@@ -44,6 +44,10 @@ class Package:
         raise KeyError(name)
 
     def resource_path(self, resource: dict) -> Path:
+        if not isinstance(resource["path"], str):
+            raise PackageError(
+                f"resource {resource['name']!r} is multipart: validate it; build and serve take one file"
+            )
         return self.safe_path(resource["path"])
 
     def relative(self, path: Path) -> str:
@@ -102,7 +106,8 @@ def load_package(path: str | Path = "datapackage.json") -> Package:
     check_shape(descriptor, shown)
     package = Package(descriptor_path, descriptor)
     for resource in package.resources:
-        package.resource_path(resource)
+        for part in resource["path"] if isinstance(resource["path"], list) else [resource["path"]]:
+            package.safe_path(part)  # refuse escapes and URLs before anything is read
     return package
 
 
@@ -115,5 +120,9 @@ def check_shape(descriptor: object, shown: str) -> None:
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             raise PackageError(f'{shown}: resources[{index}] has no "name"')
-        if not isinstance(resource.get("path"), str):
-            raise PackageError(f'{shown}: resource {resource["name"]!r} needs a single "path" string')
+        path = resource.get("path")
+        parts = path if isinstance(path, list) and path else [path]
+        if not all(isinstance(part, str) for part in parts):
+            raise PackageError(
+                f'{shown}: resource {resource["name"]!r} needs a "path": a string or a list of strings'
+            )

@@ -42,6 +42,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     rows_checked: int = 0
     resources_checked: int = 0
+    notes: list[str] = field(default_factory=list)  # how the package was checked, when it matters
 
     @property
     def valid(self) -> bool:
@@ -68,6 +69,7 @@ def render_text(report: Report, limit: int | None = None) -> str:
     for finding in shown(report, limit):
         where = f"{finding.location} {finding.field}:" if finding.field else f"{finding.location}:"
         lines.append(f"{where} {one_line(finding.message)}")
+    lines += [f"note: {note}" for note in report.notes]
     lines.append(summary_line(report, limit))
     return "\n".join(lines)
 
@@ -88,6 +90,7 @@ def render_json(report: Report, limit: int | None = None) -> str:
     document = {
         "valid": report.valid,
         "stats": report.stats(),
+        "notes": report.notes,
         "errors": [finding.as_dict() for finding in shown(report, limit)],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .checks import DEFAULT_MAX_CELL_SIZE, Check, Context, load_checks, read_rows
-from .engine import standard_checks
+from .engine import DEFAULT_ENGINE, standard_checks
 from .package import Package, PackageError, load_package
 from .report import Report
 
@@ -19,19 +19,26 @@ def validate(
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
     max_cell_size: int = DEFAULT_MAX_CELL_SIZE,
+    standard: bool = False,
+    engine: str = DEFAULT_ENGINE,
+    progress=None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> Report:
     """Validate a package and return a Report with every finding. Raises PackageError (cannot run).
 
     `only` and `skip` name error types (e.g. `quote-not-in-source`, `type-error`): project checks outside
-    the selection do not run, and standard findings outside it are dropped.
+    the selection do not run, and standard findings outside it are dropped. `standard` runs the Table
+    Schema checks alone (no project checks), for comparing engines on any package.
     """
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     wanted = selector(set(only), set(skip))
     report = Report()
-    standard_checks(package, report)
-    context = Context(package, max_cell_size=max_cell_size)
-    for check in selected_checks(wanted, set(only)):
-        report.findings.extend(check.run(context))
+    standard_checks(package, report, engine=engine, progress=progress, workers=workers, dask=dask)
+    if not standard:
+        context = Context(package, max_cell_size=max_cell_size)
+        for check in selected_checks(wanted, set(only)):
+            report.findings.extend(check.run(context))
     report.findings = [finding for finding in report.findings if wanted(finding.type)]
     add_line_numbers(package, report)
     return report
@@ -72,6 +79,10 @@ STANDARD_TYPES = {
     "resource-error",
     "field-error",
     "row-constraint",
+    "category-error",
+    "unique-keys",
+    "byte-count",
+    "hash-count",
 }
 
 

@@ -1,24 +1,26 @@
-"""Standard Table Schema checks, run through frictionless-py, turned into located Findings."""
+"""The reference engine: frictionless-py's own validation, its errors turned into located Findings."""
 
 from __future__ import annotations
 
 import re
 
-from .package import Package
-from .report import Finding, Report
+from ..package import Package
+from ..report import Finding, Report
+from . import messages
 
 # Frictionless notes look like: constraint "minimum" is "0"
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
 DECODE_NOTE = re.compile(r"can't decode byte (?P<byte>0x[0-9a-f]+) in position (?P<offset>\d+)")
 TYPE_NOTE = re.compile(r'type is "(?P<type>[\w]+)/(?P<format>[^"]+)"')
+LIMIT_ERRORS = 10_000_000  # frictionless stops at 1000 per resource by default; a reference must not
 
 
-def standard_checks(package: Package, report: Report) -> None:
+def standard_checks(package: Package, report: Report, **_options) -> None:
     """Add every frictionless finding for `package` to `report` (all of them, no stop at first)."""
     import frictionless
 
     try:
-        checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=100_000)
+        checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=LIMIT_ERRORS)
     except frictionless.FrictionlessException as exception:
         report.findings.append(descriptor_finding(exception.error))
         return
@@ -52,25 +54,19 @@ def friendly_message(error: dict) -> str:
     """A short message that says what to change, instead of frictionless's positional prose."""
     kind, note, cell = error["type"], error.get("note", ""), error.get("cell", "")
     if kind == "type-error" and (match := TYPE_NOTE.search(note)):
-        wanted = match["type"] if match["format"] == "default" else f"{match['type']} ({match['format']})"
-        return f"{cell!r} is not a valid {wanted}; fix the cell or the field's type"
+        return messages.type_error(cell, match["type"], match["format"])
     if kind == "constraint-error" and (match := CONSTRAINT_NOTE.search(note)):
-        name, value = match["name"], match["value"]
-        if name == "required":
-            return "is required but empty"
-        return f"{cell!r} breaks constraint {name} = {value}"
+        return messages.constraint_error(cell, match["name"], match["value"])
     if kind == "primary-key":
-        return f"duplicate or empty primary key ({note}); give the row its own id"
+        return messages.primary_key(note)
     if kind == "foreign-key":
-        return f"{note}; add the referenced row or correct the value"
-    if kind == "missing-cell":
-        return "missing cell: the row has fewer values than the header"
+        return messages.foreign_key(note)
     if kind == "extra-cell":
-        return f"extra cell {cell!r}: the row has more values than the header"
-    if kind == "blank-row":
-        return "blank row: delete it"
+        return messages.extra_cell(cell)
+    if kind in ("missing-cell", "blank-row"):
+        return messages.FIXED[kind]
     if kind == "encoding-error" and (match := DECODE_NOTE.search(note)):
         return f"not UTF-8 (byte {match['byte']} at offset {match['offset']}); save the file as UTF-8"
-    if kind == "scheme-error" and "No such file" in note:
-        return "file not found; add it or correct the resource's path"
+    if kind == "scheme-error":
+        return messages.scheme_error(note)
     return note or error.get("message", kind)

@@ -1,0 +1,244 @@
+"""The fast engine: every resource read once with Arrow, keys compared across files at the end.
+
+Order of work: descriptor errors (frictionless's metadata layer); then each resource's files — the
+parts of a multipart resource in parallel — giving cell, row and header findings plus key texts;
+then the keys of the whole package: unique fields, primary keys, `uniqueKeys`, and foreign keys
+within and across resources (so a cycle of references needs no particular order).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from ..package import Package
+from ..report import Finding, Report
+from . import keys, messages
+from .files import FileJob, FileOutcome, KeySpec, Problem, check_file
+from .plan import ResourcePlan, descriptor_findings, resource_plan
+from .progress import NO_PROGRESS
+
+
+@dataclasses.dataclass
+class ResourceOutcome:
+    plan: ResourcePlan
+    problems: list[Problem]
+    rows: int
+    keys: dict[str, keys.KeyColumn]
+    fatal: tuple[str, str] | None
+
+
+def standard_checks(
+    package: Package, report: Report, *, progress=NO_PROGRESS, workers: int | None = None, dask=None
+) -> None:
+    """Add every standard finding for `package` to `report`. Raises cells.Unsupported before reading any row."""
+    report.findings += descriptor_findings(package.descriptor_path)
+    if report.findings:
+        return
+    root = package.descriptor_path.parent
+    plans = [resource_plan(resource, root, package.safe_path) for resource in package.resources]
+    specs = key_specs(plans)
+    if dask is not None:
+        from .scale_out import check_on_dask
+
+        outcomes = check_on_dask(dask, plans, specs, progress)
+    else:
+        outcomes = [check_resource(plan, specs[plan.name], progress, workers) for plan in plans]
+    by_name = {outcome.plan.name: outcome for outcome in outcomes}
+    for outcome in outcomes:
+        if outcome.fatal is None:
+            found = key_problems(outcome) + foreign_key_problems(outcome, by_name)
+            outcome.problems += found
+    for outcome in outcomes:
+        report.resources_checked += 1
+        report.rows_checked += outcome.rows
+        report.findings += placed(outcome)
+
+
+def key_specs(plans: list[ResourcePlan]) -> dict[str, list[KeySpec]]:
+    """The keys each resource must collect: its own unique/primary/foreign keys and those others reference."""
+    specs: dict[str, list[KeySpec]] = {plan.name: [] for plan in plans}
+    for plan in plans:
+        own = specs[plan.name]
+        if plan.primary_key:
+            own.append(KeySpec("pk", plan.primary_key))
+        own += [
+            KeySpec(f"unique:{spec['name']}", [spec["name"]])
+            for spec in plan.fields
+            if (spec.get("constraints") or {}).get("unique")
+        ]
+        own += [
+            KeySpec(f"uniqueKeys:{index}", key, skip_any_null=True)
+            for index, key in enumerate(plan.unique_keys)
+        ]
+        for index, foreign in enumerate(plan.foreign_keys):
+            own.append(KeySpec(f"fk:{index}", foreign.fields))
+            referenced = specs.get(foreign.resource)
+            name = reference_name(foreign.reference_fields)
+            if referenced is not None and all(spec.name != name for spec in referenced):
+                referenced.append(KeySpec(name, foreign.reference_fields))
+    return specs
+
+
+def reference_name(fields: list[str]) -> str:
+    return "ref:" + "\x1f".join(fields)
+
+
+def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
+    single = len(plan.paths) == 1
+    return [
+        FileJob(
+            plan=plan,
+            path=path,
+            has_header_row=plan.header,  # frictionless drops the first line of every later part too
+            layout=None,
+            expected=None,
+            key_specs=specs,
+            want_hash=single and bool(plan.hash),
+        )
+        for index, path in enumerate(plan.paths)
+    ]
+
+
+def check_resource(
+    plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None
+) -> ResourceOutcome:
+    jobs = file_jobs(plan, specs)
+    total = sum(job.path.stat().st_size for job in jobs if job.path.exists())
+    with progress.task(plan.name, total) as advance:
+        first = check_file(jobs[0], advance)
+        rest = jobs[1:]
+        if first.fatal is None and not plan.headered_parts:
+            rest = [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in rest]
+        outcomes = [first, *run_parts(rest, workers, advance)] if first.fatal is None else [first]
+    outcome = merge(plan, jobs, outcomes)
+    check_size_and_hash(plan, outcomes, outcome)
+    return outcome
+
+
+def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOutcome]:
+    """The remaining parts of a multipart resource, in parallel processes, results in part order."""
+    if not jobs:
+        return []
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    if workers == 1:
+        return [check_file(job, advance) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        outcomes = []
+        for job, outcome in zip(jobs, pool.map(check_file, jobs)):
+            advance(job.path.stat().st_size if job.path.exists() else 0)
+            outcomes.append(outcome)
+        return outcomes
+
+
+def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) -> ResourceOutcome:
+    """One resource from its parts: row numbers as if the parts were one file with one header."""
+    problems: list[Problem] = []
+    merged_keys: dict[str, keys.KeyColumn] = {}
+    rows_before = 0
+    fatal = None
+    for job, outcome in zip(jobs, outcomes):
+        shift = rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0)
+        for problem in outcome.problems:
+            row = problem.row + shift if problem.row is not None else None
+            if row is None and problem.type.endswith("-label") and problems and job is not jobs[0]:
+                continue  # every part of a folder repeats the header: report its problems once
+            problems.append(dataclasses.replace(problem, row=row))
+        for name, column in outcome.keys.items():
+            merged_keys.setdefault(name, keys.KeyColumn()).extend(column.shifted(shift))
+        rows_before += outcome.rows
+        if outcome.fatal is not None:
+            fatal = fatal or outcome.fatal
+            problems.append(fatal_problem(*outcome.fatal))
+    return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal)
+
+
+def fatal_problem(kind: str, note: str) -> Problem:
+    if kind == "scheme-error":
+        return Problem(kind, messages.scheme_error(note))
+    if kind == "encoding-error":
+        return Problem(kind, messages.encoding_error(note))
+    return Problem(kind, note)
+
+
+def check_size_and_hash(plan: ResourcePlan, outcomes: list[FileOutcome], outcome: ResourceOutcome) -> None:
+    if outcome.fatal is not None:
+        return
+    size = sum(part.size for part in outcomes)
+    if plan.bytes is not None and plan.bytes != size:
+        outcome.problems.append(
+            Problem("byte-count", f"the file has {size} bytes, the descriptor says {plan.bytes}")
+        )
+    digest = outcomes[0].digest
+    if plan.hash and digest is not None and plan.hash.split(":")[-1] != digest:
+        outcome.problems.append(
+            Problem("hash-count", f"the file's hash is {digest}, the descriptor says {plan.hash}")
+        )
+
+
+def key_problems(outcome: ResourceOutcome) -> list[Problem]:
+    problems = []
+    for name, column in outcome.keys.items():
+        if name == "pk":
+            for row, first in keys.duplicates(column):
+                note = f"the same as in the row at position {first}"
+                problems.append(Problem("primary-key", messages.primary_key(note), row=row))
+        elif name.startswith("unique:"):
+            field = name.removeprefix("unique:")
+            for row, first in keys.duplicates(column):
+                problems.append(
+                    Problem(
+                        "unique-error",
+                        f"repeats row {first}; values of this field must be unique",
+                        row=row,
+                        field=field,
+                    )
+                )
+        elif name.startswith("uniqueKeys:"):
+            fields = outcome.plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
+            for row, first in keys.duplicates(column):
+                message = f"({', '.join(fields)}) repeats row {first}; make it unique"
+                problems.append(Problem("unique-keys", message, row=row, field=fields[0]))
+    return problems
+
+
+def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOutcome]) -> list[Problem]:
+    problems = []
+    for index, foreign in enumerate(outcome.plan.foreign_keys):
+        parent = by_name.get(foreign.resource)
+        if parent is None or (parent.fatal is not None and parent is not outcome):
+            # frictionless cannot build the lookup, so it reads none of this resource's rows
+            note = f'failed to handle a foreign key for resource "{outcome.plan.name}" as resource "{foreign.resource}" does not exist'
+            outcome.fatal = ("resource-error", note) if parent is None else parent.fatal
+            outcome.problems = [fatal_problem(*outcome.fatal)]
+            return []
+        child = outcome.keys.get(f"fk:{index}")
+        if child is None:  # a key field has no column in the file: frictionless skips the key
+            continue
+        lookup = parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn())
+        for row, _key in keys.missing_from(child, lookup):
+            note = (
+                f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
+                f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
+            )
+            problems.append(Problem("foreign-key", messages.foreign_key(note), row=row))
+    return problems
+
+
+def placed(outcome: ResourceOutcome) -> list[Finding]:
+    """Findings in reading order: file-level first, then by row, each row's in field order."""
+    ordered = sorted(outcome.problems, key=lambda problem: (problem.row is not None, problem.row or 0))
+    path = outcome.plan.shown_path
+    return [
+        Finding(
+            type=problem.type,
+            message=problem.message,
+            resource=outcome.plan.name,
+            path=path,
+            row=problem.row,
+            field=problem.field,
+            cell=problem.cell,
+        )
+        for problem in ordered
+    ]

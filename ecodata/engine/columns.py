@@ -1,0 +1,300 @@
+"""One column of a batch at a time: types, missing values, constraints and key texts with Arrow compute.
+
+A cell is decided by one of two paths. The fast path takes the canonical spellings of the common
+types (`-12`, `3.25`, `2020-01-31`, `true`, any string) and checks them vectorised. Every other
+non-missing cell goes, once per distinct text, through `cells.cell_reader`, the one-cell rules. Both
+paths give the same three things: which cells are blank, which break which rule, and the equality
+key (`cells.canonical`) of each typed value for the unique, primary and foreign key checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import cells
+
+MAX_CACHED = 200_000  # distinct slow-path texts remembered per column
+INTEGER = r"^-?[0-9]{1,18}$"
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+YEAR = r"^[0-9]{4}$"
+EXACT_DIGITS = 15  # a decimal of at most 15 significant digits survives float64 with its order intact
+RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
+
+
+@dataclass
+class ColumnResult:
+    blank: np.ndarray  # bool per cell: a missing value
+    errors: list[tuple[str, str | None, np.ndarray]] = field(
+        default_factory=list
+    )  # (type, constraint, positions)
+    keys: pa.Array | None = None  # canonical key text per cell, null where blank or not of the type
+
+
+class ColumnChecker:
+    """Checks the cells of one field, batch after batch."""
+
+    def __init__(self, spec: dict, missing: list[str], want_keys: bool):
+        self.spec = spec
+        self.kind = spec.get("type", "any")
+        self.form = spec.get("format", "default")
+        self.missing = pa.array(sorted(set(missing)), pa.string())
+        self.want_keys = want_keys
+        self.constraints = {
+            name: (spec.get("constraints") or {})[name]
+            for name in cells.CONSTRAINTS.get(self.kind, [])
+            if (spec.get("constraints") or {}).get(name) is not None
+        }
+        self.read_cell = cells.cell_reader(spec, missing)  # raises Unsupported early
+        self.read_value = cells.value_reader(spec)
+        self.fast = self.fast_path()
+        self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        self.enum_keys = None
+        if "enum" in self.constraints:
+            self.enum_keys = pa.array(
+                [cells.canonical(self.read_value(item)) for item in self.constraints["enum"]], pa.string()
+            )
+        self.pattern = self.constraints.get("pattern")
+        self.re2_pattern = (
+            rf"\A(?:^{self.pattern}$)" if self.pattern and not RE2_UNSAFE.search(self.pattern) else None
+        )
+
+    def fast_path(self):
+        """The vectorised reader for this field, or None when every cell takes the one-cell path."""
+        plain_number = not any(
+            name in self.spec for name in ("bareNumber", "decimalChar", "groupChar", "floatNumber")
+        )
+        if self.kind == "any" or (self.kind == "string" and self.form in ("default", None)):
+            return self.fast_string
+        if self.kind == "integer" and self.spec.get("bareNumber", True):
+            return self.fast_integer
+        if self.kind == "number" and plain_number and self.bounds_exact_in_float():
+            return self.fast_number
+        if self.kind == "boolean":
+            return self.fast_boolean
+        if self.kind == "date" and self.form == "default":
+            return self.fast_date
+        if self.kind == "year":
+            return self.fast_year
+        return None
+
+    def bounds_exact_in_float(self) -> bool:
+        for name in cells.BOUNDS:
+            if name in self.constraints:
+                try:
+                    limit = Decimal(str(self.constraints[name]))
+                except InvalidOperation:
+                    return False
+                if not limit.is_finite() or len(limit.as_tuple().digits) > EXACT_DIGITS:
+                    return False
+                if abs(limit.adjusted()) > 300:
+                    return False
+        return True
+
+    # --- the one entry point ---------------------------------------------------------------
+
+    def check(self, array: pa.Array) -> ColumnResult:
+        blank = pc.is_in(array, value_set=self.missing).to_numpy(zero_copy_only=False)
+        result = ColumnResult(blank=blank)
+        if blank.any() and self.constraints.get("required"):
+            result.errors.append(("constraint-error", "required", np.flatnonzero(blank)))
+        present = ~blank
+        fast = np.zeros(len(array), dtype=bool)
+        keys = None
+        if self.fast is not None and present.any():
+            fast, keys = self.fast(array, present, result)
+        slow = present & ~fast
+        if slow.any():
+            keys = self.check_slow(array, slow, result, keys)
+        if self.want_keys:
+            if keys is None:
+                keys = pa.nulls(len(array), pa.string())
+            elif blank.any():
+                keys = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), keys)
+            result.keys = keys
+        return result
+
+    # --- fast paths: each returns (mask of cells it decided, keys) and adds constraint errors --
+
+    def fast_string(self, array, present, result):
+        keys = None
+        if self.want_keys or self.enum_keys is not None:
+            keys = pc.if_else(
+                pa.array(present), pc.binary_join_element_wise("s:", array, ""), pa.scalar(None, pa.string())
+            )
+        self.check_lengths(array, present, result)
+        if self.pattern:
+            self.check_pattern(array, present, result)
+        self.check_enum(keys, present, result)
+        return present, keys
+
+    def fast_integer(self, array, present, result):
+        fast = present & pc.match_substring_regex(array, INTEGER).to_numpy(zero_copy_only=False)
+        values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
+        keys = self.numeric_keys(pc.cast(values, pa.string()), fast)
+        self.check_bounds(values, fast, result, int)
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def fast_number(self, array, present, result):
+        short = pc.less_equal(pc.utf8_length(array), EXACT_DIGITS).to_numpy(zero_copy_only=False)
+        fast = present & short & pc.match_substring_regex(array, NUMBER).to_numpy(zero_copy_only=False)
+        chosen = pc.if_else(pa.array(fast), array, "0")
+        values = pc.cast(chosen, pa.float64())
+        text = pc.replace_substring_regex(chosen, r"(\.[0-9]*?)0+$", r"\1")
+        text = pc.replace_substring_regex(text, r"\.$", "")
+        text = pc.replace_substring_regex(text, r"^(-?)0+([0-9])", r"\1\2")
+        text = pc.replace_substring_regex(text, r"^-0$", "0")
+        keys = self.numeric_keys(text, fast)
+        self.check_bounds(values, fast, result, float)
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def fast_boolean(self, array, present, result):
+        true_values = pa.array(self.spec.get("trueValues", cells.TRUE_VALUES), pa.string())
+        false_values = pa.array(self.spec.get("falseValues", cells.FALSE_VALUES), pa.string())
+        is_true = pc.is_in(array, value_set=true_values).to_numpy(zero_copy_only=False)
+        is_false = pc.is_in(array, value_set=false_values).to_numpy(zero_copy_only=False) & ~is_true
+        invalid = present & ~is_true & ~is_false
+        if invalid.any():
+            result.errors.append(("type-error", None, np.flatnonzero(invalid)))
+        valid = present & ~invalid
+        keys = pa.array(np.where(is_true, "n:1", "n:0"), pa.string())
+        keys = pc.if_else(pa.array(valid), keys, pa.scalar(None, pa.string()))
+        self.check_enum(keys, valid, result)
+        return present, keys  # a boolean is decided here whatever its text
+
+    def fast_date(self, array, present, result):
+        shaped = present & pc.match_substring_regex(array, DATE).to_numpy(zero_copy_only=False)
+        shaped &= ~pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)  # year 0: Python refuses it
+        chosen = pc.if_else(pa.array(shaped), array, "2000-01-01")
+        stamps = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
+        values = pc.cast(pc.fill_null(stamps, 0), pa.date32())
+        round_trip = pc.equal(
+            pc.strftime(values, format="%Y-%m-%d"), chosen
+        )  # Arrow rolls 02-30 over to 03-01
+        fast = shaped & pc.fill_null(round_trip, False).to_numpy(zero_copy_only=False)
+        keys = (
+            pc.binary_join_element_wise("d:", array, "")
+            if self.want_keys or self.enum_keys is not None
+            else None
+        )
+        if keys is not None:
+            keys = pc.if_else(pa.array(fast), keys, pa.scalar(None, pa.string()))
+        self.check_bounds(values, fast, result, lambda text: self.read_value(text))
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def fast_year(self, array, present, result):
+        fast = present & pc.match_substring_regex(array, YEAR).to_numpy(zero_copy_only=False)
+        values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
+        keys = self.numeric_keys(pc.cast(values, pa.string()), fast)
+        self.check_bounds(values, fast, result, int)
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def numeric_keys(self, text, mask):
+        if not (self.want_keys or self.enum_keys is not None):
+            return None
+        keys = pc.binary_join_element_wise("n:", text, "")
+        return pc.if_else(pa.array(mask), keys, pa.scalar(None, pa.string()))
+
+    # --- vectorised constraints -------------------------------------------------------------
+
+    def add(self, result, name, broken):
+        if broken.any():
+            result.errors.append(("constraint-error", name, np.flatnonzero(broken)))
+
+    def check_lengths(self, array, mask, result):
+        if "minLength" in self.constraints or "maxLength" in self.constraints:
+            lengths = pc.utf8_length(array).to_numpy(zero_copy_only=False)
+            if "minLength" in self.constraints:
+                self.add(result, "minLength", mask & (lengths < self.constraints["minLength"]))
+            if "maxLength" in self.constraints:
+                self.add(result, "maxLength", mask & (lengths > self.constraints["maxLength"]))
+
+    def check_pattern(self, array, mask, result):
+        matched = np.ones(len(array), dtype=bool)
+        python = mask.copy()
+        if self.re2_pattern is not None:
+            try:
+                by_re2 = pc.match_substring_regex(array, self.re2_pattern).to_numpy(zero_copy_only=False)
+            except pa.ArrowInvalid:  # RE2 cannot compile it: Python decides every cell
+                self.re2_pattern = None
+            else:
+                simple = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
+                simple &= ~pc.match_substring(array, "\n").to_numpy(zero_copy_only=False)
+                matched = np.where(simple, by_re2, True)
+                python = mask & ~simple
+        if python.any():
+            regex = re.compile(f"^{self.pattern}$")
+            texts = np.asarray(array.to_pylist(), dtype=object)
+            for position in np.flatnonzero(python):
+                matched[position] = bool(regex.match(texts[position]))
+        self.add(result, "pattern", mask & ~matched)
+
+    def check_bounds(self, values, mask, result, convert):
+        for name, compare in (
+            ("minimum", pc.less),
+            ("maximum", pc.greater),
+            ("exclusiveMinimum", pc.less_equal),
+            ("exclusiveMaximum", pc.greater_equal),
+        ):
+            if name in self.constraints:
+                limit = self.read_value(self.constraints[name])
+                if limit is None:
+                    raise cells.Unsupported(f"{name} {self.constraints[name]!r} is not a {self.kind}")
+                if isinstance(limit, Decimal):
+                    limit = float(limit)
+                broken = compare(values, pa.scalar(limit, values.type)).to_numpy(zero_copy_only=False)
+                self.add(result, name, mask & broken)
+
+    def check_enum(self, keys, mask, result):
+        if self.enum_keys is not None:
+            self.add(
+                result,
+                "enum",
+                mask & ~pc.is_in(keys, value_set=self.enum_keys).to_numpy(zero_copy_only=False),
+            )
+
+    # --- the one-cell path --------------------------------------------------------------------
+
+    def check_slow(self, array, slow, result, keys):
+        positions = np.flatnonzero(slow)
+        texts = array.take(pa.array(positions)).to_pylist()
+        cell_notes = []
+        cell_keys = []
+        for position, text in zip(positions, texts):
+            notes, key = self.slow_cache.get(text) or self.remember(text)
+            if key is not None and key.startswith("nan:"):
+                key = f"nan:{position}:{id(result)}"  # each NaN differs from every other value
+            cell_notes.append(notes)
+            cell_keys.append(key)
+        by_error: dict[tuple[str, str | None], list[int]] = {}
+        for position, notes in zip(positions, cell_notes):
+            for note in notes:
+                error = ("type-error", None) if note == "type" else ("constraint-error", note)
+                by_error.setdefault(error, []).append(position)
+        for (kind, name), where in by_error.items():
+            result.errors.append((kind, name, np.asarray(where)))
+        if not (self.want_keys or self.enum_keys is not None):
+            return keys
+        merged = np.empty(len(array), dtype=object)
+        if keys is not None:
+            merged[:] = keys.to_numpy(zero_copy_only=False)
+        merged[positions] = cell_keys
+        return pa.array(merged, pa.string())
+
+    def remember(self, text):
+        value, notes = self.read_cell(text)
+        entry = (tuple(notes), None if "type" in notes else cells.canonical(value))
+        if len(self.slow_cache) >= MAX_CACHED:
+            self.slow_cache.clear()
+        self.slow_cache[text] = entry
+        return entry

@@ -1,0 +1,334 @@
+"""Check one file (a resource, or one part of it): header, rows, cells, and the key texts to compare later.
+
+`check_file` is a plain function of plain data, so the same call runs in this process, in a process
+pool for the parts of a multipart resource, or on a Dask worker. Row numbers it returns are local
+to the file; `arrow.py` shifts them once it knows how many rows the earlier parts had.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import messages
+from .cells import canonical, value_reader
+from .columns import ColumnChecker
+from .keys import KeyColumn, composite
+from .plan import ResourcePlan
+from .reading import (
+    Batch,
+    Layout,
+    NeedsExactReader,
+    ReadError,
+    arrow_batches,
+    exact_batches,
+    fast_reader_fits,
+    new_hasher,
+    read_layout,
+)
+
+
+@dataclass
+class Problem:
+    """A finding before it is placed: local row number, no resource or path yet."""
+
+    type: str
+    message: str
+    row: int | None = None
+    field: str | None = None
+    cell: str | None = None
+
+
+@dataclass
+class KeySpec:
+    name: str  # "pk", "unique:<field>", "uniqueKeys:<i>", "fk:<i>", "ref:<fields>"
+    fields: list[str]
+    skip_any_null: bool = False  # uniqueKeys compare only complete keys
+
+
+@dataclass
+class FileJob:
+    plan: ResourcePlan
+    path: Path
+    has_header_row: bool
+    layout: Layout | None  # None: read it from this file (the first part, or a part with its own header)
+    expected: list[dict] | None  # None: derive from this file's header
+    key_specs: list[KeySpec]
+    want_hash: bool = False
+
+
+@dataclass
+class FileOutcome:
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    keys: dict[str, KeyColumn] = field(default_factory=dict)
+    fatal: tuple[str, str] | None = None  # (error type, note) when the file could not be read through
+    layout: Layout | None = None
+    expected: list[dict] | None = None
+    digest: str | None = None
+    size: int = 0
+
+
+def expected_fields(labels: list[str], fields: list[dict], header: bool) -> list[dict]:
+    """The field each column is read as: by position; a column beyond the schema is an `any` field."""
+    if not header or not labels:
+        return fields
+    names: set[str] = set()
+    expected = []
+    for position, label in enumerate(labels):
+        if position < len(fields):
+            spec = fields[position]
+        else:
+            name, suffix = label, 2
+            while name in names:
+                name, suffix = f"{label}{suffix}", suffix + 1
+            spec = {"name": name, "type": "any"}
+        names.add(spec["name"])
+        expected.append(spec)
+    return expected
+
+
+def header_problems(labels: list[str], fields: list[dict]) -> list[Problem]:
+    problems = [
+        Problem("extra-label", messages.FIXED["extra-label"], cell=label) for label in labels[len(fields) :]
+    ]
+    problems += [
+        Problem("missing-label", messages.FIXED["missing-label"], field=spec["name"])
+        for spec in fields[len(labels) :]
+    ]
+    for position, (spec, label) in enumerate(zip(fields, labels)):
+        if not label:
+            kind = "blank-label"
+        elif label in labels[:position]:
+            kind = "duplicate-label"
+        elif label != spec["name"]:
+            kind = "incorrect-label"
+        else:
+            continue
+        problems.append(Problem(kind, messages.FIXED[kind], field=spec["name"], cell=label))
+    return problems
+
+
+def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
+    plan = job.plan
+    outcome = FileOutcome()
+    if not job.path.exists():
+        outcome.fatal = ("scheme-error", f"[Errno 2] No such file or directory: '{job.path}'")
+        return outcome
+    outcome.size = job.path.stat().st_size
+    if plan.parquet:
+        return check_parquet(job, outcome)
+    try:
+        layout = job.layout or read_layout(
+            job.path, plan.encoding, plan.dialect, plan.tsv, job.has_header_row
+        )
+    except ReadError as error:
+        outcome.fatal = (error.type, error.note)
+        return outcome
+    outcome.layout = layout
+    if job.expected is None:
+        if not layout.has_rows:
+            outcome.problems.append(Problem("source-error", messages.FIXED["source-error"]))
+            outcome.expected = plan.fields
+            return outcome
+        if job.has_header_row and layout.labels:
+            outcome.problems += header_problems(layout.labels, plan.fields)
+        outcome.expected = expected_fields(layout.labels, plan.fields, job.has_header_row)
+    else:
+        outcome.expected = job.expected
+    width = len(outcome.expected)
+    empty_is_missing = all("" in plan.missing_for(spec) for spec in outcome.expected)
+    fast = fast_reader_fits(layout, width, empty_is_missing)
+    header_problems_found = list(outcome.problems)
+    while True:
+        hasher = new_hasher(plan.hash) if job.want_hash else None
+        reader = arrow_batches if fast else exact_batches
+        rows = RowChecker(plan, outcome.expected, job.key_specs)
+        try:
+            labels = layout.labels if job.expected is None else None
+            for batch in reader(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels):
+                rows.check(batch)
+        except NeedsExactReader:
+            fast = False
+            if on_bytes is not None:
+                on_bytes(-outcome.size)  # the progress bar starts the file again
+            continue
+        except ReadError as error:
+            rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))
+        break
+    outcome.problems = header_problems_found + rows.problems
+    outcome.rows = rows.count
+    outcome.keys = rows.keys
+    outcome.digest = hasher.hexdigest() if hasher is not None else None
+    return outcome
+
+
+def check_parquet(job: FileJob, outcome: FileOutcome) -> FileOutcome:
+    """A Parquet part: its column names are the header, its values read back as text."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(job.path)
+    labels = parquet.schema_arrow.names
+    outcome.problems += header_problems(labels, job.plan.fields)
+    outcome.expected = expected_fields(labels, job.plan.fields, True)
+    rows = RowChecker(job.plan, outcome.expected, job.key_specs)
+    next_row = 2
+    for record_batch in parquet.iter_batches(batch_size=65_536):
+        columns = [pc.fill_null(pc.cast(column, pa.string()), "") for column in record_batch.columns]
+        count = record_batch.num_rows
+        rows.check(Batch(np.arange(next_row, next_row + count, dtype=np.int64), columns))
+        next_row += count
+    outcome.problems += rows.problems
+    outcome.rows = rows.count
+    outcome.keys = rows.keys
+    return outcome
+
+
+class RowChecker:
+    """Cells, rows and key texts of one file, batch after batch."""
+
+    def __init__(self, plan: ResourcePlan, expected: list[dict], key_specs: list[KeySpec]):
+        self.plan = plan
+        self.expected = expected
+        names = {spec["name"] for spec in expected}
+        self.key_specs = [
+            spec for spec in key_specs if spec.name.startswith("ref:") or set(spec.fields) <= names
+        ]
+        keyed = {name for spec in self.key_specs for name in spec.fields}
+        self.categories = {
+            spec["name"]: category_keys(spec) for spec in expected if isinstance(spec.get("categories"), list)
+        }
+        self.checkers = [
+            ColumnChecker(
+                spec, plan.missing_for(spec), spec["name"] in keyed or spec["name"] in self.categories
+            )
+            for spec in expected
+        ]
+        self.problems: list[Problem] = []
+        self.keys = {spec.name: KeyColumn() for spec in self.key_specs}
+        self.count = 0
+        self.has_primary_key = any(spec.name == "pk" for spec in self.key_specs)
+
+    def check(self, batch: Batch) -> None:
+        count = len(batch.row_numbers)
+        self.count += count + len(batch.irregular)
+        if count:
+            self.check_regular(batch, count)
+        if batch.irregular:
+            self.check_irregular(batch.irregular)
+
+    def check_regular(self, batch: Batch, count: int) -> None:
+        results = [checker.check(column) for checker, column in zip(self.checkers, batch.columns)]
+        blank_rows = (
+            np.logical_and.reduce([result.blank for result in results]) if results else np.ones(count, bool)
+        )
+        for spec, column, result in zip(self.expected, batch.columns, results):
+            for kind, name, positions in result.errors:
+                positions = positions[~blank_rows[positions]]
+                for position, text in zip(positions, column.take(pa.array(positions)).to_pylist()):
+                    self.problems.append(
+                        cell_problem(kind, name, spec, text, int(batch.row_numbers[position]))
+                    )
+        for position in np.flatnonzero(blank_rows):
+            self.problems.append(
+                Problem("blank-row", messages.FIXED["blank-row"], row=int(batch.row_numbers[position]))
+            )
+        field_keys = {spec["name"]: result.keys for spec, result in zip(self.expected, results)}
+        self.collect(field_keys, batch.row_numbers, count, lambda name: column_of(batch, self.expected, name))
+
+    def check_irregular(self, rows: list[tuple[int, list[str]]]) -> None:
+        values_by_field: dict[str, list] = {spec["name"]: [] for spec in self.expected}
+        numbers = []
+        for number, cells in rows:
+            values = self.check_one_row(number, cells)
+            for spec, value in zip(self.expected, values):
+                values_by_field[spec["name"]].append(canonical(value))
+            numbers.append(number)
+        field_keys = {name: pa.array(keys, pa.string()) for name, keys in values_by_field.items()}
+        texts = {
+            spec["name"]: [cells[index] if index < len(cells) else None for _, cells in rows]
+            for index, spec in enumerate(self.expected)
+        }
+        self.collect(
+            field_keys,
+            np.asarray(numbers, dtype=np.int64),
+            len(rows),
+            lambda name: pa.array(texts[name], pa.string()),
+        )
+
+    def check_one_row(self, number: int, cells: list[str]) -> list:
+        """frictionless's Row processing for a row whose cell count differs from the header's."""
+        problems, values, blanks = [], [], 0
+        for index, (spec, checker) in enumerate(zip(self.expected, self.checkers)):
+            source = cells[index] if index < len(cells) else None
+            value, notes = checker.read_cell(source)
+            if value is None and "type" not in notes:
+                blanks += 1
+            for note in notes:
+                kind = "type-error" if note == "type" else "constraint-error"
+                problems.append(
+                    cell_problem(
+                        kind, None if note == "type" else note, spec, "" if source is None else source, number
+                    )
+                )
+            values.append(None if "type" in notes else value)
+        for cell in cells[len(self.expected) :]:
+            problems.append(Problem("extra-cell", messages.extra_cell(cell), row=number, cell=cell))
+        for spec in self.expected[len(cells) :]:
+            problems.append(
+                Problem("missing-cell", messages.FIXED["missing-cell"], row=number, field=spec["name"])
+            )
+        if blanks == len(self.expected):
+            problems = [Problem("blank-row", messages.FIXED["blank-row"], row=number)]
+        self.problems += problems
+        return values
+
+    def collect(self, field_keys: dict, rows: np.ndarray, count: int, texts) -> None:
+        """Key texts for later comparison; empty primary keys and categories are decided here."""
+        for name, allowed in self.categories.items():
+            keys = field_keys[name]
+            outside = pc.and_(pc.is_valid(keys), pc.invert(pc.is_in(keys, value_set=allowed))).to_numpy(
+                zero_copy_only=False
+            )
+            if outside.any():
+                shown = texts(name)
+                for position in np.flatnonzero(outside):
+                    cell = shown[int(position)].as_py()
+                    message = f"{cell!r} is not one of its categories"
+                    self.problems.append(
+                        Problem("category-error", message, row=int(rows[position]), field=name, cell=cell)
+                    )
+        nulls = pa.nulls(count, pa.string())
+        for spec in self.key_specs:
+            key, all_null, any_null = composite([field_keys.get(name, nulls) for name in spec.fields])
+            empty = any_null if spec.skip_any_null else all_null
+            key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)
+            self.keys[spec.name].add(key, rows)
+            if spec.name == "pk":
+                for position in np.flatnonzero(all_null):
+                    note = 'cells composing the primary keys are all "None"'
+                    self.problems.append(
+                        Problem("primary-key", messages.primary_key(note), row=int(rows[position]))
+                    )
+
+
+def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:
+    return batch.columns[[spec["name"] for spec in expected].index(name)]
+
+
+def cell_problem(kind: str, name: str | None, spec: dict, text: str, row: int) -> Problem:
+    if kind == "type-error":
+        message = messages.type_error(text, spec.get("type", "any"), spec.get("format", "default"))
+    else:
+        message = messages.constraint_error(text, name, (spec.get("constraints") or {}).get(name))
+    return Problem(kind, message, row=row, field=spec["name"], cell=text)
+
+
+def category_keys(spec: dict) -> pa.Array:
+    read = value_reader(spec)
+    values = [item["value"] if isinstance(item, dict) else item for item in spec["categories"]]
+    return pa.array([canonical(read(value)) for value in values], pa.string())

@@ -1,0 +1,52 @@
+"""One-line messages that say what to change, shared by both engines."""
+
+from __future__ import annotations
+
+
+def type_error(cell: str, kind: str, form: str) -> str:
+    wanted = kind if form in ("default", None) else f"{kind} ({form})"
+    return f"{cell!r} is not a valid {wanted}; fix the cell or the field's type"
+
+
+def constraint_error(cell: str, name: str, value) -> str:
+    if name == "required":
+        return "is required but empty"
+    return f"{cell!r} breaks constraint {name} = {value}"
+
+
+def primary_key(note: str) -> str:
+    return f"duplicate or empty primary key ({note}); give the row its own id"
+
+
+def foreign_key(note: str) -> str:
+    return f"{note}; add the referenced row or correct the value"
+
+
+def unique(cell: str, first_row: int) -> str:
+    return f"{cell!r} repeats row {first_row}; values of this field must be unique"
+
+
+FIXED = {
+    "missing-cell": "missing cell: the row has fewer values than the header",
+    "blank-row": "blank row: delete it",
+    "blank-label": "blank header label: name the column after its field",
+    "duplicate-label": "duplicate header label: each column needs its own name",
+    "incorrect-label": "header label differs from the field name at this position",
+    "missing-label": "the header has no column for this field",
+    "extra-label": "extra header label: the schema has no field at this position",
+    "source-error": "the file is empty",
+}
+
+
+def extra_cell(cell: str) -> str:
+    return f"extra cell {cell!r}: the row has more values than the header"
+
+
+def encoding_error(note: str) -> str:
+    return f"not readable in its encoding ({note}); save the file as UTF-8"
+
+
+def scheme_error(note: str) -> str:
+    if "No such file" in note:
+        return "file not found; add it or correct the resource's path"
+    return note

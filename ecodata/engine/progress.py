@@ -1,0 +1,54 @@
+"""A progress bar per resource (bytes read of the file's size) on a terminal; nothing elsewhere."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+
+class NoProgress:
+    @contextmanager
+    def task(self, name: str, total: int):
+        yield lambda count: None
+
+
+class BarProgress:
+    """rich's bar, one line per resource; `advance(-n)` rewinds when a file is read again."""
+
+    def __init__(self, stream=None):
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=stream or sys.stderr),
+            transient=False,
+        )
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    @contextmanager
+    def task(self, name: str, total: int):
+        task_id = self.progress.add_task(name, total=total)
+        try:
+            yield lambda count: self.progress.advance(task_id, count)
+        finally:
+            self.progress.update(task_id, completed=total)
+
+
+NO_PROGRESS = NoProgress()
+
+
+def progress_for(stream, quiet: bool):
+    """A bar when `stream` is a terminal and the user did not ask for quiet; otherwise nothing."""
+    if quiet or not getattr(stream, "isatty", lambda: False)():
+        return None
+    return BarProgress(stream)

@@ -1,0 +1,305 @@
+"""Read a CSV file once, as batches of string columns, with the row numbers frictionless gives them.
+
+Two readers share one output (`Batch`). The fast one streams the file through `pyarrow.csv` in blocks;
+it handles every regular file. A file it cannot represent exactly — a row with too few or too many
+cells, bytes that do not decode, a dialect Arrow does not speak — raises `NeedsExactReader`, and the
+caller starts again with the exact reader: Python's `csv` module fed the way frictionless feeds it
+(same encoding guess, same dialect sniffing, same 100-line sample), so such files still give the
+same rows, the same row numbers and the same errors.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+SAMPLE_LINES = 100  # frictionless sniffs the dialect and reads the header from this many lines
+ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
+ENCODING_CONFIDENCE = 0.5
+BLOCK_SIZE = 4 << 20
+EXACT_BATCH_ROWS = 50_000
+csv.field_size_limit(2**31 - 1)  # as frictionless does: a huge cell is data, not a parse error
+
+
+class NeedsExactReader(Exception):
+    """The fast reader met something only the exact reader reproduces; start the file again."""
+
+
+class ReadError(Exception):
+    """The file cannot be read at all: `type` is the frictionless error type to report."""
+
+    def __init__(self, type: str, note: str):
+        super().__init__(note)
+        self.type = type
+        self.note = note
+
+
+@dataclass
+class Batch:
+    row_numbers: np.ndarray  # rowNumber of each regular row (header = 1)
+    columns: list[pa.Array]  # one string array per expected column, regular rows only
+    irregular: list[tuple[int, list[str]]] = field(default_factory=list)  # rows whose cell count differs
+
+
+@dataclass
+class Layout:
+    """What the first lines say: encoding, CSV dialect and header labels."""
+
+    encoding: str
+    dialect: dict
+    labels: list[str]
+    has_rows: bool  # a header or at least one row (an empty file is a source-error)
+
+
+class ProgressFile(io.RawIOBase):
+    """A file that reports the bytes it hands out and can hash them on the way."""
+
+    def __init__(self, path: Path, on_bytes: Callable[[int], None] | None, hasher=None):
+        self.file = open(path, "rb")  # closed by close()
+        self.on_bytes = on_bytes
+        self.hasher = hasher
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        count = self.file.readinto(buffer)
+        if count:
+            if self.hasher is not None:
+                self.hasher.update(memoryview(buffer)[:count])
+            if self.on_bytes is not None:
+                self.on_bytes(count)
+        return count
+
+    def close(self):
+        self.file.close()
+        super().close()
+
+
+def detect_encoding(path: Path, declared: str | None) -> str:
+    """The encoding frictionless would read the file with (its chardet rule, its BOM handling)."""
+    with open(path, "rb") as file:
+        buffer = file.read(ENCODING_BUFFER)
+    encoding = declared
+    if not encoding:
+        import chardet
+
+        detector = chardet.UniversalDetector()
+        for line in buffer.splitlines():
+            detector.feed(line)
+        detector.close()
+        encoding = detector.result["encoding"] or "utf-8"
+        if (detector.result["confidence"] or 0) < ENCODING_CONFIDENCE:
+            try:
+                buffer.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                pass
+        if encoding == "ascii":
+            encoding = "utf-8"
+    try:
+        encoding = codecs.lookup(encoding).name
+    except LookupError as error:
+        raise ReadError("encoding-error", f"unknown encoding {encoding}") from error
+    if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif encoding == "utf-16-be" and buffer.startswith(codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+    elif encoding == "utf-16-le" and buffer.startswith(codecs.BOM_UTF16_LE):
+        encoding = "utf-16"
+    return encoding
+
+
+def open_text(path: Path, encoding: str, on_bytes=None, hasher=None) -> io.TextIOWrapper:
+    raw = ProgressFile(path, on_bytes, hasher)
+    return io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, newline="")
+
+
+def python_dialect(declared: dict, sample: list[str], tsv: bool) -> dict:
+    """The csv-module dialect frictionless uses: declared properties first, csv.Sniffer for the rest."""
+    options = {
+        "delimiter": declared.get("delimiter", "\t" if tsv else None),
+        "lineterminator": declared.get("lineTerminator"),
+        "escapechar": declared.get("escapeChar"),
+        "quotechar": declared.get("quoteChar"),
+        "skipinitialspace": declared.get("skipInitialSpace"),
+        "doublequote": declared.get("doubleQuote"),
+    }
+    try:
+        sniffed = csv.Sniffer().sniff("".join(sample), options["delimiter"] or ",\t;|")
+    except csv.Error:
+        sniffed = csv.excel()
+    guessed = {
+        "delimiter": sniffed.delimiter,
+        "lineterminator": sniffed.lineterminator,
+        "escapechar": sniffed.escapechar,
+        "quotechar": '"' if sniffed.quotechar == "'" else sniffed.quotechar,
+        "skipinitialspace": sniffed.skipinitialspace,
+    }
+    excel = csv.excel
+    defaults = {
+        "delimiter": ",",
+        "lineterminator": "\r\n",
+        "escapechar": None,
+        "quotechar": '"',
+        "skipinitialspace": False,
+        "doublequote": True,
+    }
+    result = {}
+    for name, default in defaults.items():
+        value = options[name]
+        if value is None and name in guessed and guessed[name] != default:
+            value = guessed[name]
+        result[name] = default if value is None else value
+    result["quoting"] = excel.quoting
+    return result
+
+
+def read_layout(
+    path: Path, declared_encoding: str | None, declared_dialect: dict, tsv: bool, header: bool
+) -> Layout:
+    encoding = detect_encoding(path, declared_encoding)
+    try:
+        with open_text(path, encoding) as text:
+            sample = list(itertools.islice(text, SAMPLE_LINES))
+    except UnicodeDecodeError as error:
+        raise ReadError("encoding-error", str(error)) from error
+    except OSError as error:
+        raise ReadError("scheme-error", str(error)) from error
+    dialect = python_dialect(declared_dialect, sample, tsv)
+    first = next(csv.reader(sample, **dialect), None) if sample else None
+    labels = [cell.strip() for cell in first] if header and first is not None else []
+    return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(sample))
+
+
+def fast_reader_fits(layout: Layout, width: int, empty_is_missing: bool) -> bool:
+    """Arrow's parser agrees with Python's csv module on this dialect and shape."""
+    dialect = layout.dialect
+    return (
+        layout.encoding in ("utf-8", "utf-8-sig")
+        and width >= 2  # one column: Arrow cannot tell an empty line from an empty cell
+        and empty_is_missing  # an empty line is [] to Python and a row of "" to Arrow
+        and dialect["quotechar"] == '"'
+        and dialect["doublequote"]
+        and dialect["escapechar"] is None
+        and not dialect["skipinitialspace"]
+        and len(dialect["delimiter"]) == 1
+        and dialect["delimiter"] not in '"\r\n'
+    )
+
+
+def arrow_batches(
+    path: Path,
+    layout: Layout,
+    width: int,
+    header: bool,
+    on_bytes=None,
+    hasher=None,
+    labels: list[str] | None = None,
+) -> Iterator[Batch]:
+    """Stream the file with pyarrow.csv; raise NeedsExactReader on anything Arrow would read differently.
+
+    `labels`: what the header row must read as (None for a later part, whose header is skipped unread).
+    """
+    import pyarrow.csv as arrow_csv
+
+    names = [f"f{index}" for index in range(width)]
+    source = io.BufferedReader(ProgressFile(path, on_bytes, hasher), buffer_size=BLOCK_SIZE)
+    try:
+        reader = arrow_csv.open_csv(
+            source,
+            read_options=arrow_csv.ReadOptions(block_size=BLOCK_SIZE, column_names=names),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=layout.dialect["delimiter"],
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        next_row = 1
+        for record_batch in reader:
+            columns = list(record_batch.columns)
+            if next_row == 1 and header and record_batch.num_rows:
+                first = [column[0].as_py().strip() for column in columns]
+                if labels is not None and first != labels:
+                    raise NeedsExactReader("the header reads differently")
+                columns = [column.slice(1) for column in columns]
+                next_row = 2
+            count = len(columns[0]) if columns else 0
+            if count:
+                yield Batch(np.arange(next_row, next_row + count, dtype=np.int64), columns)
+            next_row += count
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise NeedsExactReader(str(error)) from error
+    finally:
+        source.close()
+
+
+def exact_batches(
+    path: Path,
+    layout: Layout,
+    width: int,
+    header: bool,
+    on_bytes=None,
+    hasher=None,
+    labels: list[str] | None = None,
+) -> Iterator[Batch]:
+    """Python's csv module, fed exactly as frictionless feeds it; slower, but any file, any dialect."""
+    text = open_text(path, layout.encoding, on_bytes, hasher)
+    first_data = 2 if header else 1
+    regular: list[list[str]] = []
+    numbers: list[int] = []
+    irregular: list[tuple[int, list[str]]] = []
+    failure = None
+    try:
+        sample = list(itertools.islice(text, SAMPLE_LINES))
+        for number, cells in enumerate(csv.reader(itertools.chain(sample, text), **layout.dialect), start=1):
+            if number < first_data:
+                continue
+            if len(cells) == width:
+                regular.append(cells)
+                numbers.append(number)
+            else:
+                irregular.append((number, cells))
+            if len(regular) + len(irregular) >= EXACT_BATCH_ROWS:
+                yield to_batch(regular, numbers, irregular, width)
+                regular, numbers, irregular = [], [], []
+    except UnicodeDecodeError as error:  # the rows read so far still count, as in frictionless
+        failure = ReadError("encoding-error", str(error))
+    except csv.Error as error:
+        failure = ReadError("source-error", str(error))
+    finally:
+        text.close()
+    if regular or irregular:
+        yield to_batch(regular, numbers, irregular, width)
+    if failure is not None:
+        raise failure
+
+
+def to_batch(regular, numbers, irregular, width) -> Batch:
+    columns = [pa.array([row[index] for row in regular], pa.string()) for index in range(width)]
+    return Batch(np.asarray(numbers, dtype=np.int64), columns, irregular)
+
+
+def new_hasher(hash_property: str | None):
+    """A hashlib object for a resource's `hash` ("sha256:…" or a bare md5), or None."""
+    if not hash_property:
+        return None
+    algorithm = hash_property.split(":", 1)[0] if ":" in hash_property else "md5"
+    return hashlib.new(algorithm) if algorithm in ("md5", "sha256") else None
