@@ -23,7 +23,6 @@ MAX_CACHED = 200_000  # distinct slow-path texts remembered per column
 INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-YEAR = r"^[0-9]{4}$"
 EXACT_DIGITS = 15  # a decimal of at most 15 significant digits survives float64 with its order intact
 RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
 
@@ -45,6 +44,7 @@ class ColumnChecker:
         self.kind = spec.get("type", "any")
         self.form = spec.get("format", "default")
         self.missing = pa.array(sorted(set(missing)), pa.string())
+        self.only_empty_is_missing = set(missing) == {""}
         self.want_keys = want_keys
         self.constraints = {
             name: (spec.get("constraints") or {})[name]
@@ -100,7 +100,10 @@ class ColumnChecker:
     # --- the one entry point ---------------------------------------------------------------
 
     def check(self, array: pa.Array) -> ColumnResult:
-        blank = pc.is_in(array, value_set=self.missing).to_numpy(zero_copy_only=False)
+        if self.only_empty_is_missing:  # the usual case, and a length test is cheaper than a lookup
+            blank = pc.equal(pc.binary_length(array), 0).to_numpy(zero_copy_only=False)
+        else:
+            blank = pc.is_in(array, value_set=self.missing).to_numpy(zero_copy_only=False)
         result = ColumnResult(blank=blank)
         if blank.any() and self.constraints.get("required"):
             result.errors.append(("constraint-error", "required", np.flatnonzero(blank)))
@@ -135,26 +138,51 @@ class ColumnChecker:
         return present, keys
 
     def fast_integer(self, array, present, result):
-        fast = present & pc.match_substring_regex(array, INTEGER).to_numpy(zero_copy_only=False)
-        values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
-        keys = self.numeric_keys(pc.cast(values, pa.string()), fast)
-        self.check_bounds(values, fast, result, int)
+        values = whole_cast(array, present, "0", pa.int64())
+        if values is not None and not pc.any(pc.match_substring(array, "x", ignore_case=True)).as_py():
+            fast = present  # Arrow took every cell; it reads 0x10 as hex, which Python's int() refuses
+        else:
+            fast = present & pc.match_substring_regex(array, INTEGER).to_numpy(zero_copy_only=False)
+            values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
+        keys = self.numeric_keys(pc.cast(values, pa.string()), fast) if self.wants_keys() else None
+        self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
     def fast_number(self, array, present, result):
+        values = None if self.wants_keys() else whole_cast(array, present, "0", pa.float64())
+        if values is not None:
+            # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
+            # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
+            fast = present & ~self.near_bounds(values)
+            self.check_bounds(values, fast, result)
+            return fast, None
         short = pc.less_equal(pc.utf8_length(array), EXACT_DIGITS).to_numpy(zero_copy_only=False)
         fast = present & short & pc.match_substring_regex(array, NUMBER).to_numpy(zero_copy_only=False)
         chosen = pc.if_else(pa.array(fast), array, "0")
         values = pc.cast(chosen, pa.float64())
-        text = pc.replace_substring_regex(chosen, r"(\.[0-9]*?)0+$", r"\1")
-        text = pc.replace_substring_regex(text, r"\.$", "")
-        text = pc.replace_substring_regex(text, r"^(-?)0+([0-9])", r"\1\2")
-        text = pc.replace_substring_regex(text, r"^-0$", "0")
-        keys = self.numeric_keys(text, fast)
-        self.check_bounds(values, fast, result, float)
+        keys = None
+        if self.wants_keys():  # the canonical text of the value: 1.50 → 1.5
+            text = pc.replace_substring_regex(chosen, r"(\.[0-9]*?)0+$", r"\1")
+            text = pc.replace_substring_regex(text, r"\.$", "")
+            text = pc.replace_substring_regex(text, r"^(-?)0+([0-9])", r"\1\2")
+            text = pc.replace_substring_regex(text, r"^-0$", "0")
+            keys = self.numeric_keys(text, fast)
+        self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
+
+    def near_bounds(self, values) -> np.ndarray:
+        numbers = values.to_numpy(zero_copy_only=False)
+        near = np.isnan(numbers)
+        for name in cells.BOUNDS:
+            if name in self.constraints:
+                limit = float(self.read_value(self.constraints[name]))
+                near |= np.abs(numbers - limit) <= 1e-9 * max(abs(limit), 1e-300)
+        return near
+
+    def wants_keys(self) -> bool:
+        return self.want_keys or self.enum_keys is not None
 
     def fast_boolean(self, array, present, result):
         true_values = pa.array(self.spec.get("trueValues", cells.TRUE_VALUES), pa.string())
@@ -165,37 +193,40 @@ class ColumnChecker:
         if invalid.any():
             result.errors.append(("type-error", None, np.flatnonzero(invalid)))
         valid = present & ~invalid
-        keys = pa.array(np.where(is_true, "n:1", "n:0"), pa.string())
-        keys = pc.if_else(pa.array(valid), keys, pa.scalar(None, pa.string()))
+        keys = None
+        if self.want_keys or self.enum_keys is not None:
+            keys = pc.if_else(pa.array(is_true), "n:1", "n:0")
+            keys = pc.if_else(pa.array(valid), keys, pa.scalar(None, pa.string()))
         self.check_enum(keys, valid, result)
         return present, keys  # a boolean is decided here whatever its text
 
     def fast_date(self, array, present, result):
-        shaped = present & pc.match_substring_regex(array, DATE).to_numpy(zero_copy_only=False)
-        shaped &= ~pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)  # year 0: Python refuses it
-        chosen = pc.if_else(pa.array(shaped), array, "2000-01-01")
-        stamps = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
-        values = pc.cast(pc.fill_null(stamps, 0), pa.date32())
-        round_trip = pc.equal(
-            pc.strftime(values, format="%Y-%m-%d"), chosen
-        )  # Arrow rolls 02-30 over to 03-01
-        fast = shaped & pc.fill_null(round_trip, False).to_numpy(zero_copy_only=False)
-        keys = (
-            pc.binary_join_element_wise("d:", array, "")
-            if self.want_keys or self.enum_keys is not None
-            else None
-        )
+        values = None if self.wants_keys() else whole_cast(array, present, "2000-01-01", pa.date32())
+        year_zero = pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)  # Python refuses year 0
+        if values is not None:
+            fast = present & ~year_zero
+        else:  # a cell Arrow refuses (2020-1-5, 2020-02-30): decide cell by cell
+            shaped = (
+                present & ~year_zero & pc.match_substring_regex(array, DATE).to_numpy(zero_copy_only=False)
+            )
+            chosen = pc.if_else(pa.array(shaped), array, "2000-01-01")
+            stamps = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
+            values = pc.cast(pc.fill_null(stamps, 0), pa.date32())
+            round_trip = pc.equal(pc.strftime(values, format="%Y-%m-%d"), chosen)  # strptime rolls 02-30 over
+            fast = shaped & pc.fill_null(round_trip, False).to_numpy(zero_copy_only=False)
+        keys = pc.binary_join_element_wise("d:", array, "") if self.wants_keys() else None
         if keys is not None:
             keys = pc.if_else(pa.array(fast), keys, pa.scalar(None, pa.string()))
-        self.check_bounds(values, fast, result, lambda text: self.read_value(text))
+        self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
     def fast_year(self, array, present, result):
-        fast = present & pc.match_substring_regex(array, YEAR).to_numpy(zero_copy_only=False)
+        four = pc.equal(pc.binary_length(array), 4).to_numpy(zero_copy_only=False)
+        fast = present & four & pc.ascii_is_decimal(array).to_numpy(zero_copy_only=False)
         values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
         keys = self.numeric_keys(pc.cast(values, pa.string()), fast)
-        self.check_bounds(values, fast, result, int)
+        self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
@@ -239,7 +270,7 @@ class ColumnChecker:
                 matched[position] = bool(regex.match(texts[position]))
         self.add(result, "pattern", mask & ~matched)
 
-    def check_bounds(self, values, mask, result, convert):
+    def check_bounds(self, values, mask, result):
         for name, compare in (
             ("minimum", pc.less),
             ("maximum", pc.greater),
@@ -298,3 +329,13 @@ class ColumnChecker:
             self.slow_cache.clear()
         self.slow_cache[text] = entry
         return entry
+
+
+def whole_cast(array: pa.Array, present: np.ndarray, filler: str, to: pa.DataType) -> pa.Array | None:
+    """The batch cast to `to` in one go (missing cells read as `filler`), or None if any cell refuses."""
+    if not present.all():
+        array = pc.if_else(pa.array(present), array, filler)
+    try:
+        return pc.cast(array, to)
+    except pa.ArrowInvalid:
+        return None

@@ -7,6 +7,8 @@ to the file; `arrow.py` shifts them once it knows how many rows the earlier part
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,7 +213,7 @@ class RowChecker:
         self.problems: list[Problem] = []
         self.keys = {spec.name: KeyColumn() for spec in self.key_specs}
         self.count = 0
-        self.has_primary_key = any(spec.name == "pk" for spec in self.key_specs)
+        self.pool = column_threads()
 
     def check(self, batch: Batch) -> None:
         count = len(batch.row_numbers)
@@ -222,7 +224,7 @@ class RowChecker:
             self.check_irregular(batch.irregular)
 
     def check_regular(self, batch: Batch, count: int) -> None:
-        results = [checker.check(column) for checker, column in zip(self.checkers, batch.columns)]
+        results = list(self.pool.map(ColumnChecker.check, self.checkers, batch.columns))
         blank_rows = (
             np.logical_and.reduce([result.blank for result in results]) if results else np.ones(count, bool)
         )
@@ -314,6 +316,23 @@ class RowChecker:
                     self.problems.append(
                         Problem("primary-key", messages.primary_key(note), row=int(rows[position]))
                     )
+
+
+_threads: dict[int, ThreadPoolExecutor] = {}
+
+
+def column_threads() -> ThreadPoolExecutor:
+    """Threads that check a batch's columns side by side (Arrow compute releases the GIL).
+
+    One pool per process: a forked worker inherits the parent's pool object but not its threads.
+    """
+    pid = os.getpid()
+    if pid not in _threads:
+        _threads.clear()
+        _threads[pid] = ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 1, thread_name_prefix="ecodata-column"
+        )
+    return _threads[pid]
 
 
 def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:

@@ -55,19 +55,32 @@ def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray, np.ndarray
 
 
 def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
-    """(row, first row with the same key) for every non-null key seen before, in row order."""
+    """(row, first row with the same key) for every non-null key seen before, in row order.
+
+    Keys already in strictly increasing order (a file sorted by its key) cannot repeat: one vectorised
+    comparison decides. Otherwise a stable sort brings equal keys together.
+    """
     table = key.table()
     table = table.filter(pc.is_valid(table["key"]))
     if table.num_rows < 2:
         return []
-    groups = table.group_by("key", use_threads=False).aggregate([("row", "min"), ("row", "count")])
-    repeated = groups.filter(pc.greater(groups["row_count"], 1))
-    if repeated.num_rows == 0:
+    texts = table["key"].combine_chunks()
+    if pc.all(pc.greater(texts[1:], texts[:-1])).as_py():
         return []
-    joined = table.join(repeated.select(["key", "row_min"]), "key")
-    joined = joined.filter(pc.not_equal(joined["row"], joined["row_min"]))
-    pairs = sorted(zip(joined["row"].to_pylist(), joined["row_min"].to_pylist()))
-    return pairs
+    ordered = texts.take(pc.array_sort_indices(texts))
+    repeated = pc.equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
+    if not repeated.any():
+        return []
+    repeated_keys = pc.unique(ordered[1:].filter(pa.array(repeated)))
+    chosen = table.filter(pc.is_in(texts, value_set=repeated_keys)).sort_by("row")  # ragged rows come last
+    first: dict[str, int] = {}
+    pairs = []
+    for text, row in zip(chosen["key"].to_pylist(), chosen["row"].to_pylist()):
+        if text in first:
+            pairs.append((row, first[text]))
+        else:
+            first[text] = row
+    return sorted(pairs)
 
 
 def missing_from(child: KeyColumn, parent: KeyColumn) -> list[tuple[int, str]]:

@@ -25,7 +25,7 @@ import pyarrow as pa
 SAMPLE_LINES = 100  # frictionless sniffs the dialect and reads the header from this many lines
 ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
 ENCODING_CONFIDENCE = 0.5
-BLOCK_SIZE = 4 << 20
+BLOCK_SIZE = 1 << 20
 EXACT_BATCH_ROWS = 50_000
 csv.field_size_limit(2**31 - 1)  # as frictionless does: a huge cell is data, not a parse error
 
