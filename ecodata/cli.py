@@ -66,17 +66,59 @@ def cli():
     show_default=True,
     help="Longest cell allowed, in characters.",
 )
-def validate(descriptor: Path, output_format: str, limit_errors, only, skip, max_cell_size: int):
+@click.option(
+    "--standard", is_flag=True, help="Run only the standard Table Schema checks (no project checks)."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["arrow", "frictionless"]),
+    default="arrow",
+    show_default=True,
+    help="arrow: the fast column-wise engine; frictionless: frictionless-py itself, the reference.",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for the parts of multipart resources.")
+@click.option(
+    "--dask",
+    metavar="SCHEDULER_ADDRESS",
+    help="Check the parts on a Dask cluster (pip install 'ecodata[dask]').",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
+def validate(
+    descriptor: Path,
+    output_format: str,
+    limit_errors,
+    only,
+    skip,
+    max_cell_size: int,
+    standard,
+    engine,
+    workers,
+    dask,
+    quiet,
+):
     """Check DESCRIPTOR (default ./datapackage.json) and report every error.
 
     Standard Table Schema checks, then the project's checks from validators/. Exit 0 when valid, 1 when
     invalid, 2 when the package cannot be read.
     """
+    from .engine.progress import progress_for
     from .report import RENDERERS
     from .validation import validate as validate_package
 
+    bar = progress_for(sys.stderr, quiet)
+    options = {
+        "only": only,
+        "skip": skip,
+        "max_cell_size": max_cell_size,
+        "standard": standard,
+        "engine": engine,
+    }
     try:
-        report = validate_package(descriptor, only=only, skip=skip, max_cell_size=max_cell_size)
+        if bar is None:
+            report = validate_package(descriptor, **options, workers=workers, dask=dask)
+        else:
+            with bar:
+                report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
     except PackageError as error:
         raise CannotRun(str(error)) from None
     click.echo(RENDERERS[output_format](report, limit_errors))

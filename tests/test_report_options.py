@@ -99,3 +99,23 @@ def test_max_cell_size_is_configurable(broken):
     )
     assert report["errors"] and {e["type"] for e in report["errors"]} == {"cell-too-large"}
     assert all(len(e["cell"]) <= 201 for e in report["errors"])
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
+    import io
+
+    from ecodata.engine.progress import BarProgress, progress_for
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert progress_for(io.StringIO(), quiet=False) is None  # a pipe or a file: silent
+    assert progress_for(Terminal(), quiet=True) is None
+    screen = Terminal()
+    bar = progress_for(screen, quiet=False)
+    assert isinstance(bar, BarProgress)
+    with bar, bar.task("observations", total=2048) as advance:
+        advance(1024)
+        advance(1024)
+    assert "observations" in screen.getvalue() and "2.0" in screen.getvalue()

@@ -1,0 +1,162 @@
+"""The same checks on a Dask cluster: parts on the workers, keys compared through Dask's shuffle.
+
+Each part is checked by `files.check_file` on a worker, and its outcome stays there. Only the small
+things come back — findings and row counts. The key texts go from the workers into Dask DataFrames:
+a shuffle on the key brings equal keys into one partition, where duplicates are found; a merge (a
+shuffle join) finds the foreign keys with no parent. So no machine ever holds every key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import messages
+from .arrow import ResourceOutcome, file_jobs, merge, reference_name
+from .files import FileOutcome, Problem, check_file
+
+FRAME = {"key": "string", "row": "int64"}
+
+
+def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]:
+    try:
+        from distributed import Client
+    except ImportError as error:
+        from ..package import PackageError
+
+        raise PackageError("--dask needs the dask extra: pip install 'ecodata[dask]'") from error
+    with Client(address) as client:
+        checked = [check_parts(client, plan, specs[plan.name], progress) for plan in plans]
+        outcomes = [outcome for outcome, _ in checked]
+        frames = {outcome.plan.name: parts for outcome, parts in checked}
+        for outcome in outcomes:
+            if outcome.fatal is None:
+                outcome.problems += shuffled_key_problems(outcome, frames[outcome.plan.name])
+        for outcome in outcomes:
+            if outcome.fatal is None:
+                outcome.problems += shuffled_foreign_key_problems(outcome, outcomes, frames)
+    return outcomes
+
+
+def check_parts(client, plan, specs, progress):
+    """Check every part on the cluster; return the merged outcome (keys left on the workers) and them."""
+    jobs = file_jobs(plan, specs)
+    with progress.task(plan.name, len(jobs)) as advance:
+        first = client.submit(check_file, jobs[0], pure=False)
+        head = client.submit(without_keys, first).result()
+        rest = jobs[1:]
+        if head.fatal is None and not plan.headered_parts:
+            rest = [dataclasses.replace(job, layout=head.layout, expected=head.expected) for job in rest]
+        futures = [first, *client.map(check_file, rest, pure=False)] if head.fatal is None else [first]
+        summaries = []
+        for future in futures:
+            summaries.append(client.submit(without_keys, future).result())
+            advance(1)
+    outcome = merge(plan, jobs[: len(summaries)], summaries)
+    shifts = []
+    rows_before = 0
+    for job, summary in zip(jobs, summaries):
+        shifts.append(rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0))
+        rows_before += summary.rows
+    return outcome, list(zip(futures, shifts))
+
+
+def without_keys(outcome: FileOutcome) -> FileOutcome:
+    return dataclasses.replace(outcome, keys={})
+
+
+def key_frame(outcome: FileOutcome, name: str, shift: int):
+    """One part's texts of one key as a pandas frame, rows numbered for the whole resource."""
+    import pandas as pd
+
+    column = outcome.keys.get(name)
+    if column is None:
+        return pd.DataFrame({"key": pd.Series([], dtype="string"), "row": pd.Series([], dtype="int64")})
+    table = column.shifted(shift).table()
+    return pd.DataFrame({"key": table["key"].to_pandas().astype("string"), "row": table["row"].to_numpy()})
+
+
+def key_dataframe(parts, name: str):
+    import dask.dataframe as dd
+    from dask import delayed
+
+    return dd.from_delayed([delayed(key_frame)(future, name, shift) for future, shift in parts], meta=FRAME)
+
+
+def repeats(frame):
+    """Within one shuffled partition: rows whose key appeared in an earlier row, with that first row."""
+    frame = frame.dropna(subset=["key"]).sort_values("row")
+    frame = frame.assign(first=frame.groupby("key")["row"].transform("min"))
+    return frame[frame["row"] != frame["first"]][["row", "first"]]
+
+
+def shuffled_duplicates(parts, name: str) -> list[tuple[int, int]]:
+    frame = key_dataframe(parts, name).shuffle("key")
+    found = frame.map_partitions(repeats, meta={"row": "int64", "first": "int64"}).compute()
+    return sorted(zip(found["row"].tolist(), found["first"].tolist()))
+
+
+def shuffled_key_problems(outcome: ResourceOutcome, parts) -> list[Problem]:
+    plan = outcome.plan
+    names = ["pk"] if plan.primary_key else []
+    names += [
+        f"unique:{spec['name']}" for spec in plan.fields if (spec.get("constraints") or {}).get("unique")
+    ]
+    names += [f"uniqueKeys:{index}" for index in range(len(plan.unique_keys))]
+    return [
+        problem
+        for name in names
+        for problem in duplicate_problems(plan, name, shuffled_duplicates(parts, name))
+    ]
+
+
+def duplicate_problems(plan, name: str, pairs) -> list[Problem]:
+    if name == "pk":
+        return [
+            Problem(
+                "primary-key", messages.primary_key(f"the same as in the row at position {first}"), row=row
+            )
+            for row, first in pairs
+        ]
+    if name.startswith("unique:"):
+        field = name.removeprefix("unique:")
+        return [
+            Problem(
+                "unique-error",
+                f"repeats row {first}; values of this field must be unique",
+                row=row,
+                field=field,
+            )
+            for row, first in pairs
+        ]
+    fields = plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
+    return [
+        Problem(
+            "unique-keys",
+            f"({', '.join(fields)}) repeats row {first}; make it unique",
+            row=row,
+            field=fields[0],
+        )
+        for row, first in pairs
+    ]
+
+
+def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) -> list[Problem]:
+    by_name = {other.plan.name: other for other in outcomes}
+    problems = []
+    for index, foreign in enumerate(outcome.plan.foreign_keys):
+        parent = by_name.get(foreign.resource)
+        if parent is None or parent.fatal is not None:
+            continue  # arrow.foreign_key_problems reports these, as for a local run
+        child = key_dataframe(frames[outcome.plan.name], f"fk:{index}").dropna(subset=["key"])
+        lookup = key_dataframe(frames[foreign.resource], reference_name(foreign.reference_fields))
+        lookup = lookup.dropna(subset=["key"])[["key"]].drop_duplicates()
+        joined = child.merge(lookup, on="key", how="left", indicator=True, shuffle_method="tasks")
+        absent = joined[joined["_merge"] == "left_only"]["row"].compute()
+        note = (
+            f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
+            f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
+        )
+        problems += [
+            Problem("foreign-key", messages.foreign_key(note), row=int(row)) for row in sorted(absent)
+        ]
+    return problems

@@ -1,0 +1,125 @@
+"""Multipart resources: parts checked in parallel processes or on a Dask cluster, same findings as one process."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from ecodata.engine import standard_checks
+from ecodata.package import load_package
+from ecodata.report import Report
+
+
+def parts_package(root):
+    """`obs` in three parts with errors inside parts and across them; `sites` as the referenced table."""
+    (root / "sites.csv").write_text("code\ns1\ns2\n")
+    (root / "obs-1.csv").write_text("id,site,count\n1,s1,5\n2,s2,x\n3,s9,1\n")
+    (root / "obs-2.csv").write_text("id,site,count\n4,s1,2\n2,s1,3\n5,s2\n")  # 2 repeats part one's id
+    (root / "obs-3.csv").write_text("id,site,count\n6,s3,-1\n4,s2,1\n,,\n")
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "site", "type": "string"},
+        {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+    ]
+    descriptor = {
+        "name": "parts",
+        "resources": [
+            {
+                "name": "sites",
+                "path": "sites.csv",
+                "schema": {"fields": [{"name": "code", "type": "string"}], "primaryKey": ["code"]},
+            },
+            {
+                "name": "obs",
+                "path": ["obs-1.csv", "obs-2.csv", "obs-3.csv"],
+                "schema": {
+                    "fields": fields,
+                    "primaryKey": ["id"],
+                    "foreignKeys": [
+                        {"fields": ["site"], "reference": {"resource": "sites", "fields": ["code"]}}
+                    ],
+                },
+            },
+        ],
+    }
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    return root / "datapackage.json"
+
+
+def findings(descriptor, **options):
+    report = Report()
+    standard_checks(load_package(descriptor), report, **options)
+    return sorted((dataclasses.astuple(finding) for finding in report.findings), key=str), report
+
+
+EXPECTED = {
+    ("type-error", 3),  # 2,s2,x
+    ("foreign-key", 4),  # s9
+    ("primary-key", 6),  # id 2 again, in the second part
+    ("missing-cell", 7),  # 5,s2
+    ("foreign-key", 8),  # s3
+    ("constraint-error", 8),  # count -1
+    ("primary-key", 9),  # id 4 again, in the third part
+    ("blank-row", 10),
+    ("primary-key", 10),  # a blank row has an empty primary key
+}
+
+
+def test_parts_in_parallel_processes_match_one_process_and_frictionless(tmp_path):
+    descriptor = parts_package(tmp_path)
+    serial, report = findings(descriptor, workers=1)
+    parallel, _ = findings(descriptor, workers=2)
+    reference, _ = findings(descriptor, engine="frictionless")
+    assert {(finding[0], finding[4]) for finding in serial} == EXPECTED
+    assert parallel == serial
+    assert sorted((f[0], f[2], f[4], f[5]) for f in reference) == sorted(
+        (f[0], f[2], f[4], f[5]) for f in serial
+    )
+    assert report.rows_checked == 11
+
+
+def test_a_dask_cluster_finds_the_same_as_one_process(tmp_path):
+    distributed = pytest.importorskip(
+        "distributed"
+    )  # the test extra installs it; `pip install .` alone does not
+    descriptor = parts_package(tmp_path)
+    local, _ = findings(descriptor, workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        on_dask, report = findings(descriptor, dask=cluster.scheduler_address)
+    assert on_dask == local
+    assert report.rows_checked == 11
+
+
+def test_a_folder_of_parquet_parts_is_one_resource(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "obs"
+    folder.mkdir()
+    pq.write_table(pa.table({"id": [1, 2], "share": [0.5, 1.5]}), folder / "part-0.parquet")
+    pq.write_table(pa.table({"id": [3, 1], "share": [0.25, None]}), folder / "part-1.parquet")
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "share", "type": "number", "constraints": {"maximum": 1, "required": True}},
+    ]
+    descriptor = {
+        "name": "folder",
+        "resources": [
+            {
+                "name": "obs",
+                "path": "obs",
+                "format": "parquet",
+                "schema": {"fields": fields, "primaryKey": ["id"]},
+            }
+        ],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    found, report = findings(tmp_path / "datapackage.json")
+    assert {(finding[0], finding[4], finding[5]) for finding in found} == {
+        ("constraint-error", 3, "share"),  # 1.5 > 1
+        ("primary-key", 5, None),  # id 1 again, in the second part
+        ("constraint-error", 5, "share"),  # null share: required
+    }
+    assert report.rows_checked == 4
