@@ -147,7 +147,7 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
         shift = rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0)
         for problem in outcome.problems:
             row = problem.row + shift if problem.row is not None else None
-            if row is None and problem.type.endswith("-label") and problems and job is not jobs[0]:
+            if row is None and problem.type.endswith("-label") and job is not jobs[0]:
                 continue  # every part of a folder repeats the header: report its problems once
             problems.append(dataclasses.replace(problem, row=row))
         for name, column in outcome.keys.items():

@@ -191,64 +191,58 @@ def boolean_reader(field, form):
     )
 
 
-def date_reader(field, form):
-    def read(cell):
-        if isinstance(cell, datetime):
+def temporal_reader(kept: type, default, to_value):
+    """A date/datetime/time reader: `default` parses the ISO form, `to_value` narrows a datetime."""
+
+    def make(field, form):
+        def parse(cell: str):
+            if form == "default":
+                return default(cell)
+            if form == "any":
+                return to_value(dateutil_parser().parse(cell))
+            return to_value(datetime.strptime(cell, form))
+
+        def read(cell):
+            if isinstance(cell, kept):
+                return cell
+            if not isinstance(cell, str):
+                return None
+            try:
+                return parse(cell)
+            except (
+                Exception
+            ):  # dateutil raises a zoo of types on garbage; any of them means "not of the type"
+                return None
+
+        return make_date_reader(read) if kept is date else read
+
+    return make
+
+
+def make_date_reader(read):
+    def read_date(cell):
+        if isinstance(cell, datetime):  # a datetime is a date only at midnight
             return cell.date() if (cell.hour, cell.minute, cell.second) == (0, 0, 0) else None
-        if isinstance(cell, date):
-            return cell
-        if not isinstance(cell, str):
-            return None
-        try:
-            if form == "default":
-                return datetime.strptime(cell, "%Y-%m-%d").date()
-            if form == "any":
-                return dateutil_parser().parse(cell).date()
-            return datetime.strptime(cell, form).date()
-        except Exception:  # dateutil raises a zoo of types on garbage; any of them means "not a date"
-            return None
+        return read(cell)
 
-    return read
+    return read_date
 
 
-def datetime_reader(field, form):
-    def read(cell):
-        if isinstance(cell, datetime):
-            return cell
-        if not isinstance(cell, str):
-            return None
-        try:
-            if form == "default":
-                if len(cell) < 19 or cell[16] != ":":
-                    return None
-                return dateutil_parser().isoparse(cell)
-            if form == "any":
-                return dateutil_parser().parse(cell)
-            return datetime.strptime(cell, form)
-        except Exception:  # see date_reader
-            return None
-
-    return read
+def iso_datetime(cell: str):
+    if len(cell) < 19 or cell[16] != ":":
+        return None
+    return dateutil_parser().isoparse(cell)
 
 
-def time_reader(field, form):
-    def read(cell):
-        if isinstance(cell, time):
-            return cell
-        if not isinstance(cell, str):
-            return None
-        try:
-            if form == "default":
-                if len(cell) < 8 or cell[5] != ":":
-                    return None
-                return dateutil_parser().isoparse(f"2000-01-01T{cell}").timetz()
-            if form == "any":
-                return dateutil_parser().parse(cell).timetz()
-            return datetime.strptime(cell, form).timetz()
-        except Exception:  # see date_reader
-            return None
+def iso_time(cell: str):
+    if len(cell) < 8 or cell[5] != ":":
+        return None
+    return dateutil_parser().isoparse(f"2000-01-01T{cell}").timetz()
 
-    return read
+
+date_reader = temporal_reader(date, lambda cell: datetime.strptime(cell, "%Y-%m-%d").date(), datetime.date)
+datetime_reader = temporal_reader(datetime, iso_datetime, lambda value: value)
+time_reader = temporal_reader(time, iso_time, datetime.timetz)
 
 
 def year_reader(field, form):

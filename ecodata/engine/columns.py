@@ -24,6 +24,12 @@ INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 EXACT_DIGITS = 15  # a decimal of at most 15 significant digits survives float64 with its order intact
+BREAKS = {  # a value breaks the bound when this comparison with it holds
+    "minimum": pc.less,
+    "maximum": pc.greater,
+    "exclusiveMinimum": pc.less_equal,
+    "exclusiveMaximum": pc.greater_equal,
+}
 RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
 
 
@@ -53,6 +59,11 @@ class ColumnChecker:
         }
         self.read_cell = cells.cell_reader(spec, missing)  # raises Unsupported early
         self.read_value = cells.value_reader(spec)
+        self.limits = {
+            name: self.read_value(self.constraints[name]) for name in cells.BOUNDS if name in self.constraints
+        }
+        if None in self.limits.values():  # before any row is read, so frictionless can take the package
+            raise cells.Unsupported(f"a bound of field {spec.get('name')!r} that is not a {self.kind}")
         self.fast = self.fast_path()
         self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
         self.enum_keys = None
@@ -128,9 +139,7 @@ class ColumnChecker:
     def fast_string(self, array, present, result):
         keys = None
         if self.want_keys or self.enum_keys is not None:
-            keys = pc.if_else(
-                pa.array(present), pc.binary_join_element_wise("s:", array, ""), pa.scalar(None, pa.string())
-            )
+            keys = pc.binary_join_element_wise("s:", array, "")  # check() nulls the missing cells
         self.check_lengths(array, present, result)
         if self.pattern:
             self.check_pattern(array, present, result)
@@ -175,10 +184,8 @@ class ColumnChecker:
     def near_bounds(self, values) -> np.ndarray:
         numbers = values.to_numpy(zero_copy_only=False)
         near = np.isnan(numbers)
-        for name in cells.BOUNDS:
-            if name in self.constraints:
-                limit = float(self.read_value(self.constraints[name]))
-                near |= np.abs(numbers - limit) <= 1e-9 * max(abs(limit), 1e-300)
+        for limit in map(float, self.limits.values()):
+            near |= np.abs(numbers - limit) <= 1e-9 * max(abs(limit), 1e-300)
         return near
 
     def wants_keys(self) -> bool:
@@ -265,26 +272,16 @@ class ColumnChecker:
                 python = mask & ~simple
         if python.any():
             regex = re.compile(f"^{self.pattern}$")
-            texts = np.asarray(array.to_pylist(), dtype=object)
-            for position in np.flatnonzero(python):
-                matched[position] = bool(regex.match(texts[position]))
+            positions = np.flatnonzero(python)
+            for position, text in zip(positions, array.take(pa.array(positions)).to_pylist()):
+                matched[position] = bool(regex.match(text))
         self.add(result, "pattern", mask & ~matched)
 
     def check_bounds(self, values, mask, result):
-        for name, compare in (
-            ("minimum", pc.less),
-            ("maximum", pc.greater),
-            ("exclusiveMinimum", pc.less_equal),
-            ("exclusiveMaximum", pc.greater_equal),
-        ):
-            if name in self.constraints:
-                limit = self.read_value(self.constraints[name])
-                if limit is None:
-                    raise cells.Unsupported(f"{name} {self.constraints[name]!r} is not a {self.kind}")
-                if isinstance(limit, Decimal):
-                    limit = float(limit)
-                broken = compare(values, pa.scalar(limit, values.type)).to_numpy(zero_copy_only=False)
-                self.add(result, name, mask & broken)
+        for name, limit in self.limits.items():
+            limit = float(limit) if isinstance(limit, Decimal) else limit
+            broken = BREAKS[name](values, pa.scalar(limit, values.type)).to_numpy(zero_copy_only=False)
+            self.add(result, name, mask & broken)
 
     def check_enum(self, keys, mask, result):
         if self.enum_keys is not None:
@@ -301,10 +298,10 @@ class ColumnChecker:
         texts = array.take(pa.array(positions)).to_pylist()
         cell_notes = []
         cell_keys = []
-        for position, text in zip(positions, texts):
+        for text in texts:
             notes, key = self.slow_cache.get(text) or self.remember(text)
             if key is not None and key.startswith("nan:"):
-                key = f"nan:{position}:{id(result)}"  # each NaN differs from every other value
+                key = f"nan:{next(cells.NEVER_EQUAL)}"  # the cache shares a text's key; each NaN is unequal
             cell_notes.append(notes)
             cell_keys.append(key)
         by_error: dict[tuple[str, str | None], list[int]] = {}
