@@ -209,6 +209,8 @@ def test_keys_unique_primary_and_foreign_within_and_across_resources(tmp_path):
                 ["2", "", ""],
                 ["", "2", "x"],
                 ["3", "1", ""],
+                ["NaN", "1", "x"],  # NaN equals nothing, itself included: no repeat
+                ["NaN", "1", "x"],
             ]
         ),
     }
