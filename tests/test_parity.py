@@ -158,6 +158,22 @@ def test_every_constraint(tmp_path, kind, constraints, cells):
     assert any(finding.type == "constraint-error" for finding in report.findings)
 
 
+@pytest.mark.parametrize(
+    ("kind", "constraints", "cells"),
+    [
+        ("date", {"minimum": "0001-01-02"}, ["2020-01-31", "0000-01-01", "0000-12-31", "0001-01-01"]),
+        ("integer", {"minimum": 1}, ["1", "0x10", "0X1F", "-2"]),
+        ("number", {"minimum": 1}, ["1.5", "1e3", "NaN", "-0.0"]),
+        ("year", {"minimum": 1}, ["2020", "0000", "+123", "99"]),
+        ("string", {"pattern": "[a-z]+.*", "maxLength": 5}, ["ascii", "naïve", "two\nlines", "tab\there"]),
+    ],
+)
+def test_whole_batch_shortcuts_leave_nothing_out(tmp_path, kind, constraints, cells):
+    """Columns Arrow casts whole, or whose batch-wide scan finds nothing odd: the cells Python reads
+    differently (year 0, hex, a second line, non-ASCII) must still be told apart."""
+    one_column_case(tmp_path, {"name": "value", "type": kind, "constraints": constraints}, cells)
+
+
 def test_missing_values_at_schema_and_field_level(tmp_path):
     fields = [
         {"name": "id", "type": "integer"},

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -30,7 +32,57 @@ BREAKS = {  # a value breaks the bound when this comparison with it holds
     "exclusiveMinimum": pc.less_equal,
     "exclusiveMaximum": pc.greater_equal,
 }
+FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days  # date32 of 0001-01-01, the first day Python has
+NULL_TEXT = pa.scalar(None, pa.string())
 RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
+
+
+class Cells:
+    """One batch of one column, with the batch-wide facts several checks share, each computed once.
+
+    The byte lengths come from the offsets buffer and the questions "any non-ASCII byte?", "any
+    newline?", "any 'x'?" from one scan of the data buffer: no per-cell kernel call for a batch whose
+    answer is "none", which is nearly every batch of a real file.
+    """
+
+    def __init__(self, array: pa.Array):
+        if array.null_count:  # the readers give "" for an empty cell; a cast Parquet null is one too
+            array = pc.fill_null(array, "")
+        if array.type != pa.string():
+            array = pc.cast(array, pa.string())
+        self.array = array
+        self.offsets = np.frombuffer(
+            array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4
+        )
+        self.lengths = np.diff(self.offsets)  # bytes per cell
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @cached_property
+    def data(self) -> bytes:
+        """Every cell's bytes, end to end."""
+        buffer = self.array.buffers()[2]
+        if buffer is None:
+            return b""
+        return buffer[int(self.offsets[0]) : int(self.offsets[-1])].to_pybytes()
+
+    @cached_property
+    def ascii(self) -> bool:
+        return self.data.isascii()
+
+    @cached_property
+    def plain(self) -> bool:
+        """ASCII and one line: RE2 and Python's re read a pattern alike on such a cell."""
+        return self.ascii and b"\n" not in self.data
+
+    def contains(self, text: bytes) -> bool:
+        return text in self.data
+
+    def char_lengths(self) -> np.ndarray:
+        if self.ascii:
+            return self.lengths
+        return pc.utf8_length(self.array).to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -66,11 +118,14 @@ class ColumnChecker:
             raise cells.Unsupported(f"a bound of field {spec.get('name')!r} that is not a {self.kind}")
         self.fast = self.fast_path()
         self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
-        self.enum_keys = None
+        self.enum_keys = self.enum_texts = None
         if "enum" in self.constraints:
-            self.enum_keys = pa.array(
-                [cells.canonical(self.read_value(item)) for item in self.constraints["enum"]], pa.string()
-            )
+            keys = [cells.canonical(self.read_value(item)) for item in self.constraints["enum"]]
+            self.enum_keys = pa.array(keys, pa.string())
+            self.enum_texts = pa.array([key[2:] for key in keys if key and key.startswith("s:")], pa.string())
+        self.true_texts = pa.array(spec.get("trueValues", cells.TRUE_VALUES), pa.string())
+        self.false_texts = pa.array(spec.get("falseValues", cells.FALSE_VALUES), pa.string())
+        self.boolean_texts = pc.unique(pa.concat_arrays([self.true_texts, self.false_texts]))
         self.pattern = self.constraints.get("pattern")
         self.re2_pattern = (
             rf"\A(?:^{self.pattern}$)" if self.pattern and not RE2_UNSAFE.search(self.pattern) else None
@@ -111,64 +166,67 @@ class ColumnChecker:
     # --- the one entry point ---------------------------------------------------------------
 
     def check(self, array: pa.Array) -> ColumnResult:
-        if self.only_empty_is_missing:  # the usual case, and a length test is cheaper than a lookup
-            blank = pc.equal(pc.binary_length(array), 0).to_numpy(zero_copy_only=False)
+        cells = Cells(array)
+        if self.only_empty_is_missing:  # the usual case, read off the offsets
+            blank = cells.lengths == 0
         else:
-            blank = pc.is_in(array, value_set=self.missing).to_numpy(zero_copy_only=False)
+            blank = pc.is_in(cells.array, value_set=self.missing).to_numpy(zero_copy_only=False)
         result = ColumnResult(blank=blank)
-        if blank.any() and self.constraints.get("required"):
+        any_blank = bool(blank.any())
+        if any_blank and self.constraints.get("required"):
             result.errors.append(("constraint-error", "required", np.flatnonzero(blank)))
         present = ~blank
-        fast = np.zeros(len(array), dtype=bool)
+        fast = np.zeros(len(cells), dtype=bool)
         keys = None
         if self.fast is not None and present.any():
-            fast, keys = self.fast(array, present, result)
+            fast, keys = self.fast(cells, present, result)
         slow = present & ~fast
         if slow.any():
-            keys = self.check_slow(array, slow, result, keys)
+            keys = self.check_slow(cells.array, slow, result, keys)
         if self.want_keys:
             if keys is None:
-                keys = pa.nulls(len(array), pa.string())
-            elif blank.any():
-                keys = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), keys)
+                keys = pa.nulls(len(cells), pa.string())
+            elif any_blank:
+                keys = pc.if_else(pa.array(blank), NULL_TEXT, keys)
             result.keys = keys
         return result
 
     # --- fast paths: each returns (mask of cells it decided, keys) and adds constraint errors --
 
-    def fast_string(self, array, present, result):
-        keys = None
-        if self.want_keys or self.enum_keys is not None:
-            keys = pc.binary_join_element_wise("s:", array, "")  # check() nulls the missing cells
-        self.check_lengths(array, present, result)
+    def fast_string(self, cells, present, result):
+        self.check_lengths(cells, present, result)
         if self.pattern:
-            self.check_pattern(array, present, result)
-        self.check_enum(keys, present, result)
-        return present, keys
+            self.check_pattern(cells, present, result)
+        if self.enum_texts is not None:  # a string's key is "s:" and its text: compare the texts
+            outside = ~pc.is_in(cells.array, value_set=self.enum_texts).to_numpy(zero_copy_only=False)
+            self.add(result, "enum", present & outside)
+        keys = pc.binary_join_element_wise("s:", cells.array, "") if self.want_keys else None
+        return present, keys  # check() nulls the missing cells' keys
 
-    def fast_integer(self, array, present, result):
-        values = whole_cast(array, present, "0", pa.int64())
-        if values is not None and not pc.any(pc.match_substring(array, "x", ignore_case=True)).as_py():
+    def fast_integer(self, cells, present, result):
+        values = whole_cast(cells.array, present, "0", pa.int64())
+        if values is not None and not (cells.contains(b"x") or cells.contains(b"X")):
             fast = present  # Arrow took every cell; it reads 0x10 as hex, which Python's int() refuses
         else:
-            fast = present & pc.match_substring_regex(array, INTEGER).to_numpy(zero_copy_only=False)
-            values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
+            fast = present & pc.match_substring_regex(cells.array, INTEGER).to_numpy(zero_copy_only=False)
+            values = pc.cast(filled(cells.array, fast, "0"), pa.int64())
         keys = self.numeric_keys(pc.cast(values, pa.string()), fast) if self.wants_keys() else None
         self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
-    def fast_number(self, array, present, result):
+    def fast_number(self, cells, present, result):
+        array = cells.array
         values = None if self.wants_keys() else whole_cast(array, present, "0", pa.float64())
         if values is not None:
             # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
             # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
-            fast = present & ~self.near_bounds(values)
+            fast = present & ~self.near_bounds(values) if self.limits else present
             self.check_bounds(values, fast, result)
             return fast, None
-        short = pc.less_equal(pc.utf8_length(array), EXACT_DIGITS).to_numpy(zero_copy_only=False)
+        short = cells.char_lengths() <= EXACT_DIGITS
         fast = present & short & pc.match_substring_regex(array, NUMBER).to_numpy(zero_copy_only=False)
-        chosen = pc.if_else(pa.array(fast), array, "0")
+        chosen = filled(array, fast, "0")
         values = pc.cast(chosen, pa.float64())
         keys = None
         if self.wants_keys():  # the canonical text of the value: 1.50 → 1.5
@@ -191,73 +249,78 @@ class ColumnChecker:
     def wants_keys(self) -> bool:
         return self.want_keys or self.enum_keys is not None
 
-    def fast_boolean(self, array, present, result):
-        true_values = pa.array(self.spec.get("trueValues", cells.TRUE_VALUES), pa.string())
-        false_values = pa.array(self.spec.get("falseValues", cells.FALSE_VALUES), pa.string())
-        is_true = pc.is_in(array, value_set=true_values).to_numpy(zero_copy_only=False)
-        is_false = pc.is_in(array, value_set=false_values).to_numpy(zero_copy_only=False) & ~is_true
+    def fast_boolean(self, cells, present, result):
+        array = cells.array
+        if not self.wants_keys():  # one lookup tells a boolean from anything else
+            invalid = present & ~pc.is_in(array, value_set=self.boolean_texts).to_numpy(zero_copy_only=False)
+            self.add(result, None, invalid, kind="type-error")
+            return present, None
+        is_true = pc.is_in(array, value_set=self.true_texts).to_numpy(zero_copy_only=False)
+        is_false = pc.is_in(array, value_set=self.false_texts).to_numpy(zero_copy_only=False) & ~is_true
         invalid = present & ~is_true & ~is_false
-        if invalid.any():
-            result.errors.append(("type-error", None, np.flatnonzero(invalid)))
+        self.add(result, None, invalid, kind="type-error")
         valid = present & ~invalid
-        keys = None
-        if self.want_keys or self.enum_keys is not None:
-            keys = pc.if_else(pa.array(is_true), "n:1", "n:0")
-            keys = pc.if_else(pa.array(valid), keys, pa.scalar(None, pa.string()))
+        keys = pc.if_else(pa.array(is_true), "n:1", "n:0")
+        keys = pc.if_else(pa.array(valid), keys, NULL_TEXT)
         self.check_enum(keys, valid, result)
         return present, keys  # a boolean is decided here whatever its text
 
-    def fast_date(self, array, present, result):
+    def fast_date(self, cells, present, result):
+        array = cells.array
         values = None if self.wants_keys() else whole_cast(array, present, "2000-01-01", pa.date32())
-        year_zero = pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)  # Python refuses year 0
-        if values is not None:
-            fast = present & ~year_zero
+        if values is not None:  # Arrow reads year 0, which Python refuses: the one-cell path reports it
+            fast = present & (pc.cast(values, pa.int32()).to_numpy(zero_copy_only=False) >= FIRST_DAY)
         else:  # a cell Arrow refuses (2020-1-5, 2020-02-30): decide cell by cell
+            year_zero = pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)
             shaped = (
                 present & ~year_zero & pc.match_substring_regex(array, DATE).to_numpy(zero_copy_only=False)
             )
-            chosen = pc.if_else(pa.array(shaped), array, "2000-01-01")
+            chosen = filled(array, shaped, "2000-01-01")
             stamps = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
             values = pc.cast(pc.fill_null(stamps, 0), pa.date32())
             round_trip = pc.equal(pc.strftime(values, format="%Y-%m-%d"), chosen)  # strptime rolls 02-30 over
             fast = shaped & pc.fill_null(round_trip, False).to_numpy(zero_copy_only=False)
-        keys = pc.binary_join_element_wise("d:", array, "") if self.wants_keys() else None
-        if keys is not None:
-            keys = pc.if_else(pa.array(fast), keys, pa.scalar(None, pa.string()))
+        keys = None
+        if self.wants_keys():
+            keys = pc.binary_join_element_wise("d:", array, "")
+            keys = keys if fast.all() else pc.if_else(pa.array(fast), keys, NULL_TEXT)
         self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
-    def fast_year(self, array, present, result):
-        four = pc.equal(pc.binary_length(array), 4).to_numpy(zero_copy_only=False)
-        fast = present & four & pc.ascii_is_decimal(array).to_numpy(zero_copy_only=False)
-        values = pc.cast(pc.if_else(pa.array(fast), array, "0"), pa.int64())
+    def fast_year(self, cells, present, result):
+        array = cells.array
+        fast = present & (cells.lengths == 4) & pc.ascii_is_decimal(array).to_numpy(zero_copy_only=False)
+        if not (self.limits or self.wants_keys()):
+            return fast, None
+        values = pc.cast(filled(array, fast, "0"), pa.int64())
         keys = self.numeric_keys(pc.cast(values, pa.string()), fast)
         self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
 
     def numeric_keys(self, text, mask):
-        if not (self.want_keys or self.enum_keys is not None):
+        if not self.wants_keys():
             return None
         keys = pc.binary_join_element_wise("n:", text, "")
-        return pc.if_else(pa.array(mask), keys, pa.scalar(None, pa.string()))
+        return keys if mask.all() else pc.if_else(pa.array(mask), keys, NULL_TEXT)
 
     # --- vectorised constraints -------------------------------------------------------------
 
-    def add(self, result, name, broken):
+    def add(self, result, name, broken, kind="constraint-error"):
         if broken.any():
-            result.errors.append(("constraint-error", name, np.flatnonzero(broken)))
+            result.errors.append((kind, name, np.flatnonzero(broken)))
 
-    def check_lengths(self, array, mask, result):
+    def check_lengths(self, cells, mask, result):
         if "minLength" in self.constraints or "maxLength" in self.constraints:
-            lengths = pc.utf8_length(array).to_numpy(zero_copy_only=False)
+            lengths = cells.char_lengths()
             if "minLength" in self.constraints:
                 self.add(result, "minLength", mask & (lengths < self.constraints["minLength"]))
             if "maxLength" in self.constraints:
                 self.add(result, "maxLength", mask & (lengths > self.constraints["maxLength"]))
 
-    def check_pattern(self, array, mask, result):
+    def check_pattern(self, cells, mask, result):
+        array = cells.array
         matched = np.ones(len(array), dtype=bool)
         python = mask.copy()
         if self.re2_pattern is not None:
@@ -266,8 +329,11 @@ class ColumnChecker:
             except pa.ArrowInvalid:  # RE2 cannot compile it: Python decides every cell
                 self.re2_pattern = None
             else:
-                simple = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
-                simple &= ~pc.match_substring(array, "\n").to_numpy(zero_copy_only=False)
+                if cells.plain:  # the whole batch: no cell needs Python
+                    simple = np.ones(len(array), dtype=bool)
+                else:
+                    simple = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
+                    simple &= ~pc.match_substring(array, "\n").to_numpy(zero_copy_only=False)
                 matched = np.where(simple, by_re2, True)
                 python = mask & ~simple
         if python.any():
@@ -280,8 +346,9 @@ class ColumnChecker:
     def check_bounds(self, values, mask, result):
         for name, limit in self.limits.items():
             limit = float(limit) if isinstance(limit, Decimal) else limit
-            broken = BREAKS[name](values, pa.scalar(limit, values.type)).to_numpy(zero_copy_only=False)
-            self.add(result, name, mask & broken)
+            broken = BREAKS[name](values, pa.scalar(limit, values.type))
+            if pc.any(broken).as_py():  # only then unpack the bits
+                self.add(result, name, mask & broken.to_numpy(zero_copy_only=False))
 
     def check_enum(self, keys, mask, result):
         if self.enum_keys is not None:
@@ -328,11 +395,14 @@ class ColumnChecker:
         return entry
 
 
+def filled(array: pa.Array, keep: np.ndarray, filler: str) -> pa.Array:
+    """The array with `filler` wherever `keep` is false (the array itself when it keeps every cell)."""
+    return array if keep.all() else pc.if_else(pa.array(keep), array, filler)
+
+
 def whole_cast(array: pa.Array, present: np.ndarray, filler: str, to: pa.DataType) -> pa.Array | None:
     """The batch cast to `to` in one go (missing cells read as `filler`), or None if any cell refuses."""
-    if not present.all():
-        array = pc.if_else(pa.array(present), array, filler)
     try:
-        return pc.cast(array, to)
+        return pc.cast(filled(array, present, filler), to)
     except pa.ArrowInvalid:
         return None

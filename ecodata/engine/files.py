@@ -30,6 +30,7 @@ from .reading import (
     exact_batches,
     fast_reader_fits,
     new_hasher,
+    read_ahead,
     read_layout,
 )
 
@@ -152,7 +153,8 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         rows = RowChecker(plan, outcome.expected, job.key_specs)
         try:
             labels = layout.labels if job.expected is None else None
-            for batch in reader(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels):
+            batches = reader(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels)
+            for batch in read_ahead(batches):
                 rows.check(batch)
         except NeedsExactReader:
             fast = False
@@ -308,7 +310,8 @@ class RowChecker:
         for spec in self.key_specs:
             key, all_null, any_null = composite([field_keys.get(name, nulls) for name in spec.fields])
             empty = any_null if spec.skip_any_null else all_null
-            key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)
+            if empty.any():
+                key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)
             self.keys[spec.name].add(key, rows)
             if spec.name == "pk":
                 for position in np.flatnonzero(all_null):

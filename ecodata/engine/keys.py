@@ -40,7 +40,10 @@ class KeyColumn:
 
 def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(key text, all parts null, any part null) for a key of one or more fields."""
-    nulls = [column.is_null().to_numpy(zero_copy_only=False) for column in columns]
+    nulls = [
+        column.is_null().to_numpy(zero_copy_only=False) if column.null_count else np.zeros(len(column), bool)
+        for column in columns
+    ]
     all_null = np.logical_and.reduce(nulls)
     any_null = np.logical_or.reduce(nulls)
     if len(columns) == 1:

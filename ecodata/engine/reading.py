@@ -15,6 +15,8 @@ import csv
 import hashlib
 import io
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
 ENCODING_CONFIDENCE = 0.5
 BLOCK_SIZE = 1 << 20
 EXACT_BATCH_ROWS = 50_000
+READ_AHEAD = 2  # batches parsed and waiting while the current one is checked
 csv.field_size_limit(2**31 - 1)  # as frictionless does: a huge cell is data, not a parse error
 
 
@@ -295,6 +298,48 @@ def exact_batches(
 def to_batch(regular, numbers, irregular, width) -> Batch:
     columns = [pa.array([row[index] for row in regular], pa.string()) for index in range(width)]
     return Batch(np.asarray(numbers, dtype=np.int64), columns, irregular)
+
+
+def read_ahead(batches: Iterator[Batch], depth: int = READ_AHEAD) -> Iterator[Batch]:
+    """The same batches, read by a thread of their own, so the next block is parsed while this one is checked.
+
+    An error the reader raises comes out here, in order, after the batches read before it. If the
+    caller stops early, the reader stops too and its file is closed before this generator returns.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for batch in batches:
+                if not hand_over(batch):
+                    return
+            hand_over(done)
+        except BaseException as error:  # handed to the caller, who raises it
+            hand_over(error)
+        finally:
+            batches.close()
+
+    reader = threading.Thread(target=produce, name="ecodata-read", daemon=True)
+    reader.start()
+    try:
+        while (item := waiting.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def new_hasher(hash_property: str | None):
