@@ -2,7 +2,7 @@
 
 Each row's key is the text `cells.canonical` gives its typed value (composite keys join the parts
 with their lengths, so no two different tuples share a text). The arrays stay compact — one text per
-row, no Python objects — and duplicates are found with a group-by, not a dict of every value.
+row, no Python objects — and duplicates are found with a hash table in Arrow, not a dict of every value.
 """
 
 from __future__ import annotations
@@ -60,22 +60,26 @@ def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray, np.ndarray
 def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
     """(row, first row with the same key) for every non-null key seen before, in row order.
 
-    Keys already in strictly increasing order (a file sorted by its key) cannot repeat: one vectorised
-    comparison decides. Otherwise a stable sort brings equal keys together.
+    A file sorted by its key (the usual case) is told by one vectorised comparison, and its repeats
+    are neighbours. Otherwise one hash table of the keys (a dictionary encoding) counts each key.
     """
     table = key.table()
     table = table.filter(pc.is_valid(table["key"]))
     if table.num_rows < 2:
         return []
     texts = table["key"].combine_chunks()
-    if pc.all(pc.greater(texts[1:], texts[:-1])).as_py():
-        return []
-    ordered = texts.take(pc.array_sort_indices(texts))
-    repeated = pc.equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
-    if not repeated.any():
-        return []
-    repeated_keys = pc.unique(ordered[1:].filter(pa.array(repeated)))
-    chosen = table.filter(pc.is_in(texts, value_set=repeated_keys)).sort_by("row")  # ragged rows come last
+    if pc.all(pc.greater_equal(texts[1:], texts[:-1])).as_py():
+        twins = pc.equal(texts[1:], texts[:-1])
+        if not pc.any(twins).as_py():
+            return []
+        repeated = pc.is_in(texts, value_set=pc.unique(texts[1:].filter(twins)))
+    else:
+        indices = pc.dictionary_encode(texts).indices.to_numpy(zero_copy_only=False)
+        counts = np.bincount(indices)
+        if counts.max() < 2:
+            return []
+        repeated = pa.array(counts[indices] > 1)
+    chosen = table.filter(repeated).sort_by("row")  # ragged rows come last
     first: dict[str, int] = {}
     pairs = []
     for text, row in zip(chosen["key"].to_pylist(), chosen["row"].to_pylist()):

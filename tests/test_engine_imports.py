@@ -1,0 +1,46 @@
+"""The arrow engine validates without importing pandas, and leaves pyarrow's pandas support working."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.parity import table, write_package
+
+
+def run(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+PANDAS_ROUND_TRIP = """
+import pandas as pd
+import pyarrow as pa
+
+frame = pa.Table.from_pandas(pd.DataFrame({"a": [1, 2]})).to_pandas()
+series = pa.array(pd.Series(["x", "y", "x"], dtype="category"))
+print(frame["a"].tolist(), series.type, series.to_pylist())
+"""
+
+
+def test_validation_does_not_import_pandas_and_pandas_still_works_after(tmp_path: Path):
+    fields = [{"name": "id", "type": "integer"}, {"name": "when", "type": "date"}]
+    descriptor = write_package(
+        tmp_path, [table("t", fields)], {"t.csv": b"id,when\n1,2020-01-01\nx,2020-13-01\n"}
+    )
+    validation = f"""
+import sys
+from ecodata.engine import standard_checks
+from ecodata.package import load_package
+from ecodata.report import Report
+
+report = Report()
+standard_checks(load_package({str(descriptor)!r}), report, engine="arrow")
+print(len(report.findings), "pandas" in sys.modules)
+"""
+    after_validation = run(validation + PANDAS_ROUND_TRIP).splitlines()
+    assert after_validation[0] == "2 False"
+    assert after_validation[1:] == run(PANDAS_ROUND_TRIP).splitlines()
+    assert "[1, 2]" in after_validation[1] and "dictionary" in after_validation[1]
