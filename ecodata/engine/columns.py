@@ -45,11 +45,7 @@ class Cells:
     answer is "none", which is nearly every batch of a real file.
     """
 
-    def __init__(self, array: pa.Array):
-        if array.null_count:  # the readers give "" for an empty cell; a cast Parquet null is one too
-            array = pc.fill_null(array, "")
-        if array.type != pa.string():
-            array = pc.cast(array, pa.string())
+    def __init__(self, array: pa.Array):  # a string array without nulls, as every reader gives
         self.array = array
         self.offsets = np.frombuffer(
             array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4
@@ -221,7 +217,7 @@ class ColumnChecker:
         if values is not None:
             # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
             # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
-            fast = present & ~self.near_bounds(values) if self.limits else present
+            fast = (present & ~self.near_bounds(values)) if self.limits else present
             self.check_bounds(values, fast, result)
             return fast, None
         short = cells.char_lengths() <= EXACT_DIGITS
