@@ -321,16 +321,11 @@ def geopoint_reader(field, form):
 
 def geojson_reader(field, form):
     validator = geojson_validator(form) if form in ("default", "topojson") else None
+    read_object = json_reader(dict)(field, form)
 
     def read(cell):
-        if isinstance(cell, str):
-            try:
-                cell = json.loads(cell)
-            except ValueError:
-                return None
-        if not isinstance(cell, dict):
-            return None
-        if validator is not None and not validator.is_valid(cell):
+        cell = read_object(cell)
+        if cell is None or (validator is not None and not validator.is_valid(cell)):
             return None
         return cell
 
