@@ -234,6 +234,34 @@ def test_keys_unique_primary_and_foreign_within_and_across_resources(tmp_path):
     assert {"primary-key", "foreign-key", "unique-error"} <= {finding.type for finding in report.findings}
 
 
+def test_foreign_keys_across_field_types(tmp_path):
+    """A string key is kept as its bare text, so "n:1" in a string field must still not find integer 1."""
+    parent = table(
+        "parent",
+        [{"name": "n", "type": "integer"}, {"name": "s", "type": "string"}, {"name": "x", "type": "any"}],
+    )
+    child = table(
+        "child",
+        [
+            {"name": "text", "type": "string"},
+            {"name": "number", "type": "number"},
+            {"name": "x", "type": "string"},
+        ],
+        foreignKeys=[
+            {"fields": ["text"], "reference": {"resource": "parent", "fields": ["n"]}},  # string → integer
+            {"fields": ["number"], "reference": {"resource": "parent", "fields": ["n"]}},  # 1.0 finds 1
+            {"fields": ["x"], "reference": {"resource": "parent", "fields": ["x"]}},  # string → any
+            {"fields": ["text", "x"], "reference": {"resource": "parent", "fields": ["s", "x"]}},
+        ],
+    )
+    files = {
+        "parent.csv": to_csv([["n", "s", "x"], ["1", "n:1", "a"], ["2", "1", "b"]]),
+        "child.csv": to_csv([["text", "number", "x"], ["n:1", "1.0", "a"], ["1", "2", "b"], ["2", "3", "c"]]),
+    }
+    report = assert_same_findings(write_package(tmp_path, [parent, child], files))
+    assert sum(finding.type == "foreign-key" for finding in report.findings) >= 3
+
+
 def test_header_problems(tmp_path):
     fields = [{"name": name, "type": "string"} for name in ("a", "b", "c", "d")]
     files = {
@@ -256,6 +284,79 @@ def test_rows_blank_short_long_and_multiline(tmp_path):
     ]
     content = b'a,b,c\n1,x,y\n\n,,\n2,x\n3,x,y,z\n4,"multi\nline",y\n5,"q""uote",y\nx,,\n,,,\n6,x,y'
     assert_same_findings(write_package(tmp_path, [table("t", fields, primaryKey=["a"])], {"t.csv": content}))
+
+
+PIECE_CASES = {
+    # keys rise within each piece, but a piece starts with the last key of the one before
+    "repeat-across-pieces": b"a,b,c\n" + b"".join(b"%d,x%d,y\n" % (n // 7, n) for n in range(40)),
+    "quoted-newlines": b"a,b,c\n" + b"".join(b'%d,"line\n%d, ""q""",y\n' % (n, n) for n in range(40)),
+    # a cut after `"u` leaves rows of the right width that read wrongly: `z` is then an integer cell
+    "cut-inside-quotes": b"a,b,c\n" + b"".join(b'%d,y,"u\nz,v,w"\n' % n for n in range(40)),
+    "quote-inside-cell": b"a,b,c\n" + b"".join(b'%d,5" tall,"y\n"\n' % n for n in range(40)),
+    "non-ascii": b"a,b,c\n" + "".join(f"{n},中文{n},é\n" for n in range(40)).encode(),
+    # after the 100 kB frictionless guesses the encoding from
+    "bad-utf8-late": b"a,b,c\n" + b"".join(b"%d,x%d,y\n" % (n, n) for n in range(10_000)) + b"99,\xff,y\n",
+    "crlf-no-final-newline": b"a,b,c\r\n" + b"\r\n".join(b"%d,x,y" % n for n in range(40)),
+}
+
+
+@pytest.mark.parametrize("content", PIECE_CASES.values(), ids=PIECE_CASES.keys())
+def test_files_cut_into_pieces_read_as_one(tmp_path, monkeypatch, content):
+    """Pieces of a few rows each: cuts inside quotes, quotes inside cells and repeats across cuts."""
+    from ecodata.engine import files, reading
+
+    monkeypatch.setattr(reading, "PIECE_SIZE", max(64, len(content) // 20))
+    monkeypatch.setattr(reading, "LONGEST_PIECE", 16 * reading.PIECE_SIZE)
+    pieces = []
+    monkeypatch.setattr(
+        files, "parse_piece", lambda piece, *rest: pieces.append(piece) or reading.parse_piece(piece, *rest)
+    )
+    fields = [
+        {"name": "a", "type": "integer"},
+        {"name": "b", "type": "string", "constraints": {"unique": True, "pattern": "[a-z0-9]+"}},
+        {"name": "c", "type": "string"},
+    ]
+    resource = table("t", fields, primaryKey=["a"])
+    assert_same_findings(write_package(tmp_path, [resource], {"t.csv": content}))
+    assert len(pieces) >= 2  # the file was cut (and then, maybe, read again as one stream)
+
+
+def test_a_repeat_across_a_cut_is_found(tmp_path, monkeypatch):
+    """Keys that rise within every piece, but one piece starts with the key the one before ends with."""
+    from ecodata.engine import reading
+
+    monkeypatch.setattr(reading, "PIECE_SIZE", 64)
+    rows = [b"%04d,x\n" % n for n in range(60)]
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n" + b"".join(rows))
+    first_piece = bytes(next(reading.file_pieces(path))[0])
+    cut = first_piece.count(b"\n") - 1  # the data row the second piece starts with
+    rows[cut] = rows[cut - 1]  # same width: the cuts stay where they are
+    resource = table(
+        "t", [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}], primaryKey=["a"]
+    )
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": b"a,b\n" + b"".join(rows)}))
+    assert [(finding.type, finding.row) for finding in report.findings] == [("primary-key", cut + 2)]
+
+
+@pytest.mark.parametrize(
+    ("piece", "followed", "rows"),
+    [
+        (b'1,"a,b",c\n2,"d\ne",f\n', True, 2),
+        (b'1,y,"u\n', True, None),  # ends inside quotes
+        (b'1,y,"u\n', False, 1),  # ...which the last piece may: nothing follows it
+        (b'1,5" tall,"u\n', True, None),  # an even count, but a quote inside a cell
+    ],
+)
+def test_a_piece_is_cut_only_outside_quotes(piece, followed, rows):
+    from ecodata.engine import reading
+
+    layout = reading.Layout("utf-8", {"delimiter": ","}, [], True)
+    if rows is None:
+        with pytest.raises(reading.NeedsOneStream):
+            reading.parse_piece(memoryview(piece), layout, 3, followed)
+    else:
+        assert len(reading.parse_piece(memoryview(piece), layout, 3, followed)[0]) == rows
 
 
 @pytest.mark.parametrize(
@@ -404,7 +505,7 @@ def packages(draw):
         child_rows = [[draw(cell_for(target["type"]))] for _ in range(draw(st.integers(0, 6)))]
         child = table(
             "child",
-            [{"name": "ref", "type": target["type"]}],
+            [{"name": "ref", "type": draw(st.sampled_from([target["type"], "string"]))}],
             foreignKeys=[
                 {"fields": ["ref"], "reference": {"resource": "parent", "fields": [target["name"]]}}
             ],

@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from ..package import Package
 from ..report import Finding, Report
 from . import keys, messages
-from .files import FileJob, FileOutcome, KeySpec, Problem, check_file
+from .cells import strings_meet_others
+from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
 
@@ -151,7 +152,9 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
                 continue  # every part of a folder repeats the header: report its problems once
             problems.append(dataclasses.replace(problem, row=row))
         for name, column in outcome.keys.items():
-            merged_keys.setdefault(name, keys.KeyColumn()).extend(column.shifted(shift))
+            merged_keys.setdefault(name, keys.KeyColumn(watch_order=column.watch_order)).extend(
+                column.shifted(shift)
+            )
         rows_before += outcome.rows
         if outcome.fatal is not None:
             fatal = fatal or outcome.fatal
@@ -222,13 +225,22 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
         lookup = parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn())
-        for row, _key in keys.missing_from(child, lookup):
+        if strings_meet_others(
+            fields_named(outcome.plan, foreign.fields), fields_named(parent.plan, foreign.reference_fields)
+        ):
+            lookup = keys.KeyColumn()  # a string never equals a number, date, ...: no row can match
+        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
             note = (
                 f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
                 f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
             )
             problems.append(Problem("foreign-key", messages.foreign_key(note), row=row))
     return problems
+
+
+def fields_named(plan: ResourcePlan, names: list[str]) -> list[dict]:
+    by_name = {spec["name"]: spec for spec in plan.fields}
+    return [by_name.get(name, {"type": "any"}) for name in names]
 
 
 def placed(outcome: ResourceOutcome) -> list[Finding]:

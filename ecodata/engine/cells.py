@@ -500,11 +500,16 @@ def cell_reader(field: dict, missing: list[str]) -> Callable[[Any], tuple[Any, l
 NEVER_EQUAL = itertools.count()
 
 
+STRING_KINDS = ("string", "any")  # the field types whose values are strings
+
+
 def canonical(value: Any) -> str | None:
-    """A text that two values share exactly when Python finds them equal (1 == 1.0 == Decimal("1.00")).
+    """A text that two values of one kind share exactly when Python finds them equal (1 == 1.0 == Decimal("1.00")).
 
     Unique, primary and foreign keys compare these, so the vectorised spellings in columns.py must
-    produce the very same text for the same value.
+    produce the very same text for the same value. A string is its own text (no copy to build for
+    the commonest key); every other kind carries a prefix ("n:", "d:", ...). So a string and a value
+    of another kind can share a text: compare keys of one kind only (see `strings_meet_others`).
     """
     if value is None:
         return None
@@ -513,7 +518,7 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, Decimal | float):
         return number_key(Decimal(value))
     if isinstance(value, str):
-        return f"s:{value}"
+        return value  # bare: a key column is of one kind, and foreign keys across kinds never match
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             return f"dt:{value.isoformat()}"
@@ -529,10 +534,22 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, timedelta):
         return f"td:{value // timedelta(microseconds=1)}"
     if isinstance(value, tuple):
-        return "(" + ",".join(str(canonical(item)) for item in value) + ")"
+        return (
+            "("
+            + ",".join(f"s:{item}" if isinstance(item, str) else str(canonical(item)) for item in value)
+            + ")"
+        )
     if isinstance(value, dict | list):
         return f"j:{json.dumps(value, sort_keys=True, default=str)}"
     return f"o:{value!r}"  # isodate.Duration and friends: equal when their reprs are
+
+
+def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
+    """Whether a key of `fields` compares, somewhere, a string with a value of another kind: never equal."""
+    return any(
+        (field.get("type", "any") in STRING_KINDS) != (other.get("type", "any") in STRING_KINDS)
+        for field, other in zip(fields, others)
+    )
 
 
 def number_key(value: Decimal) -> str:

@@ -116,9 +116,9 @@ class ColumnChecker:
         self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
         self.enum_keys = self.enum_texts = None
         if "enum" in self.constraints:
-            keys = [cells.canonical(self.read_value(item)) for item in self.constraints["enum"]]
-            self.enum_keys = pa.array(keys, pa.string())
-            self.enum_texts = pa.array([key[2:] for key in keys if key and key.startswith("s:")], pa.string())
+            values = [self.read_value(item) for item in self.constraints["enum"]]
+            self.enum_keys = pa.array([cells.canonical(value) for value in values], pa.string())
+            self.enum_texts = pa.array([value for value in values if isinstance(value, str)], pa.string())
         self.true_texts = pa.array(spec.get("trueValues", cells.TRUE_VALUES), pa.string())
         self.false_texts = pa.array(spec.get("falseValues", cells.FALSE_VALUES), pa.string())
         self.boolean_texts = pc.unique(pa.concat_arrays([self.true_texts, self.false_texts]))
@@ -193,11 +193,13 @@ class ColumnChecker:
         self.check_lengths(cells, present, result)
         if self.pattern:
             self.check_pattern(cells, present, result)
-        if self.enum_texts is not None:  # a string's key is "s:" and its text: compare the texts
+        if self.enum_texts is not None:
             outside = ~pc.is_in(cells.array, value_set=self.enum_texts).to_numpy(zero_copy_only=False)
             self.add(result, "enum", present & outside)
-        keys = pc.binary_join_element_wise("s:", cells.array, "") if self.want_keys else None
-        return present, keys  # check() nulls the missing cells' keys
+        return (
+            present,
+            cells.array if self.want_keys else None,
+        )  # a string is its own key; check() nulls the missing
 
     def fast_integer(self, cells, present, result):
         values = whole_cast(cells.array, present, "0", pa.int64())

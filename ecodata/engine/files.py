@@ -7,7 +7,10 @@ to the file; `arrow.py` shifts them once it knows how many rows the earlier part
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +28,17 @@ from .reading import (
     Batch,
     Layout,
     NeedsExactReader,
+    NeedsOneStream,
     ReadError,
     arrow_batches,
     exact_batches,
     fast_reader_fits,
+    file_pieces,
     new_hasher,
+    parse_piece,
     read_ahead,
     read_layout,
+    without_header,
 )
 
 
@@ -145,19 +152,22 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         outcome.expected = job.expected
     width = len(outcome.expected)
     empty_is_missing = all("" in plan.missing_for(spec) for spec in outcome.expected)
-    fast = fast_reader_fits(layout, width, empty_is_missing)
+    reader = "pieces" if fast_reader_fits(layout, width, empty_is_missing) else "exact"
     header_problems_found = list(outcome.problems)
+    labels = layout.labels if job.expected is None else None
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
-        reader = arrow_batches if fast else exact_batches
         rows = RowChecker(plan, outcome.expected, job.key_specs)
         try:
-            labels = layout.labels if job.expected is None else None
-            batches = reader(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels)
-            for batch in read_ahead(batches):
-                rows.check(batch)
-        except NeedsExactReader:
-            fast = False
+            if reader == "pieces":
+                check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels)
+            else:
+                read = arrow_batches if reader == "stream" else exact_batches
+                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels)
+                for batch in read_ahead(batches):
+                    rows.check(batch)
+        except (NeedsOneStream, NeedsExactReader) as reason:
+            reader = "stream" if isinstance(reason, NeedsOneStream) else "exact"
             if on_bytes is not None:
                 on_bytes(-outcome.size)  # the progress bar starts the file again
             continue
@@ -169,6 +179,44 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     outcome.keys = rows.keys
     outcome.digest = hasher.hexdigest() if hasher is not None else None
     return outcome
+
+
+def check_in_pieces(job: FileJob, layout, width: int, rows: RowChecker, on_bytes, hasher, labels) -> None:
+    """The file cut into pieces at record ends, each parsed and checked on its own thread, merged in order.
+
+    Both cores parse and check at once; the pieces in flight are bounded, so memory stays flat.
+    """
+    pool = column_threads()
+    in_flight: deque = deque()
+    next_row = 2 if job.has_header_row else 1
+    first = True
+    try:
+        for piece, followed in file_pieces(job.path, on_bytes, hasher):
+            header = job.has_header_row and first
+            in_flight.append(pool.submit(check_piece, rows, piece, layout, width, followed, header, labels))
+            first = False
+            if len(in_flight) > pool._max_workers:
+                next_row = rows.absorb(in_flight.popleft().result(), next_row)
+        while in_flight:
+            next_row = rows.absorb(in_flight.popleft().result(), next_row)
+    finally:
+        for future in in_flight:
+            future.cancel()
+        for future in in_flight:
+            if not future.cancelled():
+                future.exception()  # wait: no thread still reads this file when we start it again
+
+
+def check_piece(rows: RowChecker, piece: memoryview, layout, width, followed, header, labels) -> RowChecker:
+    """One piece's findings and keys, with row numbers counted from 0 within the piece."""
+    columns = parse_piece(piece, layout, width, followed)
+    if header and columns and len(columns[0]):
+        columns = without_header(columns, labels)
+    part = rows.fork()
+    count = len(columns[0]) if columns else 0
+    if count:
+        part.check(Batch(np.arange(count, dtype=np.int64), columns))
+    return part
 
 
 def check_parquet(job: FileJob, outcome: FileOutcome) -> FileOutcome:
@@ -213,9 +261,26 @@ class RowChecker:
             for spec in expected
         ]
         self.problems: list[Problem] = []
-        self.keys = {spec.name: KeyColumn() for spec in self.key_specs}
+        self.keys = {spec.name: KeyColumn(watch_order=repeats_matter(spec.name)) for spec in self.key_specs}
         self.count = 0
         self.pool = column_threads()
+
+    def fork(self) -> RowChecker:
+        """A checker with the same columns and nothing found yet, checking on the calling thread."""
+        part = copy.copy(self)
+        part.problems, part.count, part.pool = [], 0, None
+        part.keys = {name: KeyColumn(watch_order=column.watch_order) for name, column in self.keys.items()}
+        return part
+
+    def absorb(self, part: RowChecker, first_row: int) -> int:
+        """Take a fork's findings, its row 0 being `first_row`; returns the row after its last."""
+        self.problems += [
+            dataclasses.replace(problem, row=problem.row + first_row) for problem in part.problems
+        ]
+        for name, column in part.keys.items():
+            self.keys[name].extend(column.shifted(first_row))
+        self.count += part.count
+        return first_row + part.count
 
     def check(self, batch: Batch) -> None:
         count = len(batch.row_numbers)
@@ -226,7 +291,8 @@ class RowChecker:
             self.check_irregular(batch.irregular)
 
     def check_regular(self, batch: Batch, count: int) -> None:
-        results = list(self.pool.map(ColumnChecker.check, self.checkers, batch.columns))
+        spread = self.pool.map if self.pool is not None else map
+        results = list(spread(ColumnChecker.check, self.checkers, batch.columns))
         blank_rows = (
             np.logical_and.reduce([result.blank for result in results]) if results else np.ones(count, bool)
         )
@@ -336,6 +402,11 @@ def column_threads() -> ThreadPoolExecutor:
             max_workers=os.cpu_count() or 1, thread_name_prefix="ecodata-column"
         )
     return _threads[pid]
+
+
+def repeats_matter(key_name: str) -> bool:
+    """Primary keys, unique fields and uniqueKeys must not repeat; foreign keys and their targets may."""
+    return not key_name.startswith(("fk:", "ref:"))
 
 
 def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:

@@ -1,11 +1,14 @@
 """Read a CSV file once, as batches of string columns, with the row numbers frictionless gives them.
 
-Two readers share one output (`Batch`). The fast one streams the file through `pyarrow.csv` in blocks;
-it handles every regular file. A file it cannot represent exactly — a row with too few or too many
-cells, bytes that do not decode, a dialect Arrow does not speak — raises `NeedsExactReader`, and the
-caller starts again with the exact reader: Python's `csv` module fed the way frictionless feeds it
-(same encoding guess, same dialect sniffing, same 100-line sample), so such files still give the
-same rows, the same row numbers and the same errors.
+Three readers share one output (`Batch`), tried in this order:
+- pieces: the file cut at line ends into pieces of a few MB, each parsed by `pyarrow.csv` on its
+  own thread (`file_pieces`, `parse_piece`), so both cores parse. A cut that may fall inside a
+  quoted cell raises `NeedsOneStream`;
+- one stream: `pyarrow.csv` reading the file block after block on one thread (`arrow_batches`);
+- exact: Python's `csv` module fed the way frictionless feeds it (same encoding guess, same dialect
+  sniffing, same 100-line sample), for a file Arrow cannot represent exactly — a row with too few or
+  too many cells, bytes that do not decode, a dialect Arrow does not speak — which the Arrow readers
+  signal with `NeedsExactReader`. Such files still give the same rows, numbers and errors.
 """
 
 from __future__ import annotations
@@ -30,11 +33,18 @@ ENCODING_CONFIDENCE = 0.5
 BLOCK_SIZE = 1 << 20
 EXACT_BATCH_ROWS = 50_000
 READ_AHEAD = 2  # batches parsed and waiting while the current one is checked
+PIECE_SIZE = 4 << 20  # bytes read per piece of a file cut for parallel parsing
+LONGEST_PIECE = 8 * PIECE_SIZE  # no record boundary within this: read the file as one stream
+QUOTE = ord('"')
 csv.field_size_limit(2**31 - 1)  # as frictionless does: a huge cell is data, not a parse error
 
 
 class NeedsExactReader(Exception):
     """The fast reader met something only the exact reader reproduces; start the file again."""
+
+
+class NeedsOneStream(Exception):
+    """The file cannot be cut safely into pieces (a quote inside a cell, no line end within reach)."""
 
 
 class ReadError(Exception):
@@ -200,6 +210,38 @@ def fast_reader_fits(layout: Layout, width: int, empty_is_missing: bool) -> bool
     )
 
 
+def arrow_options(layout: Layout, width: int, check_utf8: bool = True, **read_options):
+    """pyarrow.csv options that read every cell as it is written: text, nothing null, no line skipped."""
+    import pyarrow.csv as arrow_csv
+
+    names = [f"f{index}" for index in range(width)]
+    return {
+        "read_options": arrow_csv.ReadOptions(column_names=names, **read_options),
+        "parse_options": arrow_csv.ParseOptions(
+            delimiter=layout.dialect["delimiter"],
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        "convert_options": arrow_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=check_utf8,
+        ),
+    }
+
+
+def without_header(columns: list[pa.Array], labels: list[str] | None) -> list[pa.Array]:
+    """The columns after their first row, which must read as `labels` (None: a later part, not compared)."""
+    first = [column[0].as_py().strip() for column in columns]
+    if labels is not None and first != labels:
+        raise NeedsExactReader("the header reads differently")
+    return [column.slice(1) for column in columns]
+
+
 def arrow_batches(
     path: Path,
     layout: Layout,
@@ -215,34 +257,14 @@ def arrow_batches(
     """
     import pyarrow.csv as arrow_csv
 
-    names = [f"f{index}" for index in range(width)]
     source = io.BufferedReader(ProgressFile(path, on_bytes, hasher), buffer_size=BLOCK_SIZE)
     try:
-        reader = arrow_csv.open_csv(
-            source,
-            read_options=arrow_csv.ReadOptions(block_size=BLOCK_SIZE, column_names=names),
-            parse_options=arrow_csv.ParseOptions(
-                delimiter=layout.dialect["delimiter"],
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        reader = arrow_csv.open_csv(source, **arrow_options(layout, width, block_size=BLOCK_SIZE))
         next_row = 1
         for record_batch in reader:
             columns = list(record_batch.columns)
             if next_row == 1 and header and record_batch.num_rows:
-                first = [column[0].as_py().strip() for column in columns]
-                if labels is not None and first != labels:
-                    raise NeedsExactReader("the header reads differently")
-                columns = [column.slice(1) for column in columns]
+                columns = without_header(columns, labels)
                 next_row = 2
             count = len(columns[0]) if columns else 0
             if count:
@@ -252,6 +274,66 @@ def arrow_batches(
         raise NeedsExactReader(str(error)) from error
     finally:
         source.close()
+
+
+def file_pieces(path: Path, on_bytes=None, hasher=None) -> Iterator[tuple[memoryview, bool]]:
+    """The file in pieces of about PIECE_SIZE bytes, each ending at a line end: (piece, more follow).
+
+    A line end may fall inside a quoted cell; `parse_piece` finds that out (see there) and raises
+    NeedsOneStream. Each piece is a buffer of its own, read into once and not copied.
+    """
+    with ProgressFile(path, on_bytes, hasher) as source:
+        carried = b""  # the start of a line the last piece did not end
+        while True:
+            buffer = bytearray(len(carried) + PIECE_SIZE)
+            buffer[: len(carried)] = carried
+            filled = len(carried) + (source.readinto(memoryview(buffer)[len(carried) :]) or 0)
+            if filled == len(carried):  # the end of the file
+                if carried:
+                    yield memoryview(carried), False
+                return
+            end = buffer.rfind(b"\n", 0, filled) + 1
+            if end == 0:
+                if filled > LONGEST_PIECE:
+                    raise NeedsOneStream("no line end within reach")
+                carried = bytes(buffer[:filled])
+                continue
+            carried = bytes(buffer[end:filled])
+            yield memoryview(buffer)[:end], True
+
+
+def parse_piece(piece: memoryview, layout: Layout, width: int, followed: bool) -> list[pa.Array]:
+    """One piece of a file as string columns, exactly as the streaming reader would give its rows.
+
+    A piece followed by another must end outside quotes. It does when its count of `"` is even and
+    no cell holds one: then every quote opens or closes a quoted cell. Otherwise NeedsOneStream.
+    """
+    import pyarrow.csv as arrow_csv
+
+    data = np.frombuffer(piece, dtype=np.uint8)
+    ascii = not len(data) or data.max() < 0x80  # ASCII is valid UTF-8: skip Arrow's slower check
+    try:
+        table = arrow_csv.read_csv(
+            pa.BufferReader(pa.py_buffer(piece)),
+            **arrow_options(
+                layout, width, block_size=len(piece) + 1, use_threads=False, check_utf8=not ascii
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise NeedsExactReader(str(error)) from error
+    columns = [
+        column.chunk(0) if column.num_chunks == 1 else column.combine_chunks() for column in table.columns
+    ]
+    if followed:
+        quotes = int(np.count_nonzero(data == QUOTE))
+        if quotes % 2 or (quotes and any(quote_in(column) for column in columns)):
+            raise NeedsOneStream("a line end inside quotes, or a quote inside a cell")
+    return columns
+
+
+def quote_in(column: pa.Array) -> bool:
+    data = column.buffers()[2]
+    return data is not None and bool((np.frombuffer(data, dtype=np.uint8) == QUOTE).any())
 
 
 def exact_batches(
