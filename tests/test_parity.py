@@ -344,6 +344,7 @@ def test_a_repeat_across_a_cut_is_found(tmp_path, monkeypatch):
     [
         (b'1,"a,b",c\n2,"d\ne",f\n', True, 2),
         (b'1,y,"u\n', True, None),  # ends inside quotes
+        (b'1,"u\n', True, None),  # ...of a middle cell: a short row, which the stream reader tells apart
         (b'1,y,"u\n', False, 1),  # ...which the last piece may: nothing follows it
         (b'1,5" tall,"u\n', True, None),  # an even count, but a quote inside a cell
     ],
