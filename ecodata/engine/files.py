@@ -182,29 +182,30 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
 
 
 def check_in_pieces(job: FileJob, layout, width: int, rows: RowChecker, on_bytes, hasher, labels) -> None:
-    """The file cut into pieces at record ends, each parsed and checked on its own thread, merged in order.
+    """The file cut into pieces at record ends, each parsed and checked on a column thread, merged in order.
 
-    Both cores parse and check at once; the pieces in flight are bounded, so memory stays flat.
+    Both cores parse and check at once; one piece more than there are threads is in flight, so
+    memory stays flat whatever the file's size.
     """
     pool = column_threads()
     in_flight: deque = deque()
     next_row = 2 if job.has_header_row else 1
-    first = True
+    pieces = file_pieces(job.path, on_bytes, hasher)
     try:
-        for piece, followed in file_pieces(job.path, on_bytes, hasher):
-            header = job.has_header_row and first
+        for index, (piece, followed) in enumerate(pieces):
+            header = job.has_header_row and index == 0
             in_flight.append(pool.submit(check_piece, rows, piece, layout, width, followed, header, labels))
-            first = False
-            if len(in_flight) > pool._max_workers:
+            if len(in_flight) > THREADS:
                 next_row = rows.absorb(in_flight.popleft().result(), next_row)
         while in_flight:
             next_row = rows.absorb(in_flight.popleft().result(), next_row)
-    finally:
+    finally:  # on the way out after an error: no thread still reads this file when it is read again
         for future in in_flight:
             future.cancel()
         for future in in_flight:
             if not future.cancelled():
-                future.exception()  # wait: no thread still reads this file when we start it again
+                future.exception()
+        pieces.close()
 
 
 def check_piece(rows: RowChecker, piece: memoryview, layout, width, followed, header, labels) -> RowChecker:
@@ -387,20 +388,19 @@ class RowChecker:
                     )
 
 
+THREADS = os.cpu_count() or 1
 _threads: dict[int, ThreadPoolExecutor] = {}
 
 
 def column_threads() -> ThreadPoolExecutor:
-    """Threads that check a batch's columns side by side (Arrow compute releases the GIL).
+    """Threads that parse and check a file's pieces side by side, or one batch's columns (Arrow releases the GIL).
 
     One pool per process: a forked worker inherits the parent's pool object but not its threads.
     """
     pid = os.getpid()
     if pid not in _threads:
         _threads.clear()
-        _threads[pid] = ThreadPoolExecutor(
-            max_workers=os.cpu_count() or 1, thread_name_prefix="ecodata-column"
-        )
+        _threads[pid] = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="ecodata-column")
     return _threads[pid]
 
 

@@ -33,7 +33,8 @@ ENCODING_CONFIDENCE = 0.5
 BLOCK_SIZE = 1 << 20
 EXACT_BATCH_ROWS = 50_000
 READ_AHEAD = 2  # batches parsed and waiting while the current one is checked
-PIECE_SIZE = 4 << 20  # bytes read per piece of a file cut for parallel parsing
+PIECE_SIZE = 4 << 20  # bytes read per piece of a file cut for parallel parsing, at most...
+SMALLEST_PIECE = 1 << 20  # ...and at least, aiming at 8 pieces: both threads busy to the end, memory low
 LONGEST_PIECE = 8 * PIECE_SIZE  # no record boundary within this: read the file as one stream
 csv.field_size_limit(2**31 - 1)  # as frictionless does: a huge cell is data, not a parse error
 
@@ -281,10 +282,11 @@ def file_pieces(path: Path, on_bytes=None, hasher=None) -> Iterator[tuple[memory
     A line end may fall inside a quoted cell; `parse_piece` finds that out (see there) and raises
     NeedsOneStream. Each piece is a buffer of its own, read into once and not copied.
     """
+    size = min(PIECE_SIZE, max(SMALLEST_PIECE, path.stat().st_size // 8))
     with ProgressFile(path, on_bytes, hasher) as source:
         carried = b""  # the start of a line the last piece did not end
         while True:
-            buffer = bytearray(len(carried) + PIECE_SIZE)
+            buffer = bytearray(len(carried) + size)
             buffer[: len(carried)] = carried
             filled = len(carried) + (source.readinto(memoryview(buffer)[len(carried) :]) or 0)
             if filled == len(carried):  # the end of the file
