@@ -196,10 +196,8 @@ class ColumnChecker:
         if self.enum_texts is not None:
             outside = ~pc.is_in(cells.array, value_set=self.enum_texts).to_numpy(zero_copy_only=False)
             self.add(result, "enum", present & outside)
-        return (
-            present,
-            cells.array if self.want_keys else None,
-        )  # a string is its own key; check() nulls the missing
+        keys = cells.array if self.want_keys else None  # a string is its own key; check() nulls the missing
+        return present, keys
 
     def fast_integer(self, cells, present, result):
         values = whole_cast(cells.array, present, "0", pa.int64())

@@ -44,7 +44,7 @@ class NeedsExactReader(Exception):
 
 
 class NeedsOneStream(Exception):
-    """The file cannot be cut safely into pieces (a quote inside a cell, no line end within reach)."""
+    """The file cannot be cut safely into pieces (a cut may fall inside a quoted cell, or no line end within reach)."""
 
 
 class ReadError(Exception):
@@ -277,7 +277,7 @@ def arrow_batches(
 
 
 def file_pieces(path: Path, on_bytes=None, hasher=None) -> Iterator[tuple[memoryview, bool]]:
-    """The file in pieces of about PIECE_SIZE bytes, each ending at a line end: (piece, more follow).
+    """The file in pieces of an eighth of it (1 to 4 MB), each ending at a line end: (piece, more follow).
 
     A line end may fall inside a quoted cell; `parse_piece` finds that out (see there) and raises
     NeedsOneStream. Each piece is a buffer of its own, read into once and not copied.
