@@ -45,6 +45,12 @@ CELLS = {
         "2020-01-31",
         "2020-1-5",
         "2020-02-30",
+        "2020-02-29",
+        "2019-02-29",
+        "1900-02-29",
+        "2000-02-29",
+        "2020-04-31",
+        "0999-12-31",
         "0000-01-01",
         "20200101",
         "2020-01-31T00:00",
@@ -57,9 +63,33 @@ CELLS = {
         "2020-01-31T10:20:30+08:00",
         "2020-01-31 10:20:30",
         "2020-01-31T24:00:00",
+        "2020-02-29T23:59:59",
+        "2019-02-29T00:00:00",
+        "0000-01-01T00:00:00",
+        "0999-12-31T00:00:00Z",
+        "2020-01-31T10:20:60",
+        "2020-01-31T10:60:00",
+        "2020-13-01T00:00:00",
+        "2020-01-31t10:20:30",
+        "2020-01-31T10:20:30z",
+        "2020-01-31T10:20:30.5",
+        "2020-01-31T10:20",
         "x",
     ],
-    "time": ["10:20:30", "10:20:30Z", "10:20", "25:00:00", "10:20:30+01:00"],
+    "time": [
+        "10:20:30",
+        "10:20:30Z",
+        "10:20",
+        "25:00:00",
+        "24:00:00",
+        "23:59:59",
+        "00:00:00",
+        "10:60:00",
+        "10:20:60",
+        "1:20:30",
+        "10:20:30.5",
+        "10:20:30+01:00",
+    ],
     "year": ["2020", "0000", "9999", "-001", " 123", "20201", "abcd"],
     "yearmonth": ["2020-01", "2020-13", "2020-1", "2020", "-2020-01"],
     "duration": ["P1Y2M", "PT10S", "P1W", "1 day", "P"],
@@ -262,6 +292,38 @@ def test_foreign_keys_across_field_types(tmp_path):
     assert sum(finding.type == "foreign-key" for finding in report.findings) >= 3
 
 
+def test_temporal_keys_are_equal_whatever_the_spelling(tmp_path):
+    """The fast paths key a canonical spelling by its text; the one-cell path must give a value spelled
+    otherwise the very same key, or the repeats below go unseen."""
+    fields = [
+        {"name": "day", "type": "date", "constraints": {"unique": True}},
+        {"name": "moment", "type": "datetime", "constraints": {"unique": True}},
+        {"name": "clock", "type": "time", "constraints": {"unique": True}},
+    ]
+    rows = [
+        ["day", "moment", "clock"],
+        ["2020-01-05", "2020-01-31T10:20:30", "10:20:30"],
+        ["2020-1-5", "2020-01-31 10:20:30", "10:20:30.0"],
+        ["2020-01-06", "2020-01-31T10:20:30Z", "11:00:00"],
+        ["2020-01-07", "2020-01-31T10:20:30+00:00", "23:00:00Z"],
+        ["2020-01-08", "2020-01-31T12:20:30+02:00", "00:00:00"],
+        ["", "2020-02-01T00:00:00", "24:00:00"],
+        ["", "2020-01-31T24:00:00", ""],
+    ]
+    resource = table("t", fields, primaryKey=["day", "clock"])
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": to_csv(rows)}))
+    repeats = [(finding.row, finding.field) for finding in report.findings if finding.type == "unique-error"]
+    assert sorted(repeats) == [
+        (3, "clock"),
+        (3, "day"),
+        (3, "moment"),
+        (5, "moment"),
+        (6, "moment"),
+        (7, "clock"),
+        (8, "moment"),
+    ]
+
+
 def test_header_problems(tmp_path):
     fields = [{"name": name, "type": "string"} for name in ("a", "b", "c", "d")]
     files = {
@@ -416,11 +478,13 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
 
 # --- the differential suite --------------------------------------------------------------------
 
-TYPES = ["string", "integer", "number", "boolean", "date", "year", "datetime", "yearmonth", "any"]
-SAMPLES = {kind: CELLS[kind] for kind in TYPES}
+TYPES = ["string", "integer", "number", "boolean", "date", "year", "datetime", "time", "yearmonth", "any"]
+SAMPLES = {kind: list(CELLS[kind]) for kind in TYPES}
 SAMPLES["integer"] += ["12", "0", "-3", "42"]
 SAMPLES["number"] += ["3.25", "-0.5", "10", "2.0"]
 SAMPLES["date"] += ["2021-06-15", "1999-12-31"]
+SAMPLES["datetime"] += ["2021-06-15T08:00:00", "2021-06-15T08:00:00Z", "2021-06-15T08:00:00+00:00"]
+SAMPLES["time"] += ["08:00:00", "08:00:00.0", "23:00:00Z"]
 
 
 # Declared, because otherwise frictionless guesses the header row from the widths of the first

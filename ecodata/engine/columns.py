@@ -1,9 +1,9 @@
 """One column of a batch at a time: types, missing values, constraints and key texts with Arrow compute.
 
 A cell is decided by one of two paths. The fast path takes the canonical spellings of the common
-types (`-12`, `3.25`, `2020-01-31`, `true`, any string) and checks them vectorised. Every other
-non-missing cell goes, once per distinct text, through `cells.cell_reader`, the one-cell rules. Both
-paths give the same three things: which cells are blank, which break which rule, and the equality
+types (`-12`, `3.25`, `2020-01-31`, `2020-01-31T10:20:30Z`, `10:20:30`, `true`, any string) and
+checks them vectorised. Every other non-missing cell goes, once per distinct text, through
+`cells.cell_reader`, the one-cell rules (tests/test_fast_paths.py holds the two alike). Both paths give the same three things: which cells are blank, which break which rule, and the equality
 key (`cells.canonical`) of each typed value for the unique, primary and foreign key checks.
 """
 
@@ -24,7 +24,12 @@ from . import cells
 MAX_CACHED = 200_000  # distinct slow-path texts remembered per column
 INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ISO_DATE = b"dddd-dd-dd"  # the canonical spellings the fast paths read: "d" a digit, the rest as is
+ISO_DATETIME = b"dddd-dd-ddTdd:dd:dd"
+ISO_DATETIME_UTC = b"dddd-dd-ddTdd:dd:ddZ"
+ISO_TIME = b"dd:dd:dd"
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days  # date32 of 0001-01-01, the first day Python has
 EXACT_DIGITS = 15  # a decimal of at most 15 significant digits survives float64 with its order intact
 BREAKS = {  # a value breaks the bound when this comparison with it holds
     "minimum": pc.less,
@@ -32,7 +37,6 @@ BREAKS = {  # a value breaks the bound when this comparison with it holds
     "exclusiveMinimum": pc.less_equal,
     "exclusiveMaximum": pc.greater_equal,
 }
-FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days  # date32 of 0001-01-01, the first day Python has
 NULL_TEXT = pa.scalar(None, pa.string())
 RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
 
@@ -64,8 +68,45 @@ class Cells:
         return buffer[int(self.offsets[0]) : int(self.offsets[-1])].to_pybytes()
 
     @cached_property
+    def raw(self) -> np.ndarray:
+        """Every cell's bytes, end to end, as a view (no copy)."""
+        buffer = self.array.buffers()[2]
+        start, end = int(self.offsets[0]), int(self.offsets[-1])
+        if buffer is None or end == start:
+            return np.zeros(0, dtype=np.uint8)
+        return np.frombuffer(buffer, dtype=np.uint8, count=end - start, offset=start)
+
+    @cached_property
     def ascii(self) -> bool:
-        return self.data.isascii()
+        return not len(self.raw) or int(self.raw.max()) < 0x80
+
+    def spelled(self, mask: np.ndarray, form: bytes) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The cells of `mask` spelled exactly as `form` ("d" any ASCII digit, any other byte itself).
+
+        Returns their positions and the value of each "d" there, one array per "d". A batch whose
+        every cell has the form's width is read as one matrix, with no copy; otherwise the cells are
+        gathered. Column by column: numpy is slow to reduce along a row of a few bytes.
+        """
+        width = len(form)
+        positions = np.flatnonzero(mask & (self.lengths == width))
+        if len(positions) == len(self):
+            matrix = self.raw.reshape(-1, width)
+        else:
+            starts = self.offsets[positions] - self.offsets[0]
+            matrix = self.raw[starts[:, None] + np.arange(width)]
+        fits = np.ones(len(positions), dtype=bool)
+        digits = []
+        for index, expected in enumerate(form):
+            column = matrix[:, index]
+            if expected == ord("d"):
+                column = column - np.uint8(ord("0"))  # a non-digit wraps round to 10 or more
+                fits &= column < 10
+                digits.append(column)
+            else:
+                fits &= column == expected
+        if not fits.all():
+            positions, digits = positions[fits], [column[fits] for column in digits]
+        return positions, digits
 
     @cached_property
     def plain(self) -> bool:
@@ -142,6 +183,10 @@ class ColumnChecker:
             return self.fast_boolean
         if self.kind == "date" and self.form == "default":
             return self.fast_date
+        if self.kind == "datetime" and self.form == "default" and not self.limits:
+            return self.fast_datetime  # a bound may be naive and a cell aware: the one-cell path decides
+        if self.kind == "time" and self.form == "default" and not self.limits:
+            return self.fast_time
         if self.kind == "year":
             return self.fast_year
         return None
@@ -262,25 +307,41 @@ class ColumnChecker:
         return present, keys  # a boolean is decided here whatever its text
 
     def fast_date(self, cells, present, result):
-        array = cells.array
-        values = None if self.wants_keys() else whole_cast(array, present, "2000-01-01", pa.date32())
-        if values is not None:  # Arrow reads year 0, which Python refuses: the one-cell path reports it
+        values = whole_cast(cells.array, present, "2000-01-01", pa.date32())
+        if values is not None and (cells.lengths[present] == len(ISO_DATE)).all():
+            # Arrow reads no other spelling, so each text is its date's isoformat(); it also reads
+            # year 0, which Python refuses: the one-cell path reports that
             fast = present & (pc.cast(values, pa.int32()).to_numpy(zero_copy_only=False) >= FIRST_DAY)
-        else:  # a cell Arrow refuses (2020-1-5, 2020-02-30): decide cell by cell
-            year_zero = pc.starts_with(array, "0000").to_numpy(zero_copy_only=False)
-            shaped = (
-                present & ~year_zero & pc.match_substring_regex(array, DATE).to_numpy(zero_copy_only=False)
-            )
-            chosen = filled(array, shaped, "2000-01-01")
-            stamps = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
-            values = pc.cast(pc.fill_null(stamps, 0), pa.date32())
-            round_trip = pc.equal(pc.strftime(values, format="%Y-%m-%d"), chosen)  # strptime rolls 02-30 over
-            fast = shaped & pc.fill_null(round_trip, False).to_numpy(zero_copy_only=False)
+        else:  # a cell Arrow refuses (2020-1-5, 2020-02-30): the canonical spellings, digit by digit
+            positions, digits = cells.spelled(present, ISO_DATE)
+            fast = decided(len(cells), positions, real_day(digits))
+            values = pc.cast(filled(cells.array, fast, "2000-01-01"), pa.date32()) if self.limits else None
+        keys = prefixed("d:", cells.array, fast) if self.wants_keys() else None
+        if self.limits:
+            self.check_bounds(values, fast, result)
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def fast_datetime(self, cells, present, result):
+        """2020-01-31T10:20:30 and 2020-01-31T10:20:30Z; other spellings dateutil reads take the one-cell path."""
+        positions, digits = cells.spelled(present, ISO_DATETIME)
+        naive = decided(len(cells), positions, real_day(digits) & real_time(digits[8:]))
+        positions, digits = cells.spelled(present, ISO_DATETIME_UTC)
+        utc = decided(len(cells), positions, real_day(digits) & real_time(digits[8:]))
+        fast = naive | utc
         keys = None
-        if self.wants_keys():
-            keys = pc.binary_join_element_wise("d:", array, "")
-            keys = keys if fast.all() else pc.if_else(pa.array(fast), keys, NULL_TEXT)
-        self.check_bounds(values, fast, result)
+        if self.wants_keys():  # cells.canonical: the naive ISO text, or the UTC moment's
+            keys = prefixed("dt:", cells.array, naive)
+            if utc.any():
+                at_utc = prefixed("dtz:", pc.utf8_slice_codeunits(cells.array, 0, 19), utc)
+                keys = pc.if_else(pa.array(utc), at_utc, keys)
+        self.check_enum(keys, fast, result)
+        return fast, keys
+
+    def fast_time(self, cells, present, result):
+        positions, digits = cells.spelled(present, ISO_TIME)
+        fast = decided(len(cells), positions, real_time(digits))
+        keys = prefixed("t:", cells.array, fast) if self.wants_keys() else None
         self.check_enum(keys, fast, result)
         return fast, keys
 
@@ -296,10 +357,7 @@ class ColumnChecker:
         return fast, keys
 
     def numeric_keys(self, text, mask):
-        if not self.wants_keys():
-            return None
-        keys = pc.binary_join_element_wise("n:", text, "")
-        return keys if mask.all() else pc.if_else(pa.array(mask), keys, NULL_TEXT)
+        return prefixed("n:", text, mask) if self.wants_keys() else None
 
     # --- vectorised constraints -------------------------------------------------------------
 
@@ -389,6 +447,41 @@ class ColumnChecker:
             self.slow_cache.clear()
         self.slow_cache[text] = entry
         return entry
+
+
+def prefixed(prefix: str, text: pa.Array, mask: np.ndarray) -> pa.Array:
+    """Key texts: `prefix` + text where `mask` holds, null elsewhere."""
+    keys = pc.binary_join_element_wise(prefix, text, "")
+    return keys if mask.all() else pc.if_else(pa.array(mask), keys, NULL_TEXT)
+
+
+def decided(count: int, positions: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """A mask of `count` cells: true at the `positions` whose value is valid."""
+    mask = np.zeros(count, dtype=bool)
+    mask[positions[valid]] = True
+    return mask
+
+
+def number(digits: list[np.ndarray]) -> np.ndarray:
+    """The numbers the digit columns spell, most significant first."""
+    value = digits[0].astype(np.int32)
+    for column in digits[1:]:
+        value = value * 10 + column
+    return value
+
+
+def real_day(digits: list[np.ndarray]) -> np.ndarray:
+    """YYYY MM DD digit columns that name a day Python's `date` has (year 1 to 9999, no 30 February)."""
+    year, month, day = number(digits[0:4]), number(digits[4:6]), number(digits[6:8])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    longest = DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= longest)
+
+
+def real_time(digits: list[np.ndarray]) -> np.ndarray:
+    """HH MM SS digit columns of a time of day; 24:00:00, which dateutil reads as the next midnight, is left out."""
+    hour, minute, second = number(digits[0:2]), number(digits[2:4]), number(digits[4:6])
+    return (hour <= 23) & (minute <= 59) & (second <= 59)
 
 
 def filled(array: pa.Array, keep: np.ndarray, filler: str) -> pa.Array:
