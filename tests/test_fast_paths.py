@@ -30,8 +30,16 @@ SPELLINGS = {  # near-canonical texts: each character may be swapped for a neigh
         "2020-12-31T24:00:00",
     ],
     "time": ["10:20:30", "23:59:59", "00:00:00", "24:00:00", "09:05:07Z"],
+    "number": ["1.50", "-0.0", "007.5", "2.0", "100", "0.000", "12345678901234.5", "-10.50", "0.0000001"],
+    "integer": ["12", "-0", "007", "100", "123456789012345678", "9223372036854775808"],
 }
-NEIGHBOURS = "0123456789-:TZ tz.+"
+ENUMS = {  # valid values only: an enum item its field cannot read is an error of the descriptor
+    "datetime": ["2020-01-31T10:20:30", "2020-02-29T23:59:59Z"],
+    "time": ["10:20:30", "00:00:00"],
+    "number": ["1.5", "-0", "100"],
+    "integer": ["12", "0", "100"],
+}
+NEIGHBOURS = "0123456789-:TZ tz.+e"
 
 
 @st.composite
@@ -69,17 +77,17 @@ def both_paths(spec: dict, cells: list[str]):
 @pytest.mark.parametrize("kind", sorted(SPELLINGS))
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_fast_temporal_paths_agree_with_the_one_cell_path(kind, data):
+def test_fast_paths_agree_with_the_one_cell_path(kind, data):
     cells = data.draw(st.lists(st.one_of(near_spelling(kind), st.just("")), min_size=1, max_size=30))
-    enum = data.draw(st.lists(st.sampled_from(SPELLINGS[kind]), max_size=2, unique=True))
+    enum = data.draw(st.lists(st.sampled_from(ENUMS.get(kind, [""])), max_size=2, unique=True))
     spec = {"name": "value", "type": kind}
-    if enum and kind != "date":  # a date enum may hold year 0, which no reader takes
+    if enum and kind in ENUMS:
         spec["constraints"] = {"enum": enum}
     fast, slow = both_paths(spec, cells)
     assert fast == slow
 
 
-@pytest.mark.parametrize("kind", sorted(SPELLINGS))
+@pytest.mark.parametrize("kind", ["date", "datetime", "time"])
 def test_a_batch_of_one_width_is_read_as_one_matrix(kind):
     """Every cell the form's width: the reshaped view, not the gather, decides them."""
     cells = [text for text in SPELLINGS[kind] if len(text) == len(SPELLINGS[kind][0])]

@@ -271,12 +271,8 @@ class ColumnChecker:
         chosen = filled(array, fast, "0")
         values = pc.cast(chosen, pa.float64())
         keys = None
-        if self.wants_keys():  # the canonical text of the value: 1.50 → 1.5
-            text = pc.replace_substring_regex(chosen, r"(\.[0-9]*?)0+$", r"\1")
-            text = pc.replace_substring_regex(text, r"\.$", "")
-            text = pc.replace_substring_regex(text, r"^(-?)0+([0-9])", r"\1\2")
-            text = pc.replace_substring_regex(text, r"^-0$", "0")
-            keys = self.numeric_keys(text, fast)
+        if self.wants_keys():
+            keys = self.numeric_keys(decimal_text(chosen), fast)
         self.check_bounds(values, fast, result)
         self.check_enum(keys, fast, result)
         return fast, keys
@@ -454,6 +450,24 @@ def prefixed(prefix: str, text: pa.Array, mask: np.ndarray) -> pa.Array:
     """Key texts: `prefix` + text where `mask` holds, null elsewhere."""
     keys = pc.binary_join_element_wise(prefix, text, "")
     return keys if mask.all() else pc.if_else(pa.array(mask), keys, NULL_TEXT)
+
+
+def decimal_text(numbers: pa.Array) -> pa.Array:
+    """The canonical text of plain decimals (`cells.number_key`): 1.50 → 1.5, 2.0 → 2, 007 → 7, -0.0 → 0.
+
+    Only a text that ends or starts with a zero can change, so the regexes, slow per cell, read those alone.
+    """
+    changing = pc.or_(
+        pc.ends_with(numbers, "0"), pc.or_(pc.starts_with(numbers, "0"), pc.starts_with(numbers, "-0"))
+    )
+    if not pc.any(changing).as_py():
+        return numbers
+    text = numbers.filter(changing)
+    text = pc.replace_substring_regex(text, r"(\.[0-9]*?)0+$", r"\1")
+    text = pc.replace_substring_regex(text, r"\.$", "")
+    text = pc.replace_substring_regex(text, r"^(-?)0+([0-9])", r"\1\2")
+    text = pc.replace_substring_regex(text, r"^-0$", "0")
+    return pc.replace_with_mask(numbers, changing, text)
 
 
 def decided(count: int, positions: np.ndarray, valid: np.ndarray) -> np.ndarray:
