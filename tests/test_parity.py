@@ -309,6 +309,8 @@ def test_temporal_keys_are_equal_whatever_the_spelling(tmp_path):
         ["2020-01-08", "2020-01-31T12:20:30+02:00", "00:00:00"],
         ["", "2020-02-01T00:00:00", "24:00:00"],
         ["", "2020-01-31T24:00:00", ""],
+        ["", "0001-01-01T00:00:00+01:00", ""],  # a UTC moment before year 1: Python still compares it
+        ["", "0001-01-01T00:30:00+01:30", ""],
     ]
     resource = table("t", fields, primaryKey=["day", "clock"])
     report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": to_csv(rows)}))
@@ -321,7 +323,28 @@ def test_temporal_keys_are_equal_whatever_the_spelling(tmp_path):
         (6, "moment"),
         (7, "clock"),
         (8, "moment"),
+        (10, "moment"),
     ]
+
+
+def test_number_keys_are_exact_however_long_or_large(tmp_path):
+    """Decimals past 28 digits are not rounded together, and 1e100000 is not written out in digits
+    (1e400000000 once took all memory); equal values still meet."""
+    fields = [{"name": "x", "type": "number", "constraints": {"unique": True}}]
+    cells = [
+        "1.12345678901234567890123456789",
+        "1.12345678901234567890123456788",
+        "1e100000",
+        "0.1e100001",
+        "1e-400000000",
+        "2.50",
+        "2.5",
+        "0E+999999999",
+        "-0",
+    ]
+    report = one_column_case(tmp_path, fields[0], cells)
+    repeats = sorted(finding.row for finding in report.findings if finding.type == "unique-error")
+    assert repeats == [5, 8, 10]
 
 
 def test_header_problems(tmp_path):
@@ -483,7 +506,12 @@ SAMPLES = {kind: list(CELLS[kind]) for kind in TYPES}
 SAMPLES["integer"] += ["12", "0", "-3", "42"]
 SAMPLES["number"] += ["3.25", "-0.5", "10", "2.0"]
 SAMPLES["date"] += ["2021-06-15", "1999-12-31"]
-SAMPLES["datetime"] += ["2021-06-15T08:00:00", "2021-06-15T08:00:00Z", "2021-06-15T08:00:00+00:00"]
+SAMPLES["datetime"] += [
+    "2021-06-15T08:00:00",
+    "2021-06-15T08:00:00Z",
+    "2021-06-15T08:00:00+00:00",
+    "0001-01-01T00:00:00+01:00",
+]
 SAMPLES["time"] += ["08:00:00", "08:00:00.0", "23:00:00Z"]
 
 

@@ -498,6 +498,7 @@ def cell_reader(field: dict, missing: list[str]) -> Callable[[Any], tuple[Any, l
 # --- equality keys -----------------------------------------------------------------------------
 
 NEVER_EQUAL = itertools.count()
+PLAIN_DIGITS = 1000  # a number key is written in plain digits up to this power of ten, in E notation beyond
 
 
 STRING_KINDS = ("string", "any")  # the field types whose values are strings
@@ -520,9 +521,14 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, str):
         return value  # bare: a key column is of one kind, and foreign keys across kinds never match
     if isinstance(value, datetime):
-        if value.utcoffset() is None:
+        offset = value.utcoffset()
+        if offset is None:
             return f"dt:{value.isoformat()}"
-        return f"dtz:{(value - value.utcoffset()).replace(tzinfo=None).isoformat()}"
+        naive = value.replace(tzinfo=None)
+        try:
+            return f"dtz:{(naive - offset).isoformat()}"  # the UTC moment
+        except OverflowError:  # a UTC moment before year 1 or after 9999, which Python still compares
+            return f"dtz:{(naive - datetime.min - offset) // timedelta(microseconds=1)}"
     if isinstance(value, date):
         return f"d:{value.isoformat()}"
     if isinstance(value, time):
@@ -553,11 +559,27 @@ def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
 
 
 def number_key(value: Decimal) -> str:
+    """`n:` and the value's shortest exact spelling: 1.50 → n:1.5, 1E+2 → n:100, -0 → n:0.
+
+    Built from the digits, not through a decimal context, which would round past 28 digits and
+    overflow past 10**999999; beyond PLAIN_DIGITS the spelling is in E notation, not written out.
+    """
     if value.is_nan():
         return f"nan:{next(NEVER_EQUAL)}"  # NaN equals nothing, not even itself
     if value.is_infinite():
         return "n:inf" if value > 0 else "n:-inf"
-    if value == value.to_integral_value():
-        return f"n:{int(value)}"
-    text = format(value.normalize(), "f")
-    return f"n:{text}"
+    if value.is_zero():
+        return "n:0"
+    sign, digits, exponent = value.as_tuple()
+    written = "".join(map(str, digits))
+    significant = written.rstrip("0")
+    exponent += len(written) - len(significant)  # value = ±significant × 10**exponent
+    minus = "-" if sign else ""
+    if abs(exponent) + len(significant) > PLAIN_DIGITS:
+        return f"n:{minus}{significant}E{exponent}"
+    if exponent >= 0:
+        return f"n:{minus}{significant}{'0' * exponent}"
+    point = len(significant) + exponent  # digits before the decimal point
+    if point > 0:
+        return f"n:{minus}{significant[:point]}.{significant[point:]}"
+    return f"n:{minus}0.{'0' * -point}{significant}"
