@@ -94,3 +94,29 @@ def test_a_batch_of_one_width_is_read_as_one_matrix(kind):
     fast, slow = both_paths({"name": "value", "type": kind}, cells * 3)
     assert fast == slow
     assert any(key is not None for key in fast[1])
+
+
+HOSTILE = ["0001-01-01T00:00:00", "9999", "-01-01", "T", "00:00:00", "+14:00", "-14:00", "Z", ".5", "e100000"]
+HOSTILE += ["9" * 20, "P", "Y", "T1H", "[", "]", "{", "}", ",", "-", " ", "NaN", "inf", "0x1F", '"', "-0"]
+ONCE_BROKE = ["9999e100000", "0001-01-01T00:00:00+14:00"]  # a key too long to write; a moment before year 1
+KINDS = ["string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth"]
+KINDS += ["duration", "geopoint", "geojson", "object", "array", "list", "any"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=100, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.sampled_from(ONCE_BROKE),
+            st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=4).map("".join),
+        ),
+        max_size=8,
+    )
+)
+def test_no_cell_breaks_a_column_or_its_keys(kind, cells):
+    """Odd cells are errors or values, never an exception: 1e400000000 once took all memory as a key."""
+    result = ColumnChecker({"name": "value", "type": kind}, [""], want_keys=True).check(
+        pa.array(cells, pa.string())
+    )
+    assert len(result.keys) == len(cells)
