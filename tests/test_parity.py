@@ -330,7 +330,7 @@ def test_temporal_keys_are_equal_whatever_the_spelling(tmp_path):
 def test_number_keys_are_exact_however_long_or_large(tmp_path):
     """Decimals past 28 digits are not rounded together, and 1e100000 is not written out in digits
     (1e400000000 once took all memory); equal values still meet."""
-    fields = [{"name": "x", "type": "number", "constraints": {"unique": True}}]
+    spec = {"name": "x", "type": "number", "constraints": {"unique": True}}
     cells = [
         "1.12345678901234567890123456789",
         "1.12345678901234567890123456788",
@@ -342,7 +342,7 @@ def test_number_keys_are_exact_however_long_or_large(tmp_path):
         "0E+999999999",
         "-0",
     ]
-    report = one_column_case(tmp_path, fields[0], cells)
+    report = one_column_case(tmp_path, spec, cells)
     repeats = sorted(finding.row for finding in report.findings if finding.type == "unique-error")
     assert repeats == [5, 8, 10]
 
