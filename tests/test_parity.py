@@ -284,9 +284,22 @@ def test_foreign_keys_across_field_types(tmp_path):
             {"fields": ["text", "x"], "reference": {"resource": "parent", "fields": ["s", "x"]}},
         ],
     )
+    ten_to_the_1000 = (
+        "1" + "0" * 1000
+    )  # integer 10**1000 and number 1e1000 are equal, past the plain-digit keys
     files = {
-        "parent.csv": to_csv([["n", "s", "x"], ["1", "n:1", "a"], ["2", "1", "b"]]),
-        "child.csv": to_csv([["text", "number", "x"], ["n:1", "1.0", "a"], ["1", "2", "b"], ["2", "3", "c"]]),
+        "parent.csv": to_csv(
+            [["n", "s", "x"], ["1", "n:1", "a"], ["2", "1", "b"], [ten_to_the_1000, "t", "c"]]
+        ),
+        "child.csv": to_csv(
+            [
+                ["text", "number", "x"],
+                ["n:1", "1.0", "a"],
+                ["1", "2", "b"],
+                ["2", "3", "c"],
+                ["t", "1e1000", "c"],
+            ]
+        ),
     }
     report = assert_same_findings(write_package(tmp_path, [parent, child], files))
     assert sum(finding.type == "foreign-key" for finding in report.findings) >= 3

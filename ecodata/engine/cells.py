@@ -514,10 +514,8 @@ def canonical(value: Any) -> str | None:
     """
     if value is None:
         return None
-    if isinstance(value, bool | int):
-        return f"n:{int(value)}"
-    if isinstance(value, Decimal | float):
-        return number_key(Decimal(value))
+    if isinstance(value, bool | int | Decimal | float):
+        return number_key(Decimal(value))  # one spelling per value: integer 10**1000 meets number 1e1000
     if isinstance(value, str):
         return value  # bare: a key column is of one kind, and foreign keys across kinds never match
     if isinstance(value, datetime):
