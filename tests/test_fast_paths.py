@@ -28,13 +28,20 @@ SPELLINGS = {  # near-canonical texts: each character may be swapped for a neigh
         "1900-02-29T00:00:00",
         "0001-01-01T00:00:00",
         "2020-12-31T24:00:00",
+        "2020-01-31T10:20:30+08:00",
+        "2020-02-29T23:59:59+23:59",
+        "0001-01-01T00:30:00-00:30",
+        "9999-12-31T23:59:59-00:01",
+        "0001-01-01T00:30:00+00:31",
+        "2020-01-31T10:20:30+24:00",
+        "2020-01-31T10:20:30-00:60",
     ],
     "time": ["10:20:30", "23:59:59", "00:00:00", "24:00:00", "09:05:07Z"],
     "number": ["1.50", "-0.0", "007.5", "2.0", "100", "0.000", "12345678901234.5", "-10.50", "0.0000001"],
     "integer": ["12", "-0", "007", "100", "123456789012345678", "9223372036854775808"],
 }
 ENUMS = {  # valid values only: an enum item its field cannot read is an error of the descriptor
-    "datetime": ["2020-01-31T10:20:30", "2020-02-29T23:59:59Z"],
+    "datetime": ["2020-01-31T10:20:30", "2020-02-29T23:59:59Z", "2020-01-31T02:20:30Z"],
     "time": ["10:20:30", "00:00:00"],
     "number": ["1.5", "-0", "100"],
     "integer": ["12", "0", "100"],
@@ -87,11 +94,15 @@ def test_fast_paths_agree_with_the_one_cell_path(kind, data):
     assert fast == slow
 
 
-@pytest.mark.parametrize("kind", ["date", "datetime", "time"])
-def test_a_batch_of_one_width_is_read_as_one_matrix(kind):
-    """Every cell the form's width: the reshaped view, not the gather, decides them."""
-    cells = [text for text in SPELLINGS[kind] if len(text) == len(SPELLINGS[kind][0])]
-    fast, slow = both_paths({"name": "value", "type": kind}, cells * 3)
+@pytest.mark.parametrize("kind", sorted(SPELLINGS))
+def test_every_listed_spelling_alone_and_mixed(kind):
+    """Each spelling as it is: in a batch of one width (read as one matrix) and all together (gathered)."""
+    spellings = SPELLINGS[kind]
+    for width in {len(text) for text in spellings}:
+        batch = [text for text in spellings if len(text) == width] * 3
+        fast, slow = both_paths({"name": "value", "type": kind}, batch)
+        assert fast == slow, batch
+    fast, slow = both_paths({"name": "value", "type": kind}, [*spellings, ""])
     assert fast == slow
     assert any(key is not None for key in fast[1])
 

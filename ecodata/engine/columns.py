@@ -27,10 +27,16 @@ INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 ISO_DATE = b"dddd-dd-dd"  # the canonical spellings the fast paths read: "d" a digit, the rest as is
 ISO_DATETIME = b"dddd-dd-ddTdd:dd:dd"
-ISO_DATETIME_UTC = b"dddd-dd-ddTdd:dd:ddZ"
 ISO_TIME = b"dd:dd:dd"
+DATETIME_FORMS = {  # spelling → the sign of its UTC offset (None: a naive datetime)
+    ISO_DATETIME: None,
+    ISO_DATETIME + b"Z": 0,
+    ISO_DATETIME + b"+dd:dd": 1,
+    ISO_DATETIME + b"-dd:dd": -1,
+}
 DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days  # date32 of 0001-01-01, the first day Python has
+FIRST_SECOND, LAST_SECOND = FIRST_DAY * 86_400, (date(9999, 12, 31) - date(1970, 1, 1)).days * 86_400 + 86_399
 EXACT_DIGITS = 15  # a decimal of at most 15 significant digits survives float64 with its order intact
 BREAKS = {  # a value breaks the bound when this comparison with it holds
     "minimum": pc.less,
@@ -320,18 +326,29 @@ class ColumnChecker:
         return fast, keys
 
     def fast_datetime(self, cells, present, result):
-        """2020-01-31T10:20:30 and 2020-01-31T10:20:30Z; other spellings dateutil reads take the one-cell path."""
-        positions, digits = cells.spelled(present, ISO_DATETIME)
-        naive = decided(len(cells), positions, real_day(digits) & real_time(digits[8:]))
-        positions, digits = cells.spelled(present, ISO_DATETIME_UTC)
-        utc = decided(len(cells), positions, real_day(digits) & real_time(digits[8:]))
-        fast = naive | utc
+        """2020-01-31T10:20:30, alone or with Z or +08:00; other spellings dateutil reads take the one-cell path."""
+        naive, aware = np.zeros(len(cells), dtype=bool), np.zeros(len(cells), dtype=bool)
+        moments = np.zeros(len(cells), dtype=np.int64)  # each aware cell's UTC moment, in seconds
+        for form, sign in DATETIME_FORMS.items():
+            positions, digits = cells.spelled(present, form)
+            valid = real_day(digits) & real_time(digits[8:14])
+            if sign is not None:
+                seconds = epoch_seconds(digits)
+                if sign:  # dateutil refuses an offset of 24 hours or more
+                    hours, minutes = number(digits[14:16]), number(digits[16:18])
+                    seconds -= sign * (hours * 3600 + minutes * 60)
+                    valid &= (hours <= 23) & (minutes <= 59)
+                    valid &= (seconds >= FIRST_SECOND) & (seconds <= LAST_SECOND)  # else the one-cell key
+                moments[positions[valid]] = seconds[valid]
+            (naive if sign is None else aware)[positions[valid]] = True
+        fast = naive | aware
         keys = None
         if self.wants_keys():  # cells.canonical: the naive ISO text, or the UTC moment's
             keys = prefixed("dt:", cells.array, naive)
-            if utc.any():
-                at_utc = prefixed("dtz:", pc.utf8_slice_codeunits(cells.array, 0, 19), utc)
-                keys = pc.if_else(pa.array(utc), at_utc, keys)
+            if aware.any():
+                at_utc = pc.cast(pa.array(moments, pa.timestamp("s")), pa.string())  # 2020-01-31 02:20:30
+                at_utc = prefixed("dtz:", pc.replace_substring(at_utc, " ", "T", max_replacements=1), aware)
+                keys = pc.if_else(pa.array(aware), at_utc, keys)
         self.check_enum(keys, fast, result)
         return fast, keys
 
@@ -491,6 +508,18 @@ def real_day(digits: list[np.ndarray]) -> np.ndarray:
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     longest = DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
     return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= longest)
+
+
+def epoch_seconds(digits: list[np.ndarray]) -> np.ndarray:
+    """Seconds since 1970-01-01T00:00:00 of YYYY MM DD hh mm ss digit columns (a real day and time)."""
+    year, month, day = number(digits[0:4]).astype(np.int64), number(digits[4:6]), number(digits[6:8])
+    year = year - (month <= 2)  # H. Hinnant's days-from-civil count: a year starts in March
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
+    hour, minute, second = number(digits[8:10]), number(digits[10:12]), number(digits[12:14])
+    return days * 86_400 + hour * 3600 + minute * 60 + second
 
 
 def real_time(digits: list[np.ndarray]) -> np.ndarray:
