@@ -67,14 +67,6 @@ class Cells:
         return len(self.array)
 
     @cached_property
-    def data(self) -> bytes:
-        """Every cell's bytes, end to end."""
-        buffer = self.array.buffers()[2]
-        if buffer is None:
-            return b""
-        return buffer[int(self.offsets[0]) : int(self.offsets[-1])].to_pybytes()
-
-    @cached_property
     def raw(self) -> np.ndarray:
         """Every cell's bytes, end to end, as a view (no copy)."""
         buffer = self.array.buffers()[2]
@@ -82,6 +74,11 @@ class Cells:
         if buffer is None or end == start:
             return np.zeros(0, dtype=np.uint8)
         return np.frombuffer(buffer, dtype=np.uint8, count=end - start, offset=start)
+
+    @cached_property
+    def data(self) -> bytes:
+        """The same bytes as one bytes object, for substring searches."""
+        return self.raw.tobytes()
 
     @cached_property
     def ascii(self) -> bool:
