@@ -499,6 +499,26 @@ def test_missing_file_and_missing_reference(tmp_path):
     assert_same_findings(write_package(tmp_path, resources, {"child.csv": b"a\n1\n"}))
 
 
+BROKEN_DESCRIPTORS = {
+    "unknown field type": ({"fields": [{"name": "a", "type": "colour"}]}, ["t.csv"]),
+    "primary key of no field": (
+        {"fields": [{"name": "a", "type": "integer"}], "primaryKey": ["z"]},
+        ["t.csv"],
+    ),
+    "schema file that is not there": ("absent-schema.json", ["t.csv"]),
+    "parts, unknown field type": ({"fields": [{"name": "a", "type": "colour"}]}, ["t.csv", "t2.csv"]),
+}
+
+
+@pytest.mark.parametrize("schema, paths", BROKEN_DESCRIPTORS.values(), ids=BROKEN_DESCRIPTORS)
+def test_a_descriptor_with_errors_gets_those_alone(tmp_path, schema, paths):
+    """The descriptor is checked while the files are read; its errors replace whatever the reading met."""
+    resource = {**table("t", []), "schema": schema, "path": paths if len(paths) > 1 else paths[0]}
+    files = dict.fromkeys(paths, b"a\n1\nx\n1\n")
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert report.findings and all(finding.row is None for finding in report.findings)
+
+
 def test_multipart_rows_are_numbered_across_parts(tmp_path):
     fields = [
         {"name": "a", "type": "integer", "constraints": {"unique": True}},

@@ -21,8 +21,8 @@ def standard_checks(package: Package, report: Report, **_options) -> None:
 
     try:
         checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=LIMIT_ERRORS)
-    except frictionless.FrictionlessException as exception:
-        report.findings.append(descriptor_finding(exception.error))
+    except frictionless.FrictionlessException as exception:  # what is wrong, not "descriptor is not valid"
+        report.findings += [descriptor_finding(error) for error in exception.to_errors()]
         return
     for error in checked.errors:
         report.findings.append(descriptor_finding(error))
