@@ -189,7 +189,7 @@ def schema_of(resource: dict | None) -> dict:
 
 
 def field_types(resource: dict) -> dict[str, str]:
-    return {field["name"]: field.get("type", "any") for field in schema_of(resource).get("fields", [])}
+    return {field["name"]: field.get("type", "string") for field in schema_of(resource).get("fields", [])}
 
 
 def field_names(resource: dict | None) -> list[str]:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.parity import assert_same_findings, table, write_package
+from tests.parity import assert_same_findings, findings, table, write_package
 
 # --- hand-written cases ------------------------------------------------------------------------
 
@@ -146,6 +146,9 @@ def test_every_type_reads_the_same_cells_as_frictionless(tmp_path, kind):
         {"type": "geopoint", "format": "object"},
         {"type": "array", "arrayItem": {"type": "integer", "constraints": {"minimum": 0}}},
         {"type": "list", "itemType": "integer", "delimiter": ";"},
+        {"format": "email"},  # no type: a string field (Table Schema; frictionless's StringField)
+        {"constraints": {"pattern": "[a-z]+", "maxLength": 5}},
+        {"type": "array", "arrayItem": {"constraints": {"enum": [1, "x"]}}},  # an untyped item is any
     ],
     ids=lambda spec: "-".join(str(value) for value in spec.values()),
 )
@@ -156,6 +159,15 @@ def test_formats_and_type_options(tmp_path, spec):
         "2020-12-31 10:20", "10.20", "[90, 45]", '{"lon": 90, "lat": 45}', "[1, 2]", "[-1]", "1;2", "1;x", "",
     ]  # fmt: skip
     one_column_case(tmp_path, {"name": "value", **spec}, cells)
+
+
+def test_an_array_item_constraint_its_type_does_not_take_is_left_to_frictionless(tmp_path):
+    """frictionless meets it only at the first row: a field-error for the resource, no rows read."""
+    spec = {"name": "value", "type": "array", "arrayItem": {"constraints": {"pattern": "[0-9]"}}}
+    descriptor = write_package(tmp_path, [table("t", [spec])], {"t.csv": b'value\n"[1]"\n"[2]"\n'})
+    arrow, report = findings(descriptor, "arrow")
+    assert arrow == findings(descriptor, "frictionless")[0] == {("field-error", "t", None, None): 1}
+    assert "arrayItem" in report.notes[0]
 
 
 @pytest.mark.parametrize(

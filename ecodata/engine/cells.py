@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
+DEFAULT_TYPE = "string"  # Table Schema: "the absence of a type property indicates ... string"
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 NOT_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
@@ -66,7 +67,7 @@ class GeoPoint(NamedTuple):
 
 def value_reader(field: dict) -> Callable[[Any], Any]:
     """The function that turns a cell into a typed value, or None when the cell is not of the type."""
-    kind, form = field.get("type", "any"), field.get("format", "default")
+    kind, form = field.get("type", DEFAULT_TYPE), field.get("format", "default")
     make = READERS.get(kind)
     if make is None:
         raise Unsupported(f'field type "{kind}"')
@@ -419,7 +420,7 @@ def constraint_checks(field: dict) -> dict[str, Callable[[Any], bool]]:
     read = value_reader(field)
     constraints = field.get("constraints") or {}
     checks = {}
-    for name in CONSTRAINTS[field.get("type", "any")]:
+    for name in CONSTRAINTS[field.get("type", DEFAULT_TYPE)]:
         if constraints.get(name) is None:
             continue
         wanted = constraints[name]
@@ -465,7 +466,10 @@ def array_item_checks(field: dict):
         return None
     item.pop("arrayItem", None)
     item.setdefault("name", field.get("name"))
-    item.setdefault("type", "any")
+    item.setdefault("type", "any")  # frictionless reads an untyped item as any, not string
+    unchecked = set(item.get("constraints") or {}) - set(CONSTRAINTS.get(item["type"], [])) - {"unique"}
+    if unchecked:  # frictionless stops the resource with a field-error once it meets the first row
+        raise Unsupported(f"an arrayItem constraint its type does not take ({', '.join(sorted(unchecked))})")
     return cell_reader(item, missing=[""])
 
 
@@ -551,7 +555,7 @@ def canonical(value: Any) -> str | None:
 def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
     """Whether a key of `fields` compares, somewhere, a string with a value of another kind: never equal."""
     return any(
-        (field.get("type", "any") in STRING_KINDS) != (other.get("type", "any") in STRING_KINDS)
+        (field.get("type", DEFAULT_TYPE) in STRING_KINDS) != (other.get("type", DEFAULT_TYPE) in STRING_KINDS)
         for field, other in zip(fields, others)
     )
 

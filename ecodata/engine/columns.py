@@ -140,7 +140,7 @@ class ColumnChecker:
 
     def __init__(self, spec: dict, missing: list[str], want_keys: bool):
         self.spec = spec
-        self.kind = spec.get("type", "any")
+        self.kind = spec.get("type", cells.DEFAULT_TYPE)
         self.form = spec.get("format", "default")
         self.missing = pa.array(sorted(set(missing)), pa.string())
         self.only_empty_is_missing = set(missing) == {""}

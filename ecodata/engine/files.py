@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import messages
-from .cells import canonical, value_reader
+from .cells import DEFAULT_TYPE, canonical, value_reader
 from .columns import ColumnChecker
 from .keys import KeyColumn, composite
 from .plan import ResourcePlan
@@ -415,7 +415,7 @@ def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:
 
 def cell_problem(kind: str, name: str | None, spec: dict, text: str, row: int) -> Problem:
     if kind == "type-error":
-        message = messages.type_error(text, spec.get("type", "any"), spec.get("format", "default"))
+        message = messages.type_error(text, spec.get("type", DEFAULT_TYPE), spec.get("format", "default"))
     else:
         message = messages.constraint_error(text, name, (spec.get("constraints") or {}).get(name))
     return Problem(kind, message, row=row, field=spec["name"], cell=text)
