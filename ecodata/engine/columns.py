@@ -262,9 +262,10 @@ class ColumnChecker:
 
     def fast_number(self, cells, present, result):
         array = cells.array
-        values = None if self.wants_keys() else whole_cast(array, present, "0", pa.float64())
+        whole = not (self.wants_keys() or cells.contains(b"("))  # Arrow, as C's strtod, reads nan(1)
+        values = whole_cast(array, present, "0", pa.float64()) if whole else None
         if values is not None:
-            # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
+            # Otherwise Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
             # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
             fast = (present & ~self.near_bounds(values)) if self.limits else present
             self.check_bounds(values, fast, result)
