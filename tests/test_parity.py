@@ -180,6 +180,7 @@ def test_an_array_item_constraint_its_type_does_not_take_is_left_to_frictionless
         ("string", {"pattern": "a|b"}, ["a", "b", "ab", "xb", "ax"]),
         ("string", {"enum": ["x", "y"]}, ["x", "z", ""]),
         ("integer", {"minimum": 0, "maximum": 10}, ["-1", "0", "10", "11", " 5", "1_0"]),
+        ("integer", {"minimum": 10**20, "exclusiveMaximum": 10**30}, ["1", "-5", "9" * 23]),  # past int64
         ("integer", {"exclusiveMinimum": 0, "exclusiveMaximum": 10}, ["0", "1", "9", "10"]),
         ("integer", {"enum": [1, 2]}, ["1", "01", "+2", "3"]),
         ("number", {"minimum": 0.5, "maximum": "2.25"}, ["0.4", "0.5", "2.25", "2.250000001", "NaN", "1e0"]),
@@ -209,6 +210,7 @@ def test_every_constraint(tmp_path, kind, constraints, cells):
         ("date", {"minimum": "0001-01-02"}, ["2020-01-31", "0000-01-01", "0000-12-31", "0001-01-01"]),
         ("integer", {"minimum": 1}, ["1", "0x10", "0X1F", "-2"]),
         ("number", {"minimum": 1}, ["1.5", "1e3", "NaN", "-0.0"]),
+        ("integer", {"minimum": -(10**19), "maximum": 10**19}, ["1", str(-(2**63)), str(2**63 - 1)]),
         ("number", {}, ["1.5", "nan(1)", "nan()", "NaN"]),  # C's strtod reads nan(...); Decimal does not
         ("year", {"minimum": 1}, ["2020", "0000", "+123", "99"]),
         ("string", {"pattern": "[a-z]+.*", "maxLength": 5}, ["ascii", "naïve", "two\nlines", "tab\there"]),
@@ -492,6 +494,15 @@ def test_encodings_dialects_and_empty_files(tmp_path, content):
     resource = table("t", fields)
     resource.pop("encoding")
     assert_same_findings(write_package(tmp_path, [resource], {"t.csv": content}))
+
+
+@pytest.mark.parametrize(
+    "dialect", [{"quoteChar": ""}, {"delimiter": ";;"}, {"delimiter": ""}, {"escapeChar": "ab"}], ids=str
+)
+def test_a_dialect_character_that_is_not_one_character_is_a_source_error(tmp_path, dialect):
+    resource = {**table("t", [{"name": "a", "type": "integer"}, {"name": "b"}]), "dialect": dialect}
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": b"a,b\n1,x\n"}))
+    assert [(finding.type, finding.resource) for finding in report.findings] == [("source-error", "t")]
 
 
 def test_bad_utf8_after_the_encoding_sample_is_an_encoding_error(tmp_path):

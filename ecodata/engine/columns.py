@@ -45,6 +45,7 @@ BREAKS = {  # a value breaks the bound when this comparison with it holds
     "exclusiveMaximum": pc.greater_equal,
 }
 NULL_TEXT = pa.scalar(None, pa.string())
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
 
 
@@ -412,6 +413,11 @@ class ColumnChecker:
     def check_bounds(self, values, mask, result):
         for name, limit in self.limits.items():
             limit = float(limit) if isinstance(limit, Decimal) else limit
+            if values.type == pa.int64() and not INT64_MIN <= limit <= INT64_MAX:
+                # beyond every int64: a minimum above them all breaks them all, a maximum none
+                if (limit > 0) == name.lower().endswith("minimum"):
+                    self.add(result, name, mask)
+                continue
             broken = BREAKS[name](values, pa.scalar(limit, values.type))
             if pc.any(broken).as_py():  # only then unpack the bits
                 self.add(result, name, mask & broken.to_numpy(zero_copy_only=False))

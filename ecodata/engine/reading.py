@@ -189,7 +189,10 @@ def read_layout(
     except OSError as error:
         raise ReadError("scheme-error", str(error)) from error
     dialect = python_dialect(declared_dialect, sample, tsv)
-    first = next(csv.reader(sample, **dialect), None) if sample else None
+    try:
+        first = next(csv.reader(sample, **dialect), None) if sample else None
+    except (TypeError, csv.Error) as error:  # "quotechar" must be a 1-character string...
+        raise ReadError("source-error", str(error)) from error
     labels = [cell.strip() for cell in first] if header and first is not None else []
     return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(sample))
 
