@@ -123,3 +123,29 @@ def test_a_folder_of_parquet_parts_is_one_resource(tmp_path):
         ("constraint-error", 5, "share"),  # null share: required
     }
     assert report.rows_checked == 4
+
+
+def test_each_part_of_a_folder_has_its_header_checked_and_a_repeat_reported_once(tmp_path):
+    folder = tmp_path / "obs"
+    folder.mkdir()
+    (folder / "p1.csv").write_bytes(b"id,Name\n1,x\n")  # "Name" for "name": in every part
+    (folder / "p2.csv").write_bytes(b"id,Name\n2,y\n")
+    (folder / "p3.csv").write_bytes(b"name,id\nz,3\n")  # the columns swapped, in this part alone
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    descriptor = {
+        "name": "folder",
+        "resources": [{"name": "obs", "path": "obs", "schema": {"fields": fields}}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    report = Report()
+    standard_checks(load_package(tmp_path / "datapackage.json"), report, engine="arrow")
+    labels = [
+        (finding.type, finding.cell, finding.message) for finding in report.findings if finding.row is None
+    ]
+    assert [(kind, cell) for kind, cell, _ in labels] == [
+        ("incorrect-label", "Name"),
+        ("incorrect-label", "name"),
+        ("incorrect-label", "id"),
+    ]
+    assert "p3.csv" in labels[1][2] and "p3.csv" in labels[2][2] and "p1" not in labels[0][2]
+    assert [(finding.type, finding.row) for finding in report.findings if finding.row] == [("type-error", 4)]

@@ -19,6 +19,7 @@ from .cells import strings_meet_others
 from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
+from .reading import new_hasher
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
@@ -116,7 +117,8 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         FileJob(
             plan=plan,
             path=path,
-            has_header_row=plan.header,  # frictionless drops the first line of every later part too
+            # frictionless drops the first line of every later part of a CSV resource, not of a TSV one
+            has_header_row=plan.header and (index == 0 or plan.headered_parts or not plan.tsv),
             layout=None,
             expected=None,
             key_specs=specs,
@@ -130,6 +132,9 @@ def check_resource(
     plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None
 ) -> ResourceOutcome:
     jobs = file_jobs(plan, specs)
+    absent = [job for job in jobs if not job.path.exists()]
+    if absent:  # frictionless opens every part before it reads a row
+        jobs = absent[:1]
     total = sum(job.path.stat().st_size for job in jobs if job.path.exists())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
@@ -138,7 +143,7 @@ def check_resource(
             rest = [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in rest]
         outcomes = [first, *run_parts(rest, workers, advance)] if first.fatal is None else [first]
     outcome = merge(plan, jobs, outcomes)
-    check_size_and_hash(plan, outcomes, outcome)
+    check_size_and_hash(plan, jobs, outcomes, outcome)
     return outcome
 
 
@@ -163,12 +168,15 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
     merged_keys: dict[str, keys.KeyColumn] = {}
     rows_before = 0
     fatal = None
+    first_labels = {label_problem(problem) for problem in outcomes[0].problems}
     for job, outcome in zip(jobs, outcomes):
         shift = rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0)
         for problem in outcome.problems:
             row = problem.row + shift if problem.row is not None else None
-            if row is None and problem.type.endswith("-label") and job is not jobs[0]:
-                continue  # every part of a folder repeats the header: report its problems once
+            if job is not jobs[0] and label_problem(problem):
+                if label_problem(problem) in first_labels:
+                    continue  # every part of a folder repeats the header: report its problems once
+                problem = dataclasses.replace(problem, message=f"{problem.message} (in part {job.path.name})")
             problems.append(dataclasses.replace(problem, row=row))
         for name, column in outcome.keys.items():
             merged_keys.setdefault(name, keys.KeyColumn(watch_order=column.watch_order)).extend(
@@ -181,6 +189,13 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
     return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal)
 
 
+def label_problem(problem: Problem) -> tuple | None:
+    """What tells a header problem from another (a part's header may repeat the first part's problems)."""
+    if problem.row is None and problem.type.endswith("-label"):
+        return (problem.type, problem.field, problem.cell)
+    return None
+
+
 def fatal_problem(kind: str, note: str) -> Problem:
     if kind == "scheme-error":
         return Problem(kind, messages.scheme_error(note))
@@ -189,19 +204,38 @@ def fatal_problem(kind: str, note: str) -> Problem:
     return Problem(kind, note)
 
 
-def check_size_and_hash(plan: ResourcePlan, outcomes: list[FileOutcome], outcome: ResourceOutcome) -> None:
+def check_size_and_hash(
+    plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome], outcome: ResourceOutcome
+) -> None:
     if outcome.fatal is not None:
         return
-    size = sum(part.size for part in outcomes)
+    size, digest = outcomes[0].size, outcomes[0].digest
+    if len(jobs) > 1 and (plan.bytes is not None or plan.hash):
+        size, digest = joined_size_and_digest(plan, jobs)
     if plan.bytes is not None and plan.bytes != size:
         outcome.problems.append(
             Problem("byte-count", f"the file has {size} bytes, the descriptor says {plan.bytes}")
         )
-    digest = outcomes[0].digest
     if plan.hash and digest is not None and plan.hash.split(":")[-1] != digest:
         outcome.problems.append(
             Problem("hash-count", f"the file's hash is {digest}, the descriptor says {plan.hash}")
         )
+
+
+def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int, str | None]:
+    """The bytes and hash of a multipart resource as frictionless counts them: of the parts joined,
+    less the header line of each later part it drops."""
+    hasher = new_hasher(plan.hash)
+    size = 0
+    for job in jobs:
+        with open(job.path, "rb") as part:
+            if job is not jobs[0] and job.has_header_row:
+                part.readline()
+            while chunk := part.read(1 << 20):
+                size += len(chunk)
+                if hasher is not None:
+                    hasher.update(chunk)
+    return size, hasher.hexdigest() if hasher is not None else None
 
 
 def key_problems(outcome: ResourceOutcome) -> list[Problem]:

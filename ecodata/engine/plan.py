@@ -81,6 +81,8 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     raw_paths = as_list(resource["path"])
     if any("://" in path for path in raw_paths):
         raise Unsupported("a remote path")
+    if "schema" not in resource:
+        raise Unsupported("a resource without a schema (frictionless infers one)")
     schema = resource.get("schema") or {}
     if isinstance(schema, str):
         schema = json.loads(safe_path(schema).read_text(encoding="utf-8"))
