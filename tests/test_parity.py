@@ -543,6 +543,16 @@ def test_a_descriptor_with_errors_gets_those_alone(tmp_path, schema, paths):
     assert report.findings and all(finding.row is None for finding in report.findings)
 
 
+@pytest.mark.parametrize("pattern", ["(", "*a", "[z-a]"])
+def test_a_pattern_that_is_no_regular_expression_is_a_field_error(tmp_path, pattern):
+    """frictionless takes it, then stops with a Python re.error at the first row (docs/parity.md)."""
+    fields = [{"name": "code", "type": "string", "constraints": {"pattern": pattern}}]
+    descriptor = write_package(tmp_path, [table("t", fields)], {"t.csv": b"code\nab\n"})
+    report = findings(descriptor, "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["field-error"]
+    assert '"code"' in report.findings[0].message and repr(pattern) in report.findings[0].message
+
+
 def test_multipart_rows_are_numbered_across_parts(tmp_path):
     fields = [
         {"name": "a", "type": "integer", "constraints": {"unique": True}},

@@ -8,6 +8,7 @@ then this engine's work.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,23 @@ def descriptor_findings(descriptor_path: Path) -> list[Finding]:
             Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
             for error in exception.to_errors()
         ]
-    return []
+    return pattern_findings(package)
+
+
+def pattern_findings(package) -> list[Finding]:
+    """A `pattern` that is no regular expression (frictionless lets it through, then crashes on the first row)."""
+    findings = []
+    for resource in package.resources:
+        for spec in resource.schema.fields if resource.schema else []:
+            pattern = (spec.constraints or {}).get("pattern")
+            if not isinstance(pattern, str):
+                continue
+            try:
+                re.compile(f"^{pattern}$")  # as frictionless and the engine read it
+            except re.error as error:
+                message = f'field "{spec.name}" of resource "{resource.name}": pattern {pattern!r} is not a regular expression ({error})'
+                findings.append(Finding(type="field-error", message=message, path="datapackage.json"))
+    return findings
 
 
 def missing_texts(values) -> list[str]:
