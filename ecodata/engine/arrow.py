@@ -173,8 +173,8 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
         shift = rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0)
         for problem in outcome.problems:
             row = problem.row + shift if problem.row is not None else None
-            if job is not jobs[0] and label_problem(problem):
-                if label_problem(problem) in first_labels:
+            if job is not jobs[0] and (label := label_problem(problem)):
+                if label in first_labels:
                     continue  # every part of a folder repeats the header: report its problems once
                 problem = dataclasses.replace(problem, message=f"{problem.message} (in part {job.path.name})")
             problems.append(dataclasses.replace(problem, row=row))

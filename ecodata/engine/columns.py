@@ -263,10 +263,11 @@ class ColumnChecker:
 
     def fast_number(self, cells, present, result):
         array = cells.array
-        whole = not (self.wants_keys() or cells.contains(b"("))  # Arrow, as C's strtod, reads nan(1)
-        values = whole_cast(array, present, "0", pa.float64()) if whole else None
+        values = None if self.wants_keys() else whole_cast(array, present, "0", pa.float64())
+        if values is not None and pc.any(pc.is_nan(values)).as_py() and cells.contains(b"("):
+            values = None  # Arrow, as C's strtod, reads nan(1) and nan(); Decimal refuses them
         if values is not None:
-            # Otherwise Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
+            # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
             # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
             fast = (present & ~self.near_bounds(values)) if self.limits else present
             self.check_bounds(values, fast, result)
