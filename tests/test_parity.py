@@ -8,6 +8,7 @@ bad headers — and both engines must agree on every one. PARITY_EXAMPLES raises
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -569,13 +570,13 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
     }
 
 
-TWO_INTEGERS = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
+INTEGER_AND_STRING = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
 
 
 @pytest.mark.parametrize("second", [b"bad\tz\n3\tv\n", b"a\tb\nbad\tz\n"], ids=["no-header", "header"])
 def test_a_later_tsv_part_keeps_its_first_line(tmp_path, second):
     """frictionless drops the first line of a later part for CSV only: in TSV it is a row."""
-    resource = {**table("t", TWO_INTEGERS), "path": ["p1.tsv", "p2.tsv"], "format": "tsv"}
+    resource = {**table("t", INTEGER_AND_STRING), "path": ["p1.tsv", "p2.tsv"], "format": "tsv"}
     files = {"p1.tsv": b"a\tb\n1\tx\n", "p2.tsv": second}
     report = assert_same_findings(write_package(tmp_path, [resource], files))
     rows = [3, 4] if second.startswith(b"a") else [3]  # a repeated header is a row: "a" is no integer
@@ -585,7 +586,7 @@ def test_a_later_tsv_part_keeps_its_first_line(tmp_path, second):
 
 
 def test_a_missing_later_part_stops_the_resource(tmp_path):
-    resource = {**table("t", TWO_INTEGERS), "path": ["p1.csv", "p2.csv"]}
+    resource = {**table("t", INTEGER_AND_STRING), "path": ["p1.csv", "p2.csv"]}
     report = assert_same_findings(write_package(tmp_path, [resource], {"p1.csv": b"a,b\n1,x\nz,y\n"}))
     assert [finding.type for finding in report.findings] == ["scheme-error"]
 
@@ -593,12 +594,15 @@ def test_a_missing_later_part_stops_the_resource(tmp_path):
 @pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
 def test_multipart_bytes_and_hash_are_of_the_parts_joined(tmp_path, right):
     """frictionless counts the parts as one stream, the header line of each later part left out."""
-    import hashlib
-
     files = {"p1.csv": b"a,b\n1,x\n", "p2.csv": b"a,b\n2,y\n"}
     joined = files["p1.csv"] + files["p2.csv"].split(b"\n", 1)[1]
     size, digest = (len(joined), hashlib.sha256(joined).hexdigest()) if right else (1, "0" * 64)
-    resource = {**table("t", TWO_INTEGERS), "path": list(files), "bytes": size, "hash": f"sha256:{digest}"}
+    resource = {
+        **table("t", INTEGER_AND_STRING),
+        "path": list(files),
+        "bytes": size,
+        "hash": f"sha256:{digest}",
+    }
     report = assert_same_findings(write_package(tmp_path, [resource], files))
     assert sorted(finding.type for finding in report.findings) == (
         [] if right else ["byte-count", "hash-count"]

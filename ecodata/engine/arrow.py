@@ -229,12 +229,10 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
     size = 0
     for job in jobs:
         with open(job.path, "rb") as part:
-            if job is not jobs[0] and job.has_header_row:
-                part.readline()
-            while chunk := part.read(1 << 20):
-                size += len(chunk)
-                if hasher is not None:
-                    hasher.update(chunk)
+            dropped = len(part.readline()) if job is not jobs[0] and job.has_header_row else 0
+            size += job.path.stat().st_size - dropped
+            while hasher is not None and (chunk := part.read(1 << 20)):  # bytes alone: no reading
+                hasher.update(chunk)
     return size, hasher.hexdigest() if hasher is not None else None
 
 
