@@ -324,6 +324,47 @@ def test_foreign_keys_across_field_types(tmp_path):
     assert sum(finding.type == "foreign-key" for finding in report.findings) >= 3
 
 
+OFFSET_OF_A_DAY = ["2020-01-31T10:20:30+24:00", "2020-01-31T10:20:30+25:00", "2020-01-30T09:20:30Z"]
+
+
+def test_an_offset_of_a_day_or_more_in_format_any(tmp_path):
+    """dateutil reads "+25:00" into a datetime whose utcoffset() Python then refuses: frictionless
+    takes the cell and, with nothing to compare, reports nothing."""
+    one_column_case(tmp_path, {"name": "value", "type": "datetime", "format": "any"}, OFFSET_OF_A_DAY)
+
+
+@pytest.mark.parametrize(
+    ("constraints", "found"),
+    [
+        ({"unique": True}, [("unique-error", 4)]),  # +25:00 is 2020-01-30T09:20:30Z
+        ({"maximum": "2020-01-30T09:20:30Z"}, [("constraint-error", 2)]),
+        ({"enum": ["2020-01-30T09:20:30+00:00"]}, [("constraint-error", 2)]),
+    ],
+    ids=["unique", "maximum", "enum"],
+)
+def test_an_offset_of_a_day_or_more_is_compared_by_its_moment(tmp_path, constraints, found):
+    """Where frictionless stops with Python's ValueError, the arrow engine compares the UTC moments."""
+    spec = {"name": "value", "type": "datetime", "format": "any", "constraints": constraints}
+    rows = [["id", "value"]] + [[str(index), cell] for index, cell in enumerate(OFFSET_OF_A_DAY)]
+    descriptor = write_package(tmp_path, [table("t", [*FIELDS, spec])], {"t.csv": to_csv(rows)})
+    with pytest.raises(ValueError, match="offset must be a timedelta"):
+        findings(descriptor, "frictionless")
+    arrow, _ = findings(descriptor, "arrow")
+    assert sorted((kind, row) for kind, _, row, _ in arrow.elements()) == found
+
+
+def test_a_naive_value_against_an_aware_bound_breaks_it(tmp_path):
+    """Python cannot order a naive and an aware time: frictionless stops with a TypeError, the arrow
+    engine reports the cell, so the user learns where."""
+    spec = {"name": "value", "type": "time", "constraints": {"minimum": "08:00:00+00:00"}}
+    rows = [["id", "value"], ["1", "09:00:00Z"], ["2", "09:00:00"], ["3", "07:00:00+00:00"]]
+    descriptor = write_package(tmp_path, [table("t", [*FIELDS, spec])], {"t.csv": to_csv(rows)})
+    with pytest.raises(TypeError, match="naive"):
+        findings(descriptor, "frictionless")
+    arrow, report = findings(descriptor, "arrow")
+    assert sorted(row for _, _, row, _ in arrow.elements()) == [3, 4] and not report.notes
+
+
 def test_temporal_keys_are_equal_whatever_the_spelling(tmp_path):
     """The fast paths key a canonical spelling by its text; the one-cell path must give a value spelled
     otherwise the very same key, or the repeats below go unseen."""

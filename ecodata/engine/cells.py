@@ -437,14 +437,14 @@ def constraint_checks(field: dict) -> dict[str, Callable[[Any], bool]]:
                 value is None or bool(regex.match(value))
             )
         elif name == "enum":
-            allowed = [read(item) for item in wanted]
-            checks[name] = lambda value, allowed=allowed: value is None or value in allowed
+            checks[name] = enum_check([read(item) for item in wanted])
     return checks
 
 
 def bound_check(compare, limit):
     if limit is None:
         raise Unsupported("a minimum/maximum that is not a value of the field's type")
+    limit = comparable(limit)
 
     def check(value):
         if value is None:
@@ -452,11 +452,28 @@ def bound_check(compare, limit):
         if value != value:  # NaN is never within bounds
             return False
         try:
-            return bool(compare(value, limit))
-        except TypeError as error:  # e.g. a naive and an aware datetime
-            raise Unsupported(f"comparing {value!r} with {limit!r}") from error
+            return bool(compare(comparable(value), limit))
+        except TypeError:  # a naive and an aware datetime or time: no order (frictionless crashes)
+            return False
 
     return check
+
+
+def enum_check(allowed: list):
+    allowed = [comparable(item) for item in allowed]
+    return lambda value: value is None or comparable(value) in allowed
+
+
+def comparable(value: Any) -> Any:
+    """What Python orders an aware datetime or time by, worked out from its offset as it is (see
+    utc_offset: one of a day or more makes Python raise instead); any other value as it is."""
+    offset = utc_offset(value) if isinstance(value, datetime | time) else None
+    if offset is None:
+        return value
+    if isinstance(value, datetime):
+        return ("instant", value.replace(tzinfo=None) - datetime.min - offset)
+    seconds = value.hour * 3600 + value.minute * 60 + value.second - offset.days * 86_400 - offset.seconds
+    return ("time", seconds, value.microsecond)  # CPython's rule for aware times
 
 
 def array_item_checks(field: dict):
@@ -523,7 +540,7 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, str):
         return value  # bare: a key column is of one kind, and foreign keys across kinds never match
     if isinstance(value, datetime):
-        offset = value.utcoffset()
+        offset = utc_offset(value)
         if offset is None:
             return f"dt:{value.isoformat()}"
         naive = value.replace(tzinfo=None)
@@ -534,7 +551,7 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, date):
         return f"d:{value.isoformat()}"
     if isinstance(value, time):
-        offset = value.utcoffset()
+        offset = utc_offset(value)
         if offset is None:
             return f"t:{value.isoformat()}"
         moment = datetime.combine(date(2000, 1, 1), value.replace(tzinfo=None)) - offset
@@ -550,6 +567,14 @@ def canonical(value: Any) -> str | None:
     if isinstance(value, dict | list):
         return f"j:{json.dumps(value, sort_keys=True, default=str)}"
     return f"o:{value!r}"  # isodate.Duration and friends: equal when their reprs are
+
+
+def utc_offset(value: datetime | time) -> timedelta | None:
+    """The offset a datetime or time carries, even one of a day or more: dateutil's parser (format
+    "any") reads "+25:00" into such a value, which Python's own utcoffset() then refuses."""
+    if value.tzinfo is None:
+        return None
+    return value.tzinfo.utcoffset(value if isinstance(value, datetime) else None)
 
 
 def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
