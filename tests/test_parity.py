@@ -324,6 +324,28 @@ def test_foreign_keys_across_field_types(tmp_path):
     assert sum(finding.type == "foreign-key" for finding in report.findings) >= 3
 
 
+def test_a_composite_foreign_key_with_a_null_part_across_kinds(tmp_path):
+    """A string part against an integer part never matches, but a null part meets a null part:
+    frictionless compares tuples, where (t, None) == (t, None) whatever the fields' types."""
+    parent = table("parent", [{"name": "day", "type": "date"}, {"name": "n", "type": "integer"}])
+    child = table(
+        "child",
+        [{"name": "day", "type": "date"}, {"name": "text", "type": "string"}],
+        foreignKeys=[
+            {"fields": ["day", "text"], "reference": {"resource": "parent", "fields": ["day", "n"]}}
+        ],
+    )
+    files = {
+        "parent.csv": to_csv([["day", "n"], ["2020-01-31", ""], ["2020-02-01", "1"]]),
+        "child.csv": to_csv([["day", "text"], ["2020-01-31", ""], ["2020-02-01", "1"], ["2020-03-01", ""]]),
+    }
+    report = assert_same_findings(write_package(tmp_path, [parent, child], files))
+    assert [(finding.type, finding.row) for finding in report.findings] == [
+        ("foreign-key", 3),
+        ("foreign-key", 4),
+    ]
+
+
 OFFSET_OF_A_DAY = ["2020-01-31T10:20:30+24:00", "2020-01-31T10:20:30+25:00", "2020-01-30T09:20:30Z"]
 
 

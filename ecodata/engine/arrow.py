@@ -276,10 +276,10 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
         lookup = parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn())
-        if strings_meet_others(
+        if len(foreign.fields) == 1 and strings_meet_others(
             fields_named(outcome.plan, foreign.fields), fields_named(parent.plan, foreign.reference_fields)
-        ):
-            lookup = keys.KeyColumn()  # a string never equals a number, date, ...: no row can match
+        ):  # a string never equals a number, date, ...: no row can match (composite keys tell kinds apart)
+            lookup = keys.KeyColumn()
         for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
             note = (
                 f'for "{", ".join(foreign.fields)}": values not found in the lookup table '

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import messages
-from .cells import DEFAULT_TYPE, canonical, value_reader
+from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
 from .keys import KeyColumn, composite
 from .plan import ResourcePlan
@@ -261,6 +261,7 @@ class RowChecker:
             )
             for spec in expected
         ]
+        self.strings = {spec["name"]: spec.get("type", DEFAULT_TYPE) in STRING_KINDS for spec in expected}
         self.problems: list[Problem] = []
         self.keys = {spec.name: KeyColumn(watch_order=repeats_matter(spec.name)) for spec in self.key_specs}
         self.count = 0
@@ -375,7 +376,10 @@ class RowChecker:
                     )
         nulls = pa.nulls(count, pa.string())
         for spec in self.key_specs:
-            key, all_null, any_null = composite([field_keys.get(name, nulls) for name in spec.fields])
+            key, all_null, any_null = composite(
+                [field_keys.get(name, nulls) for name in spec.fields],
+                [self.strings.get(name, False) for name in spec.fields],
+            )
             empty = any_null if spec.skip_any_null else all_null
             if empty.any():
                 key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)

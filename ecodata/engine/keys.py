@@ -68,8 +68,13 @@ class KeyColumn:
         return pa.table({"key": keys, "row": pa.array(rows, pa.int64())})
 
 
-def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """(key text, all parts null, any part null) for a key of one or more fields."""
+def composite(columns: list[pa.Array], strings: list[bool]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """(key text, all parts null, any part null) for a key of one or more fields.
+
+    A composite key writes each part with its length, and a string part (`strings`) with an "s" before
+    it, so a bare string never meets another kind's text ("n:1"), while a null part ("\x00") meets a
+    null part of any kind, as None meets None in frictionless's tuples.
+    """
     nulls = [
         column.is_null().to_numpy(zero_copy_only=False) if column.null_count else np.zeros(len(column), bool)
         for column in columns
@@ -80,9 +85,12 @@ def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray, np.ndarray
         return columns[0], all_null, any_null
     encoded = [
         pc.fill_null(
-            pc.binary_join_element_wise(pc.cast(pc.utf8_length(column), pa.string()), column, ":"), "\x00"
+            pc.binary_join_element_wise(
+                *(["s"] if string else []), pc.cast(pc.utf8_length(column), pa.string()), column, ":"
+            ),
+            "\x00",
         )
-        for column in columns
+        for column, string in zip(columns, strings)
     ]
     return pc.binary_join_element_wise(*encoded, "|"), all_null, any_null
 
