@@ -108,6 +108,7 @@ CELLS = {
 }
 
 FIELDS = [{"name": "id", "type": "integer"}]
+INTEGER_AND_STRING = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
 
 
 def one_column_case(tmp_path: Path, spec: dict, cells: list[str]):
@@ -619,6 +620,61 @@ def test_a_pattern_that_is_no_regular_expression_is_a_field_error(tmp_path, patt
     assert '"code"' in report.findings[0].message and repr(pattern) in report.findings[0].message
 
 
+# Shapes frictionless's metadata check lets through: it then stops with a Python error (or, for the
+# v2 properties it does not know, ignores them); the arrow engine names what to fix before any row.
+DEFINITIONS_TO_FIX = {
+    "bound not of the type": ({"fields": [{"name": "a", "type": "integer", "constraints": {"maximum": []}}]}, {}, "field-error"),
+    "date bound not a date": ({"fields": [{"name": "a", "type": "date", "constraints": {"minimum": "soon"}}]}, {}, "field-error"),
+    "categories not a list": ({"fields": [{"name": "a", "type": "integer", "categories": "1,2"}]}, {}, "field-error"),
+    "category without value": ({"fields": [{"name": "a", "type": "integer", "categories": [{"label": "x"}]}]}, {}, "field-error"),
+    "uniqueKeys of no field": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [["z"]]}, {}, "schema-error"),
+    "uniqueKeys not lists": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [1, "a"]}, {}, "schema-error"),
+    "foreignKeys not a list": ({"fields": [{"name": "a", "type": "integer"}], "foreignKeys": 1.5}, {}, "schema-error"),
+    "hash not a text": ({"fields": [{"name": "a", "type": "integer"}]}, {"hash": 1.5}, "resource-error"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("schema, properties, kind", DEFINITIONS_TO_FIX.values(), ids=DEFINITIONS_TO_FIX)
+def test_a_definition_frictionless_lets_through_is_named(tmp_path, schema, properties, kind):
+    resource = {**table("t", []), "schema": schema, **properties}
+    descriptor = write_package(tmp_path, [resource], {"t.csv": b"a\n1\n2\n"})
+    report = findings(descriptor, "arrow")[1]
+    assert [finding.type for finding in report.findings] == [kind] and not report.notes
+    assert '"t"' in report.findings[0].message and report.findings[0].path == "datapackage.json"
+
+
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        ({"rows": 5}, ["row-count"]),
+        ({"rows": 3}, []),
+        ({"fields": 3}, ["field-count"]),
+        ({"fields": 2}, []),
+        ({"bytes": 0, "rows": 0, "fields": 0}, []),  # 0 is "not set" to frictionless
+    ],
+    ids=["rows-wrong", "rows-right", "fields-wrong", "fields-right", "zeros"],
+)
+def test_declared_row_and_field_counts(tmp_path, properties, expected):
+    """frictionless checks its own `rows` and `fields` resource properties, as it checks `bytes`."""
+    resource = {**table("t", INTEGER_AND_STRING), **properties}
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": b"a,b\n1,x\n2,y\n3,z\n"}))
+    assert [finding.type for finding in report.findings] == expected
+
+
+@pytest.mark.parametrize("properties", [{"path": ""}, {"scheme": "ftp"}], ids=["empty-path", "scheme"])
+def test_a_path_frictionless_cannot_open_is_left_to_it(tmp_path, properties):
+    resource = {**table("t", INTEGER_AND_STRING), **properties}
+    descriptor = write_package(tmp_path, [resource], {"t.csv": b"a,b\nx,y\n"})
+    arrow, report = findings(descriptor, "arrow")
+    assert arrow == findings(descriptor, "frictionless")[0] and report.notes
+    assert [finding.type for finding in report.findings] == ["scheme-error"]
+
+
+def test_true_values_on_a_field_that_is_not_boolean_are_ignored(tmp_path):
+    spec = {"name": "value", "type": "number", "trueValues": [1, "x"], "falseValues": None}
+    one_column_case(tmp_path, spec, ["1.5", "x", "yes"])
+
+
 def test_multipart_rows_are_numbered_across_parts(tmp_path):
     fields = [
         {"name": "a", "type": "integer", "constraints": {"unique": True}},
@@ -633,9 +689,6 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
         ("unique-error", 6),
         ("missing-cell", 7),
     }
-
-
-INTEGER_AND_STRING = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
 
 
 @pytest.mark.parametrize("second", [b"bad\tz\n3\tv\n", b"a\tb\nbad\tz\n"], ids=["no-header", "header"])

@@ -43,7 +43,7 @@ def standard_checks(
     # or jemalloc on a 1 M-row file, and no slower (benchmarks/RESULTS.md)...
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     reuse_freed_memory()
-    report.findings += descriptor_findings(package.descriptor_path)
+    report.findings += descriptor_findings(package)
     if report.findings:
         return
     root = package.descriptor_path.parent
@@ -143,7 +143,7 @@ def check_resource(
             rest = [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in rest]
         outcomes = [first, *run_parts(rest, workers, advance)] if first.fatal is None else [first]
     outcome = merge(plan, jobs, outcomes)
-    check_size_and_hash(plan, jobs, outcomes, outcome)
+    check_declared_counts(plan, jobs, outcomes, outcome)
     return outcome
 
 
@@ -204,22 +204,31 @@ def fatal_problem(kind: str, note: str) -> Problem:
     return Problem(kind, note)
 
 
-def check_size_and_hash(
+def check_declared_counts(
     plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome], outcome: ResourceOutcome
 ) -> None:
+    """`bytes`, `hash`, and frictionless's `fields` and `rows`: each checked, as there, when it is set
+    (a `bytes` of 0 is not)."""
     if outcome.fatal is not None:
         return
     size, digest = outcomes[0].size, outcomes[0].digest
-    if len(jobs) > 1 and (plan.bytes is not None or plan.hash):
+    if len(jobs) > 1 and (plan.bytes or plan.hash):
         size, digest = joined_size_and_digest(plan, jobs)
-    if plan.bytes is not None and plan.bytes != size:
-        outcome.problems.append(
-            Problem("byte-count", f"the file has {size} bytes, the descriptor says {plan.bytes}")
-        )
+    found = []
+    if plan.bytes and plan.bytes != size:
+        found.append(("byte-count", f"the file has {size} bytes, the descriptor says {plan.bytes}"))
     if plan.hash and digest is not None and plan.hash.split(":")[-1] != digest:
-        outcome.problems.append(
-            Problem("hash-count", f"the file's hash is {digest}, the descriptor says {plan.hash}")
+        found.append(("hash-count", f"the file's hash is {digest}, the descriptor says {plan.hash}"))
+    if plan.field_count and plan.field_count != len(plan.fields):
+        found.append(
+            (
+                "field-count",
+                f"the schema has {len(plan.fields)} fields, the descriptor says {plan.field_count}",
+            )
         )
+    if plan.rows and plan.rows != outcome.rows:
+        found.append(("row-count", f"the file has {outcome.rows} rows, the descriptor says {plan.rows}"))
+    outcome.problems += [Problem(kind, message) for kind, message in found]
 
 
 def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int, str | None]:

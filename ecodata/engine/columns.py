@@ -156,8 +156,6 @@ class ColumnChecker:
         self.limits = {
             name: self.read_value(self.constraints[name]) for name in cells.BOUNDS if name in self.constraints
         }
-        if None in self.limits.values():  # before any row is read, so frictionless can take the package
-            raise cells.Unsupported(f"a bound of field {spec.get('name')!r} that is not a {self.kind}")
         self.fast = self.fast_path()
         self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
         self.enum_keys = self.enum_texts = None
@@ -165,9 +163,6 @@ class ColumnChecker:
             values = [self.read_value(item) for item in self.constraints["enum"]]
             self.enum_keys = pa.array([cells.canonical(value) for value in values], pa.string())
             self.enum_texts = pa.array([value for value in values if isinstance(value, str)], pa.string())
-        self.true_texts = pa.array(spec.get("trueValues", cells.TRUE_VALUES), pa.string())
-        self.false_texts = pa.array(spec.get("falseValues", cells.FALSE_VALUES), pa.string())
-        self.boolean_texts = pc.unique(pa.concat_arrays([self.true_texts, self.false_texts]))
         self.pattern = self.constraints.get("pattern")
         self.re2_pattern = (
             rf"\A(?:^{self.pattern}$)" if self.pattern and not RE2_UNSAFE.search(self.pattern) else None
@@ -292,6 +287,18 @@ class ColumnChecker:
 
     def wants_keys(self) -> bool:
         return self.want_keys or self.enum_keys is not None
+
+    @cached_property
+    def true_texts(self) -> pa.Array:  # trueValues and falseValues belong to boolean fields alone
+        return pa.array(self.spec.get("trueValues", cells.TRUE_VALUES), pa.string())
+
+    @cached_property
+    def false_texts(self) -> pa.Array:
+        return pa.array(self.spec.get("falseValues", cells.FALSE_VALUES), pa.string())
+
+    @cached_property
+    def boolean_texts(self) -> pa.Array:
+        return pc.unique(pa.concat_arrays([self.true_texts, self.false_texts]))
 
     def fast_boolean(self, cells, present, result):
         array = cells.array

@@ -7,13 +7,15 @@ then this engine's work.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..package import Package
 from ..report import Finding
-from .cells import Unsupported
+from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, value_reader
 
 TABLE_FORMATS = ("csv", "tsv")
 
@@ -41,6 +43,8 @@ class ResourcePlan:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     hash: str | None = None
     bytes: int | None = None
+    rows: int | None = None  # frictionless's own resource properties: the rows and fields it must find
+    field_count: int | None = None
     headered_parts: bool = False  # a directory of parts: every part has its own header row
     parquet: bool = False
 
@@ -48,37 +52,118 @@ class ResourcePlan:
         return missing_texts(spec["missingValues"]) if "missingValues" in spec else self.missing
 
 
-def descriptor_findings(descriptor_path: Path) -> list[Finding]:
-    """The descriptor errors frictionless reports before it reads any row (empty when the descriptor is sound)."""
+def descriptor_findings(package: Package) -> list[Finding]:
+    """The descriptor errors frictionless reports before it reads any row, then those it lets through
+    (`definition_findings`): empty when the descriptor is sound."""
     import frictionless
 
     try:
-        package = frictionless.Package(str(descriptor_path))
-        package.to_descriptor(validate=True)
-        for resource in package.resources:
+        checked = frictionless.Package(str(package.descriptor_path))
+        checked.to_descriptor(validate=True)
+        for resource in checked.resources:
             resource.to_descriptor(validate=True)
     except frictionless.FrictionlessException as exception:
         return [
             Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
             for error in exception.to_errors()
         ]
-    return pattern_findings(package)
+    except Exception as error:  # frictionless fails on some shapes its profiles let through
+        crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
+        return definition_findings(package.resources, package.safe_path) or [
+            Finding(type="package-error", message=crash, path="datapackage.json")
+        ]
+    return definition_findings(package.resources, package.safe_path)
 
 
-def pattern_findings(package) -> list[Finding]:
-    """A `pattern` that is no regular expression (frictionless lets it through, then crashes on the first row)."""
+def definition_findings(resources: list[dict], safe_path) -> list[Finding]:
+    """What frictionless's metadata check lets through and then crashes on (a pattern that is no
+    regular expression, a bound that is no value of its field's type, a hash or foreignKeys of the
+    wrong shape) or does not know (v2 `categories`, `uniqueKeys`): one finding each, naming where."""
     findings = []
-    for resource in package.resources:
-        for spec in resource.schema.fields if resource.schema else []:
-            pattern = (spec.constraints or {}).get("pattern")
-            if not isinstance(pattern, str):
-                continue
-            try:
-                re.compile(f"^{pattern}$")  # as frictionless and the engine read it
-            except re.error as error:
-                message = f'field "{spec.name}" of resource "{resource.name}": pattern {pattern!r} is not a regular expression ({error})'
-                findings.append(Finding(type="field-error", message=message, path="datapackage.json"))
-    return findings
+    for resource in resources:
+        name = resource.get("name", "")
+        schema = schema_of(resource, safe_path) if "data" not in resource else None
+        if isinstance(schema, dict):
+            fields = schema.get("fields")
+            for spec in fields if isinstance(fields, list) else []:
+                found = field_problems(spec) if isinstance(spec, dict) else []
+                findings += [field_finding(name, spec, problem) for problem in found]
+            found = schema_problems(schema)
+            findings += [
+                Finding(type="schema-error", message=f'resource "{name}": {problem}') for problem in found
+            ]
+        if resource.get("hash") and not isinstance(resource["hash"], str):
+            message = f'resource "{name}": hash {resource["hash"]!r} is not a text such as "sha256:…"'
+            findings.append(Finding(type="resource-error", message=message))
+    return [dataclasses.replace(finding, path="datapackage.json") for finding in findings]
+
+
+def field_finding(resource: str, spec: dict, problem: str) -> Finding:
+    return Finding(
+        type="field-error", message=f'field "{spec.get("name")}" of resource "{resource}": {problem}'
+    )
+
+
+def field_problems(spec: dict) -> list[str]:
+    constraints = spec.get("constraints") or {}
+    kind = spec.get("type", DEFAULT_TYPE)
+    problems = []
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str) and "pattern" in CONSTRAINTS.get(kind, []):
+        try:
+            re.compile(f"^{pattern}$")  # as frictionless and the engine read it
+        except re.error as error:
+            problems.append(f"pattern {pattern!r} is not a regular expression ({error})")
+    bounds = [
+        name for name in BOUNDS if constraints.get(name) is not None and name in CONSTRAINTS.get(kind, [])
+    ]
+    if bounds:
+        read = value_reader(spec)
+        problems += [
+            f"{name} {constraints[name]!r} is not a {kind}"
+            for name in bounds
+            if read(constraints[name]) is None
+        ]
+    categories = spec.get("categories")
+    if categories is not None and not (
+        isinstance(categories, list) and all(is_category(item) for item in categories)
+    ):
+        problems.append('categories must be a list of values, or of objects with a "value"')
+    return problems
+
+
+def is_category(item) -> bool:
+    if isinstance(item, dict):
+        item = item.get("value")
+    return isinstance(item, str | int) and not isinstance(item, bool)
+
+
+def schema_problems(schema: dict) -> list[str]:
+    fields = schema.get("fields")
+    names = (
+        {spec.get("name") for spec in fields if isinstance(spec, dict)} if isinstance(fields, list) else set()
+    )
+    problems = []
+    foreign_keys = schema.get("foreignKeys")
+    if foreign_keys is not None and not isinstance(foreign_keys, list):
+        problems.append("foreignKeys must be a list")
+    unique_keys = schema.get("uniqueKeys")
+    if unique_keys is not None:
+        keys = unique_keys if isinstance(unique_keys, list) else [None]
+        for key in keys:
+            fields = [key] if isinstance(key, str) else key
+            if not (isinstance(fields, list) and fields and all(field in names for field in fields)):
+                problems.append(
+                    f"uniqueKeys must list keys, each a list of the schema's field names: not {key!r}"
+                )
+    return problems
+
+
+def schema_of(resource: dict, safe_path) -> dict:
+    schema = resource.get("schema") or {}
+    if isinstance(schema, str):
+        schema = json.loads(safe_path(schema).read_text(encoding="utf-8"))
+    return schema
 
 
 def missing_texts(values) -> list[str]:
@@ -96,13 +181,13 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     if "data" in resource or "path" not in resource:
         raise Unsupported("inline data")
     raw_paths = as_list(resource["path"])
-    if any("://" in path for path in raw_paths):
+    if any("://" in path for path in raw_paths) or resource.get("scheme", "file") != "file":
         raise Unsupported("a remote path")
+    if "" in raw_paths:  # frictionless reads no file from it (a scheme-error); the root is no folder of parts
+        raise Unsupported("an empty path")
     if "schema" not in resource:
         raise Unsupported("a resource without a schema (frictionless infers one)")
-    schema = resource.get("schema") or {}
-    if isinstance(schema, str):
-        schema = json.loads(safe_path(schema).read_text(encoding="utf-8"))
+    schema = schema_of(resource, safe_path)
     dialect = resource.get("dialect") or {}
     if isinstance(dialect, str):
         dialect = json.loads(safe_path(dialect).read_text(encoding="utf-8"))
@@ -143,6 +228,8 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         ],
         hash=resource.get("hash"),
         bytes=resource.get("bytes"),
+        rows=resource.get("rows"),
+        field_count=resource.get("fields"),
         headered_parts=headered,
         parquet=parquet,
     )
