@@ -572,6 +572,24 @@ def test_a_dialect_character_that_is_not_one_character_is_a_source_error(tmp_pat
     assert [(finding.type, finding.resource) for finding in report.findings] == [("source-error", "t")]
 
 
+@pytest.mark.parametrize(
+    ("dialect", "content"),
+    [
+        ({"doubleQuote": False}, b'a,b\n1,"x""y,z"\nz,w\n'),  # read as doubled without an escapeChar
+        ({"doubleQuote": False, "escapeChar": "\\"}, b'a,b\n1,"p\\"q"\n2,"x""y",\nz,w\n'),
+        ({"encoding": "utf-16"}, "a,b\n1,x\n".encode("utf-16-le")),  # no BOM: frictionless cannot start
+    ],
+    ids=["double-quote-off", "double-quote-off-escaped", "utf-16-without-bom"],
+)
+def test_dialects_read_as_frictionless_reads_them(tmp_path, dialect, content):
+    resource = {**table("t", INTEGER_AND_STRING), "dialect": {"header": True}}
+    if "encoding" in dialect:
+        resource["encoding"] = dialect.pop("encoding")
+    resource["dialect"].update(dialect)
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": content}))
+    assert report.findings
+
+
 def test_bad_utf8_after_the_encoding_sample_is_an_encoding_error(tmp_path):
     content = b"a,b\n" + b"1,plain text that fills the sample\n" * 4000 + b"2,caf\xe9\n"
     resource = table("t", [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}])

@@ -174,6 +174,8 @@ def python_dialect(declared: dict, sample: list[str], tsv: bool) -> dict:
             value = guessed[name]
         result[name] = default if value is None else value
     result["quoting"] = excel.quoting
+    if not result["escapechar"]:  # frictionless reads doubleQuote only beside an escapeChar
+        result["doublequote"] = True
     return result
 
 
@@ -186,6 +188,8 @@ def read_layout(
             sample = list(itertools.islice(text, SAMPLE_LINES))
     except UnicodeDecodeError as error:
         raise ReadError("encoding-error", str(error)) from error
+    except UnicodeError as error:  # "UTF-16 stream does not start with BOM": frictionless cannot start
+        raise ReadError("source-error", str(error)) from error
     except OSError as error:
         raise ReadError("scheme-error", str(error)) from error
     dialect = python_dialect(declared_dialect, sample, tsv)
