@@ -940,3 +940,82 @@ def test_random_packages_give_the_same_findings_in_both_engines(package, piece_s
             for name, size in sizes.items():
                 patches.enter_context(mock.patch.object(reading, name, size))
         assert_same_findings(write_package(Path(directory), resources, files))
+
+
+# Bytes a CSV file may hold, for files whose shape the dialect and encoding decide.
+FILE_PIECES = [
+    "1",
+    "x",
+    "",
+    " ",
+    '"',
+    '""',
+    '"q,"',
+    "中",
+    "é",
+    "\t",
+    ";",
+    "|",
+    "\x00",
+    "\r",
+    "\n",
+    ",",
+    "'",
+    "\\",
+    "1.5",
+    "\ufeff",
+]
+FILE_DIALECTS = [
+    {},
+    {"delimiter": ";"},
+    {"delimiter": "\t"},
+    {"quoteChar": "'"},
+    {"doubleQuote": False},
+    {"escapeChar": "\\"},
+    {"skipInitialSpace": True},
+    {"lineTerminator": "\r"},
+    {"header": False},
+]  # fmt: skip
+
+
+@st.composite
+def files_and_dialects(draw):
+    """A three-field resource over a file of random pieces, in a random encoding, line end and dialect."""
+    separator = draw(st.sampled_from([",", ";", "\t", "|"]))
+    cell = st.lists(st.sampled_from(FILE_PIECES), max_size=3).map("".join)
+    lines = [separator.join(["a", "b", "c"])]
+    lines += [
+        separator.join(draw(st.lists(cell, min_size=2, max_size=4))) for _ in range(draw(st.integers(0, 10)))
+    ]
+    text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines) + draw(st.sampled_from(["", "\n"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16", "gbk"]))
+    try:
+        content = text.encode(encoding)
+    except UnicodeEncodeError:
+        content = text.encode("utf-8")  # declared otherwise: an encoding-error, or a guess
+    if draw(st.integers(0, 9)) == 0:
+        content = b"\xef\xbb\xbf" + content
+    fields = [
+        {"name": "a", "type": "integer"},
+        {"name": "b", "type": "string"},
+        {"name": "c", "type": "number"},
+    ]
+    resource = {**table("t", fields), "dialect": {"header": True, **draw(st.sampled_from(FILE_DIALECTS))}}
+    if draw(st.booleans()):
+        resource["encoding"] = encoding
+    else:
+        resource.pop("encoding")  # guessed, as frictionless guesses it
+    return resource, content
+
+
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    deadline=None,
+    derandomize=not os.environ.get("PARITY_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(files_and_dialects())
+def test_random_files_and_dialects_read_alike(case):
+    resource, content = case
+    with tempfile.TemporaryDirectory() as directory:
+        assert_same_findings(write_package(Path(directory), [resource], {"t.csv": content}))
