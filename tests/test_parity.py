@@ -709,6 +709,29 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
     }
 
 
+MULTIPART_GUESSES = {
+    # the encoding is guessed from the parts joined: latin-1 in a later part, not UTF-8
+    "encoding": (
+        INTEGER_AND_STRING,
+        {"p1.csv": b"a,b\n1,x\n", "p2.csv": b"a,b\n2,caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 la fa\xe7on\nx,y\n"},
+    ),
+    # ...and the dialect: one ", " after a quoted cell in the first part alone reads as
+    # skipInitialSpace, against the rest of the stream
+    "dialect": (
+        [{"name": "b", "type": "string"}, {"name": "d", "type": "date"}],
+        {"p1.csv": b'b,d\n",", 2020-01-31\n', "p2.csv": b'b,d\n"x",2020-01-31\n"x",2020-02-01\n'},
+    ),
+}
+
+
+@pytest.mark.parametrize(("fields", "files"), MULTIPART_GUESSES.values(), ids=MULTIPART_GUESSES)
+def test_a_multipart_layout_is_guessed_from_the_parts_joined(tmp_path, fields, files):
+    resource = {**table("t", fields), "path": list(files), "dialect": {"header": True}}
+    resource.pop("encoding")
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert report.findings
+
+
 @pytest.mark.parametrize("second", [b"bad\tz\n3\tv\n", b"a\tb\nbad\tz\n"], ids=["no-header", "header"])
 def test_a_later_tsv_part_keeps_its_first_line(tmp_path, second):
     """frictionless drops the first line of a later part for CSV only: in TSV it is a row."""
@@ -879,8 +902,9 @@ def rows_of(draw, fields: list[dict], most: int):
 
 @st.composite
 def packages(draw):
-    """A parent resource (keys on its first two fields, maybe a self-reference) and maybe a child whose
-    one- or two-field foreign key points at the parent, with fields of the parent's types or strings."""
+    """A parent resource (keys on its first two fields, maybe a self-reference, maybe in parts) and maybe
+    a child whose one- or two-field foreign key points at the parent, with fields of the parent's types
+    or strings."""
     count = draw(st.integers(2, 4))
     fields = [draw(field_specs(f"f{index}", KEY_TYPES if index < 2 else TYPES)) for index in range(count)]
     schema = {}
@@ -902,7 +926,16 @@ def packages(draw):
     elif header_change == 2:
         labels = [*labels, "more"]
     resources = [{**table("parent", fields, **schema), "dialect": HEADER_ON_ROW_1}]
-    files = {"parent.csv": to_csv([labels, *rows], draw(st.sampled_from(["\n", "\r\n"])))}
+    terminator = draw(st.sampled_from(["\n", "\r\n"]))
+    cuts = sorted(draw(st.lists(st.integers(0, len(rows)), max_size=2)))
+    if cuts:  # a multipart resource: every part starts with the header line, as frictionless expects
+        chunks = [rows[start:end] for start, end in zip([0, *cuts], [*cuts, len(rows)])]
+        files = {
+            f"parent{index}.csv": to_csv([labels, *chunk], terminator) for index, chunk in enumerate(chunks)
+        }
+        resources[0]["path"] = list(files)
+    else:
+        files = {"parent.csv": to_csv([labels, *rows], terminator)}
     if draw(st.booleans()):
         targets = fields[: draw(st.integers(1, 2))]
         child_fields = [

@@ -113,7 +113,7 @@ def reference_name(fields: list[str]) -> str:
 
 def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
     single = len(plan.paths) == 1
-    return [
+    jobs = [
         FileJob(
             plan=plan,
             path=path,
@@ -126,6 +126,9 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         )
         for index, path in enumerate(plan.paths)
     ]
+    if not plan.headered_parts and all(job.path.exists() for job in jobs):  # one stream to frictionless
+        jobs[0].joined_with = [(job.path, job.has_header_row) for job in jobs[1:]]
+    return jobs
 
 
 def check_resource(

@@ -69,6 +69,9 @@ class FileJob:
     expected: list[dict] | None  # None: derive from this file's header
     key_specs: list[KeySpec]
     want_hash: bool = False
+    # the parts frictionless streams after this one, each with "its first line is dropped": the
+    # encoding and dialect are guessed from the start of that joined stream
+    joined_with: list[tuple[Path, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,7 +137,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         return check_parquet(job, outcome)
     try:
         layout = job.layout or read_layout(
-            job.path, plan.encoding, plan.dialect, plan.tsv, job.has_header_row
+            job.path, plan.encoding, plan.dialect, plan.tsv, job.has_header_row, job.joined_with
         )
     except ReadError as error:
         outcome.fatal = (error.type, error.note)

@@ -98,10 +98,54 @@ class ProgressFile(io.RawIOBase):
         super().close()
 
 
-def detect_encoding(path: Path, declared: str | None) -> str:
+def encoding_buffer(path: Path, later: list[tuple[Path, bool]]) -> bytes:
+    """The bytes frictionless guesses the encoding from: the file's first 100 kB; for a multipart
+    resource, whole lines of the parts joined (see `joined_lines`) until past 100 kB."""
+    if not later:
+        with open(path, "rb") as file:
+            return file.read(ENCODING_BUFFER)
+    buffer = b""
+    for line in joined_lines(path, later):
+        buffer += line
+        if len(buffer) > ENCODING_BUFFER:
+            break
+    return buffer
+
+
+def joined_lines(path: Path, later: list[tuple[Path, bool]]) -> Iterator[bytes]:
+    """The lines of a multipart resource as frictionless streams them: the first part whole, then each
+    later part, less its first line where `later` says (path, True)."""
+    for part, drop_first_line in [(path, False), *later]:
+        with open(part, "rb") as file:
+            if drop_first_line:
+                file.readline()
+            yield from file
+
+
+class LineStream(io.RawIOBase):
+    """A byte stream over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self.chunks = chunks
+        self.pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self.pending:
+            self.pending = next(self.chunks, None)
+            if self.pending is None:
+                self.pending = b""
+                return 0
+        count = min(len(buffer), len(self.pending))
+        buffer[:count] = self.pending[:count]
+        self.pending = self.pending[count:]
+        return count
+
+
+def detect_encoding(buffer: bytes, declared: str | None) -> str:
     """The encoding frictionless would read the file with (its chardet rule, its BOM handling)."""
-    with open(path, "rb") as file:
-        buffer = file.read(ENCODING_BUFFER)
     encoding = declared
     if not encoding:
         import chardet
@@ -180,11 +224,20 @@ def python_dialect(declared: dict, sample: list[str], tsv: bool) -> dict:
 
 
 def read_layout(
-    path: Path, declared_encoding: str | None, declared_dialect: dict, tsv: bool, header: bool
+    path: Path,
+    declared_encoding: str | None,
+    declared_dialect: dict,
+    tsv: bool,
+    header: bool,
+    later: list[tuple[Path, bool]] | None = None,
 ) -> Layout:
-    encoding = detect_encoding(path, declared_encoding)
+    """Encoding, dialect and labels, guessed as frictionless guesses them: from the start of the file
+    or, for a multipart resource, of its parts joined (`later`, see `joined_lines`)."""
+    later = later or []
+    encoding = detect_encoding(encoding_buffer(path, later), declared_encoding)
     try:
-        with open_text(path, encoding) as text:
+        stream = LineStream(joined_lines(path, later)) if later else ProgressFile(path, None)
+        with io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, newline="") as text:
             sample = list(itertools.islice(text, SAMPLE_LINES))
     except UnicodeDecodeError as error:
         raise ReadError("encoding-error", str(error)) from error
