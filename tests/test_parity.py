@@ -860,6 +860,11 @@ def field_specs(draw, name, kinds=TYPES):
         spec["constraints"] = constraints
     if draw(st.integers(0, 4)) == 0:
         spec["missingValues"] = draw(st.sampled_from([["-"], ["", "n/a"], []]))
+    if kind in ("string", "integer") and draw(st.integers(0, 5)) == 0:  # arrow engine alone, as uniqueKeys
+        values = draw(enums(spec))
+        spec["categories"] = draw(
+            st.sampled_from([values, [{"value": value, "label": "x"} for value in values]])
+        )
     return spec
 
 
@@ -916,6 +921,10 @@ def packages(draw):
         schema["missingValues"] = draw(st.sampled_from([["", "NA"], [""], ["-", ""]]))
     if draw(st.integers(0, 3)) == 0:
         schema["foreignKeys"] = [{"fields": ["f1"], "reference": {"fields": ["f0"]}}]
+    if draw(st.integers(0, 3)) == 0:  # checked by the arrow engine alone, but it must not stumble
+        schema["uniqueKeys"] = draw(
+            st.lists(st.sampled_from([["f0"], ["f1"], ["f0", "f1"]]), min_size=1, max_size=2)
+        )
     rows = draw(rows_of(fields, 16))
     labels = [spec["name"] for spec in fields]
     header_change = draw(st.integers(0, 7))
