@@ -709,6 +709,15 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
     }
 
 
+def test_nan_keys_of_parts_read_in_other_processes_never_meet(tmp_path):
+    """Later parts are read in a process pool; NaN keys made there must still equal nothing."""
+    spec = {"name": "a", "type": "number", "constraints": {"unique": True}}
+    files = {"p1.csv": b"a,b\n1,x\n", "p2.csv": b"a,b\nNaN,y\n", "p3.csv": b"a,b\nNaN,z\n2,w\n2,v\n"}
+    resource = {**table("t", [spec, {"name": "b", "type": "string"}]), "path": list(files)}
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert [(finding.type, finding.row) for finding in report.findings] == [("unique-error", 6)]
+
+
 MULTIPART_GUESSES = {
     # the encoding is guessed from the parts joined: latin-1 in a later part, not UTF-8
     "encoding": (

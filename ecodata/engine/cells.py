@@ -13,7 +13,9 @@ import binascii
 import itertools
 import json
 import operator
+import os
 import re
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -518,7 +520,6 @@ def cell_reader(field: dict, missing: list[str]) -> Callable[[Any], tuple[Any, l
 
 # --- equality keys -----------------------------------------------------------------------------
 
-NEVER_EQUAL = itertools.count()
 PLAIN_DIGITS = 1000  # a number key is written in plain digits up to this power of ten, in E notation beyond
 
 
@@ -577,6 +578,27 @@ def utc_offset(value: datetime | time) -> timedelta | None:
     return value.tzinfo.utcoffset(value if isinstance(value, datetime) else None)
 
 
+class NeverEqual:
+    """Keys no other key equals, even one made in another process: the parts of a multipart resource
+    are read in a process pool or on Dask workers, and their keys then meet in one table."""
+
+    def __init__(self):
+        self.state = (None, "", itertools.count())  # (pid, prefix, counter), swapped whole: threads share it
+
+    def __call__(self) -> str:
+        pid, prefix, counter = self.state
+        if pid != os.getpid():  # a forked process would repeat its parent's keys
+            pid, prefix, counter = self.state = (
+                os.getpid(),
+                f"nan:{secrets.token_hex(8)}:",
+                itertools.count(),
+            )
+        return f"{prefix}{next(counter)}"
+
+
+never_equal_key = NeverEqual()
+
+
 def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
     """Whether a key of `fields` compares, somewhere, a string with a value of another kind: never equal."""
     return any(
@@ -592,7 +614,7 @@ def number_key(value: Decimal) -> str:
     overflow past 10**999999; beyond PLAIN_DIGITS the spelling is in E notation, not written out.
     """
     if value.is_nan():
-        return f"nan:{next(NEVER_EQUAL)}"  # NaN equals nothing, not even itself
+        return never_equal_key()  # NaN equals nothing, not even itself
     if value.is_infinite():
         return "n:inf" if value > 0 else "n:-inf"
     if value.is_zero():

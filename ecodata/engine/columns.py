@@ -448,7 +448,7 @@ class ColumnChecker:
         for text in texts:
             notes, key = self.slow_cache.get(text) or self.remember(text)
             if key is not None and key.startswith("nan:"):
-                key = f"nan:{next(cells.NEVER_EQUAL)}"  # the cache shares a text's key; each NaN is unequal
+                key = cells.never_equal_key()  # the cache shares a text's key; each NaN is unequal
             cell_notes.append(notes)
             cell_keys.append(key)
         by_error: dict[tuple[str, str | None], list[int]] = {}
