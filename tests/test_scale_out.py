@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecodata.engine import standard_checks
 from ecodata.package import load_package
 from ecodata.report import Report
+from tests.parity import findings as parity_findings
+from tests.parity import table, write_package
+from tests.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
 
 
 def parts_package(root):
@@ -149,3 +157,45 @@ def test_each_part_of_a_folder_has_its_header_checked_and_a_repeat_reported_once
     ]
     assert "p3.csv" in labels[1][2] and "p3.csv" in labels[2][2] and "p1" not in labels[0][2]
     assert [(finding.type, finding.row) for finding in report.findings if finding.row] == [("type-error", 4)]
+
+
+@st.composite
+def rows_in_parts(draw):
+    """Fields and rows (keys, ragged and blank rows, maybe a broken header), and where to cut them."""
+    fields = [draw(field_specs(f"f{index}", KEY_TYPES)) for index in range(draw(st.integers(2, 3)))]
+    schema = {"primaryKey": ["f0"]} if draw(st.booleans()) else {}
+    rows = draw(rows_of(fields, 16))
+    labels = [spec["name"] for spec in fields]
+    if draw(st.integers(0, 5)) == 0:
+        labels[0] = "other"
+    cuts = sorted(draw(st.lists(st.integers(0, len(rows)), min_size=1, max_size=3)))
+    return fields, schema, labels, [rows[start:end] for start, end in zip([0, *cuts], [*cuts, len(rows)])]
+
+
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "40")),
+    deadline=None,
+    derandomize=not os.environ.get("PARITY_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(rows_in_parts())
+def test_a_folder_of_parts_reads_as_the_same_rows_in_one_file(case):
+    """The folder is the arrow engine's own: its findings must be those of the rows in one file."""
+    fields, schema, labels, chunks = case
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / "one").mkdir()
+        (root / "one" / "t.csv").write_bytes(to_csv([labels, *[row for chunk in chunks for row in chunk]]))
+        (root / "parts" / "t").mkdir(parents=True)
+        for index, chunk in enumerate(chunks):
+            (root / "parts" / "t" / f"part-{index:03d}.csv").write_bytes(to_csv([labels, *chunk]))
+        found = []
+        for folder, path in (("one", "t.csv"), ("parts", "t")):
+            # the delimiter declared: guessed from rows with ";" in cells, it might cut a part's cells
+            # into a quoted cell that runs on into the next part, which a part alone cannot do
+            dialect = {"header": True, "delimiter": ","}
+            resource = {**table("t", fields, **schema), "path": path, "dialect": dialect}
+            descriptor = write_package(root / folder, [resource], {})
+            report = parity_findings(descriptor, "arrow")[1]
+            found.append(sorted((finding.type, finding.row, finding.field) for finding in report.findings))
+        assert found[0] == found[1]

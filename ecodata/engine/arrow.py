@@ -126,7 +126,7 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         )
         for index, path in enumerate(plan.paths)
     ]
-    if not plan.headered_parts and all(job.path.exists() for job in jobs):  # one stream to frictionless
+    if not plan.parquet and all(job.path.exists() for job in jobs):  # one stream, as frictionless reads it
         jobs[0].joined_with = [(job.path, job.has_header_row) for job in jobs[1:]]
     return jobs
 
@@ -141,13 +141,22 @@ def check_resource(
     total = sum(job.path.stat().st_size for job in jobs if job.path.exists())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
-        rest = jobs[1:]
-        if first.fatal is None and not plan.headered_parts:
-            rest = [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in rest]
-        outcomes = [first, *run_parts(rest, workers, advance)] if first.fatal is None else [first]
+        outcomes = (
+            [first, *run_parts(later_jobs(plan, jobs, first), workers, advance)]
+            if first.fatal is None
+            else [first]
+        )
     outcome = merge(plan, jobs, outcomes)
     check_declared_counts(plan, jobs, outcomes, outcome)
     return outcome
+
+
+def later_jobs(plan: ResourcePlan, jobs: list[FileJob], first: FileOutcome) -> list[FileJob]:
+    """The parts after the first, read in the layout found for it: its header too, except in a folder,
+    where each part has its own header row."""
+    if plan.headered_parts:
+        return [dataclasses.replace(job, guessed=first.layout) for job in jobs[1:]]
+    return [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in jobs[1:]]
 
 
 def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOutcome]:

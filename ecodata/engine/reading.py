@@ -230,11 +230,15 @@ def read_layout(
     tsv: bool,
     header: bool,
     later: list[tuple[Path, bool]] | None = None,
+    guessed: Layout | None = None,
 ) -> Layout:
     """Encoding, dialect and labels, guessed as frictionless guesses them: from the start of the file
-    or, for a multipart resource, of its parts joined (`later`, see `joined_lines`)."""
+    or, for a multipart resource, of its parts joined (`later`, see `joined_lines`). A later part of a
+    folder takes the encoding and dialect `guessed` for the first; only its labels are its own."""
     later = later or []
-    encoding = detect_encoding(encoding_buffer(path, later), declared_encoding)
+    encoding = (
+        guessed.encoding if guessed else detect_encoding(encoding_buffer(path, later), declared_encoding)
+    )
     try:
         stream = LineStream(joined_lines(path, later)) if later else ProgressFile(path, None)
         with io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, newline="") as text:
@@ -245,7 +249,7 @@ def read_layout(
         raise ReadError("source-error", str(error)) from error
     except OSError as error:
         raise ReadError("scheme-error", str(error)) from error
-    dialect = python_dialect(declared_dialect, sample, tsv)
+    dialect = guessed.dialect if guessed else python_dialect(declared_dialect, sample, tsv)
     try:
         first = next(csv.reader(sample, **dialect), None) if sample else None
     except (TypeError, csv.Error) as error:  # "quotechar" must be a 1-character string...

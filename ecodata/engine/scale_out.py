@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import messages
-from .arrow import ResourceOutcome, file_jobs, merge, reference_name
+from .arrow import ResourceOutcome, file_jobs, later_jobs, merge, reference_name
 from .files import FileOutcome, Problem, check_file
 
 FRAME = {"key": "string", "row": "int64"}
@@ -43,10 +43,8 @@ def check_parts(client, plan, specs, progress):
     with progress.task(plan.name, len(jobs)) as advance:
         first = client.submit(check_file, jobs[0], pure=False)
         head = client.submit(without_keys, first).result()
-        rest = jobs[1:]
-        if head.fatal is None and not plan.headered_parts:
-            rest = [dataclasses.replace(job, layout=head.layout, expected=head.expected) for job in rest]
-        futures = [first, *client.map(check_file, rest, pure=False)] if head.fatal is None else [first]
+        rest = later_jobs(plan, jobs, head) if head.fatal is None else []
+        futures = [first, *client.map(check_file, rest, pure=False)]
         summaries = []
         for future in futures:
             summaries.append(client.submit(without_keys, future).result())
