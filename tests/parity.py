@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 from pathlib import Path
+
+from hypothesis import HealthCheck, settings
 
 from ecodata.engine import standard_checks
 from ecodata.package import load_package
 from ecodata.report import Report
+
+# The random tests: 60 derandomized examples in `make test`; PARITY_RANDOM=1 PARITY_EXAMPLES=2000 searches.
+RANDOM_SEARCH = settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    deadline=None,
+    derandomize=not os.environ.get("PARITY_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # What frictionless 5 does not check at all (docs/parity.md): the fast engine reports these alone.
 ARROW_ONLY = {"category-error", "unique-keys"}

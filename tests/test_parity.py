@@ -11,16 +11,15 @@ import contextlib
 import csv
 import hashlib
 import io
-import os
 import tempfile
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.parity import assert_same_findings, findings, table, write_package
+from tests.parity import RANDOM_SEARCH, assert_same_findings, findings, table, write_package
 
 # --- hand-written cases ------------------------------------------------------------------------
 
@@ -973,12 +972,7 @@ def packages(draw):
     return resources, files
 
 
-@settings(
-    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
-    deadline=None,
-    derandomize=not os.environ.get("PARITY_RANDOM"),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@RANDOM_SEARCH
 @given(packages(), st.sampled_from([None, 32, 64, 200]))
 def test_random_packages_give_the_same_findings_in_both_engines(package, piece_size):
     """`piece_size`: cut the files into pieces of that many bytes (None: as `make bench` reads them)."""
@@ -1059,12 +1053,7 @@ def files_and_dialects(draw):
     return resource, content
 
 
-@settings(
-    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
-    deadline=None,
-    derandomize=not os.environ.get("PARITY_RANDOM"),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@RANDOM_SEARCH
 @given(files_and_dialects())
 def test_random_files_and_dialects_read_alike(case):
     resource, content = case

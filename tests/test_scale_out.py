@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ecodata.engine import standard_checks
 from ecodata.package import load_package
 from ecodata.report import Report
+from tests.parity import RANDOM_SEARCH, table, write_package
 from tests.parity import findings as parity_findings
-from tests.parity import table, write_package
 from tests.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
 
 
@@ -172,12 +171,7 @@ def rows_in_parts(draw):
     return fields, schema, labels, [rows[start:end] for start, end in zip([0, *cuts], [*cuts, len(rows)])]
 
 
-@settings(
-    max_examples=int(os.environ.get("PARITY_EXAMPLES", "40")),
-    deadline=None,
-    derandomize=not os.environ.get("PARITY_RANDOM"),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@RANDOM_SEARCH
 @given(rows_in_parts())
 def test_a_folder_of_parts_reads_as_the_same_rows_in_one_file(case):
     """The folder is the arrow engine's own: its findings must be those of the rows in one file."""
