@@ -194,6 +194,7 @@ def test_an_array_item_constraint_its_type_does_not_take_is_left_to_frictionless
             ["2019-12-31", "2020-06-01", "2021-01-01", "2020-6-1"],
         ),
         ("year", {"minimum": 2000}, ["1999", "2000", " 200"]),
+        ("year", {"minimum": True}, ["2020", "0000"]),  # frictionless reads true as the year 1
         ("datetime", {"maximum": "2020-01-01T00:00:00"}, ["2019-12-31T23:59:59", "2020-01-01T00:00:01"]),
         ("yearmonth", {"minimum": "2020-02"}, ["2020-01", "2020-02", "2021-1"]),
         ("boolean", {"enum": [True]}, ["true", "false", "1"]),
@@ -648,6 +649,11 @@ DEFINITIONS_TO_FIX = {
     "uniqueKeys not lists": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [1, "a"]}, {}, "schema-error"),
     "foreignKeys not a list": ({"fields": [{"name": "a", "type": "integer"}], "foreignKeys": 1.5}, {}, "schema-error"),
     "hash not a text": ({"fields": [{"name": "a", "type": "integer"}]}, {"hash": 1.5}, "resource-error"),
+    "uniqueKeys of lists": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [[["a"]]]}, {}, "schema-error"),
+    "yearmonth bound of texts": ({"fields": [{"name": "a", "type": "yearmonth", "constraints": {"minimum": ["2020", "5"]}}]}, {}, "field-error"),
+    "NaN bound": ({"fields": [{"name": "a", "type": "number", "constraints": {"minimum": "NaN"}}]}, {}, "field-error"),
+    # frictionless itself fails on the hash: the constraints nobody checked must not crash either
+    "hash and constraints a list": ({"fields": [{"name": "a", "type": "integer", "constraints": [1]}]}, {"hash": 5}, "resource-error"),
 }  # fmt: skip
 
 
@@ -658,6 +664,16 @@ def test_a_definition_frictionless_lets_through_is_named(tmp_path, schema, prope
     report = findings(descriptor, "arrow")[1]
     assert [finding.type for finding in report.findings] == [kind] and not report.notes
     assert '"t"' in report.findings[0].message and report.findings[0].path == "datapackage.json"
+
+
+def test_a_descriptor_frictionless_fails_on_and_nothing_else_explains(tmp_path):
+    resource = {**table("t", []), "schema": "absent-schema.json", "hash": 5}
+    report = findings(write_package(tmp_path, [resource], {"t.csv": b"a\n1\n"}), "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["resource-error"]
+    resource["hash"] = "sha256:0"
+    resource["schema"] = {"fields": [{"name": "a", "type": "integer"}], "foreignKeys": 1.5, "uniqueKeys": 3}
+    report = findings(write_package(tmp_path, [resource], {"t.csv": b"a\n1\n"}), "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["schema-error", "schema-error"]
 
 
 @pytest.mark.parametrize(
@@ -706,6 +722,13 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
         ("unique-error", 6),
         ("missing-cell", 7),
     }
+
+
+def test_the_multipart_scheme_frictionless_writes_is_read_here(tmp_path):
+    files = {"p1.csv": b"a,b\n1,x\n", "p2.csv": b"a,b\ny,z\n"}
+    resource = {**table("t", INTEGER_AND_STRING), "path": list(files), "scheme": "multipart"}
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert [(finding.type, finding.row) for finding in report.findings] == [("type-error", 3)]
 
 
 def test_nan_keys_of_parts_read_in_other_processes_never_meet(tmp_path):

@@ -41,6 +41,8 @@ def parts_package(root):
             {
                 "name": "obs",
                 "path": ["obs-1.csv", "obs-2.csv", "obs-3.csv"],
+                "rows": 10,  # counts declared wrong: the parts hold 9 rows of 3 fields
+                "fields": 4,
                 "schema": {
                     "fields": fields,
                     "primaryKey": ["id"],
@@ -71,6 +73,8 @@ EXPECTED = {
     ("primary-key", 9),  # id 4 again, in the third part
     ("blank-row", 10),
     ("primary-key", 10),  # a blank row has an empty primary key
+    ("row-count", None),
+    ("field-count", None),
 }
 
 
@@ -193,3 +197,29 @@ def test_a_folder_of_parts_reads_as_the_same_rows_in_one_file(case):
             report = parity_findings(descriptor, "arrow")[1]
             found.append(sorted((finding.type, finding.row, finding.field) for finding in report.findings))
         assert found[0] == found[1]
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16")  # with its BOM, as each file of a folder written in UTF-16 has
+
+
+FOLDERS = {  # parts, and the rows they hold
+    # each part is a file: its own BOM, its own UTF-16 BOM, its own last line without a line end
+    "bom-in-a-later-part": ([b"a,b\n1,x\n", b"\xef\xbb\xbfa,b\n2,y\n"], 2),
+    "utf-16": ([utf16("a,b\n1,x\n"), utf16("a,b\n2,y\n")], 2),
+    "first-part-without-line-end": ([b"a,b", b"a,b\n2,y\n"], 1),
+    "small-first-part": ([b"a,b\n1,x\n", b"a,b\n" + b"".join(b"%d,y\n" % n for n in range(2, 40))], 39),
+}
+
+
+@pytest.mark.parametrize(("parts", "rows"), FOLDERS.values(), ids=FOLDERS)
+def test_each_part_of_a_folder_is_read_as_a_file(tmp_path, parts, rows):
+    """The same rows in one file have no findings: nor may the folder."""
+    (tmp_path / "t").mkdir()
+    for index, content in enumerate(parts):
+        (tmp_path / "t" / f"part-{index}.csv").write_bytes(content)
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
+    resource = {**table("t", fields), "path": "t"}
+    resource.pop("encoding")
+    report = parity_findings(write_package(tmp_path, [resource], {}), "arrow")[1]
+    assert report.findings == [] and report.rows_checked == rows

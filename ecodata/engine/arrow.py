@@ -155,7 +155,8 @@ def later_jobs(plan: ResourcePlan, jobs: list[FileJob], first: FileOutcome) -> l
     """The parts after the first, read in the layout found for it: its header too, except in a folder,
     where each part has its own header row."""
     if plan.headered_parts:
-        return [dataclasses.replace(job, guessed=first.layout) for job in jobs[1:]]
+        dialect = first.layout.dialect if first.layout else None
+        return [dataclasses.replace(job, shared_dialect=dialect) for job in jobs[1:]]
     return [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in jobs[1:]]
 
 

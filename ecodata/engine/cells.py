@@ -257,9 +257,9 @@ def year_reader(field, form):
                 cell = int(cell)
             except ValueError:
                 return None
-        if not isinstance(cell, int) or isinstance(cell, bool):
+        if not isinstance(cell, int):  # a bool is one, as in frictionless (a bound of true is the year 1)
             return None
-        return cell if 0 <= cell <= 9999 else None
+        return int(cell) if 0 <= cell <= 9999 else None
 
     return read
 
@@ -455,8 +455,10 @@ def bound_check(compare, limit):
             return False
         try:
             return bool(compare(comparable(value), limit))
-        except TypeError:  # a naive and an aware datetime or time: no order (frictionless crashes)
-            return False
+        except TypeError as error:
+            if isinstance(value, datetime | time):  # naive against aware: no order (frictionless crashes)
+                return False
+            raise Unsupported(f"comparing {value!r} with {limit!r}") from error
 
     return check
 

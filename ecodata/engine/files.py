@@ -72,7 +72,7 @@ class FileJob:
     # the parts frictionless streams after this one, each with "its first line is dropped": the
     # encoding and dialect are guessed from the start of that joined stream
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
-    guessed: Layout | None = None  # a later part of a folder: the first part's encoding and dialect
+    shared_dialect: dict | None = None  # a later part of a folder: the dialect guessed for the first
 
 
 @dataclass
@@ -138,7 +138,14 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         return check_parquet(job, outcome)
     try:
         layout = job.layout or read_layout(
-            job.path, plan.encoding, plan.dialect, plan.tsv, job.has_header_row, job.joined_with, job.guessed
+            job.path,
+            plan.encoding,
+            plan.dialect,
+            plan.tsv,
+            job.has_header_row,
+            job.joined_with,
+            folder=plan.headered_parts,
+            dialect=job.shared_dialect,
         )
     except ReadError as error:
         outcome.fatal = (error.type, error.note)

@@ -11,11 +11,13 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from ..package import Package
+from ..package import Package, PackageError
 from ..report import Finding
-from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, value_reader
+from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, value_reader
 
 TABLE_FORMATS = ("csv", "tsv")
 
@@ -69,9 +71,11 @@ def descriptor_findings(package: Package) -> list[Finding]:
         ]
     except Exception as error:  # frictionless fails on some shapes its profiles let through
         crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
-        return definition_findings(package.resources, package.safe_path) or [
-            Finding(type="package-error", message=crash, path="datapackage.json")
-        ]
+        try:  # a descriptor nothing has checked: say what is known to be wrong, if anything
+            found = definition_findings(package.resources, package.safe_path)
+        except Exception:
+            found = []
+        return found or [Finding(type="package-error", message=crash, path="datapackage.json")]
     return definition_findings(package.resources, package.safe_path)
 
 
@@ -82,7 +86,10 @@ def definition_findings(resources: list[dict], safe_path) -> list[Finding]:
     findings = []
     for resource in resources:
         name = resource.get("name", "")
-        schema = schema_of(resource, safe_path) if "data" not in resource else None
+        try:
+            schema = schema_of(resource, safe_path) if "data" not in resource else None
+        except (OSError, ValueError, PackageError):  # not there, not JSON: frictionless says so, if it can
+            schema = None
         if isinstance(schema, dict):
             fields = schema.get("fields")
             for spec in fields if isinstance(fields, list) else []:
@@ -105,7 +112,7 @@ def field_finding(resource: str, spec: dict, problem: str) -> Finding:
 
 
 def field_problems(spec: dict) -> list[str]:
-    constraints = spec.get("constraints") or {}
+    constraints = spec.get("constraints") if isinstance(spec.get("constraints"), dict) else {}
     kind = spec.get("type", DEFAULT_TYPE)
     problems = []
     pattern = constraints.get("pattern")
@@ -120,9 +127,9 @@ def field_problems(spec: dict) -> list[str]:
     if bounds:
         read = value_reader(spec)
         problems += [
-            f"{name} {constraints[name]!r} is not a {kind}"
+            f"{name} {constraints[name]!r} is not a {kind} that cells can be compared with"
             for name in bounds
-            if read(constraints[name]) is None
+            if not orders_cells(read(constraints[name]), kind)
         ]
     categories = spec.get("categories")
     if categories is not None and not (
@@ -130,6 +137,26 @@ def field_problems(spec: dict) -> list[str]:
     ):
         problems.append('categories must be a list of values, or of objects with a "value"')
     return problems
+
+
+A_VALUE = {  # a value of each type with bounds but no time zone, to try a bound against
+    "integer": 1,
+    "number": Decimal(1),
+    "year": 2000,
+    "yearmonth": YearMonth(2000, 1),
+    "date": date(2000, 1, 1),
+}
+
+
+def orders_cells(bound, kind: str) -> bool:
+    """Whether a bound read from the descriptor can be compared with the cells' values: frictionless
+    fails on the first cell when it is None, NaN, or a yearmonth of texts (["2020", "5"])."""
+    if bound is None:
+        return False
+    try:  # a datetime or time is tried against itself: naive or aware, cells.bound_check decides
+        return isinstance(bound < A_VALUE.get(kind, bound), bool)
+    except (TypeError, ArithmeticError):
+        return False
 
 
 def is_category(item) -> bool:
@@ -152,7 +179,11 @@ def schema_problems(schema: dict) -> list[str]:
         keys = unique_keys if isinstance(unique_keys, list) else [None]
         for key in keys:
             fields = [key] if isinstance(key, str) else key
-            if not (isinstance(fields, list) and fields and all(field in names for field in fields)):
+            if not (
+                isinstance(fields, list)
+                and fields
+                and all(isinstance(field, str) and field in names for field in fields)
+            ):
                 problems.append(
                     f"uniqueKeys must list keys, each a list of the schema's field names: not {key!r}"
                 )
@@ -181,7 +212,10 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     if "data" in resource or "path" not in resource:
         raise Unsupported("inline data")
     raw_paths = as_list(resource["path"])
-    if any("://" in path for path in raw_paths) or resource.get("scheme", "file") != "file":
+    if any("://" in path for path in raw_paths) or resource.get("scheme", "file") not in (
+        "file",
+        "multipart",
+    ):
         raise Unsupported("a remote path")
     if "" in raw_paths:  # frictionless reads no file from it (a scheme-error); the root is no folder of parts
         raise Unsupported("an empty path")

@@ -230,32 +230,56 @@ def read_layout(
     tsv: bool,
     header: bool,
     later: list[tuple[Path, bool]] | None = None,
-    guessed: Layout | None = None,
+    folder: bool = False,
+    dialect: dict | None = None,
 ) -> Layout:
-    """Encoding, dialect and labels, guessed as frictionless guesses them: from the start of the file
-    or, for a multipart resource, of its parts joined (`later`, see `joined_lines`). A later part of a
-    folder takes the encoding and dialect `guessed` for the first; only its labels are its own."""
+    """Encoding, dialect and labels, guessed as frictionless guesses them from the start of the file.
+
+    A list of parts (`later`: the parts after this one) frictionless reads as one byte stream
+    (`joined_lines`): encoding and dialect come from its start. In a `folder`, each part keeps its own
+    encoding; the dialect comes from the first part's lines and, when it has fewer than 100, the next
+    parts' rows; the later parts are given it (`dialect`). The labels are this file's own first row.
+    """
     later = later or []
-    encoding = (
-        guessed.encoding if guessed else detect_encoding(encoding_buffer(path, later), declared_encoding)
-    )
+    encoding = detect_encoding(encoding_buffer(path, [] if folder else later), declared_encoding)
     try:
-        stream = LineStream(joined_lines(path, later)) if later else ProgressFile(path, None)
-        with io.TextIOWrapper(io.BufferedReader(stream), encoding=encoding, newline="") as text:
-            sample = list(itertools.islice(text, SAMPLE_LINES))
+        with open_text(path, encoding) as text:
+            own = list(itertools.islice(text, SAMPLE_LINES))
+        if dialect is None:
+            sample = own
+            if later and not folder:
+                stream = io.BufferedReader(LineStream(joined_lines(path, later)))
+                with io.TextIOWrapper(stream, encoding=encoding, newline="") as text:
+                    sample = list(itertools.islice(text, SAMPLE_LINES))
+            elif later:
+                sample = own + folder_rows(later, declared_encoding, SAMPLE_LINES - len(own))
+            dialect = python_dialect(declared_dialect, sample, tsv)
     except UnicodeDecodeError as error:
         raise ReadError("encoding-error", str(error)) from error
     except UnicodeError as error:  # "UTF-16 stream does not start with BOM": frictionless cannot start
         raise ReadError("source-error", str(error)) from error
     except OSError as error:
         raise ReadError("scheme-error", str(error)) from error
-    dialect = guessed.dialect if guessed else python_dialect(declared_dialect, sample, tsv)
     try:
-        first = next(csv.reader(sample, **dialect), None) if sample else None
+        first = next(csv.reader(own, **dialect), None) if own else None
     except (TypeError, csv.Error) as error:  # "quotechar" must be a 1-character string...
         raise ReadError("source-error", str(error)) from error
     labels = [cell.strip() for cell in first] if header and first is not None else []
-    return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(sample))
+    return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(own))
+
+
+def folder_rows(parts: list[tuple[Path, bool]], declared_encoding: str | None, count: int) -> list[str]:
+    """Up to `count` lines of a folder's later parts, each in its own encoding, its header left out."""
+    rows: list[str] = []
+    for part, has_header in parts:
+        if len(rows) >= count:
+            break
+        try:
+            with open_text(part, detect_encoding(encoding_buffer(part, []), declared_encoding)) as text:
+                rows += itertools.islice(text, int(has_header), int(has_header) + count - len(rows))
+        except (UnicodeError, OSError, ReadError):
+            break  # the part's own reading reports it
+    return rows
 
 
 def fast_reader_fits(layout: Layout, width: int, empty_is_missing: bool) -> bool:

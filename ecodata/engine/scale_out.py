@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import messages
-from .arrow import ResourceOutcome, file_jobs, later_jobs, merge, reference_name
+from .arrow import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge, reference_name
 from .files import FileOutcome, Problem, check_file
 
 FRAME = {"key": "string", "row": "int64"}
@@ -50,6 +50,7 @@ def check_parts(client, plan, specs, progress):
             summaries.append(client.submit(without_keys, future).result())
             advance(1)
     outcome = merge(plan, jobs[: len(summaries)], summaries)
+    check_declared_counts(plan, jobs[: len(summaries)], summaries, outcome)
     shifts = []
     rows_before = 0
     for job, summary in zip(jobs, summaries):
