@@ -208,6 +208,8 @@ FOLDERS = {  # parts, and the rows they hold
     "bom-in-a-later-part": ([b"a,b\n1,x\n", b"\xef\xbb\xbfa,b\n2,y\n"], 2),
     "utf-16": ([utf16("a,b\n1,x\n"), utf16("a,b\n2,y\n")], 2),
     "first-part-without-line-end": ([b"a,b", b"a,b\n2,y\n"], 1),
+    "first-part-a-header-without-line-end": ([b"a;b", b"a;b\n1;x\n2;y\n"], 2),  # the dialect guessed whole
+    "an-empty-part": ([b"a,b\n1,x\n", b"", b"a,b\n2,y\n"], 2),
     "small-first-part": ([b"a,b\n1,x\n", b"a,b\n" + b"".join(b"%d,y\n" % n for n in range(2, 40))], 39),
 }
 
@@ -218,6 +220,7 @@ def test_each_part_of_a_folder_is_read_as_a_file(tmp_path, parts, rows):
     (tmp_path / "t").mkdir()
     for index, content in enumerate(parts):
         (tmp_path / "t" / f"part-{index}.csv").write_bytes(content)
+    (tmp_path / "t" / "part-x.csv").mkdir()  # a folder named as a part is none
     fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
     resource = {**table("t", fields), "path": "t"}
     resource.pop("encoding")

@@ -117,8 +117,9 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         FileJob(
             plan=plan,
             path=path,
+            has_header_row=plan.header and (index == 0 or plan.headered_parts),
             # frictionless drops the first line of every later part of a CSV resource, not of a TSV one
-            has_header_row=plan.header and (index == 0 or plan.headered_parts or not plan.tsv),
+            skip_first_line=index > 0 and plan.header and not (plan.headered_parts or plan.tsv),
             layout=None,
             expected=None,
             key_specs=specs,
@@ -126,8 +127,8 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         )
         for index, path in enumerate(plan.paths)
     ]
-    if not plan.parquet and all(job.path.exists() for job in jobs):  # one stream, as frictionless reads it
-        jobs[0].joined_with = [(job.path, job.has_header_row) for job in jobs[1:]]
+    if not plan.parquet and all(job.path.is_file() for job in jobs):  # one stream, as frictionless reads it
+        jobs[0].joined_with = [(job.path, job.skip_first_line or job.has_header_row) for job in jobs[1:]]
     return jobs
 
 
@@ -135,10 +136,10 @@ def check_resource(
     plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None
 ) -> ResourceOutcome:
     jobs = file_jobs(plan, specs)
-    absent = [job for job in jobs if not job.path.exists()]
+    absent = [job for job in jobs if not job.path.is_file()]
     if absent:  # frictionless opens every part before it reads a row
         jobs = absent[:1]
-    total = sum(job.path.stat().st_size for job in jobs if job.path.exists())
+    total = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
         outcomes = (
@@ -170,7 +171,7 @@ def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOut
     with ProcessPoolExecutor(max_workers=workers) as pool:
         outcomes = []
         for job, outcome in zip(jobs, pool.map(check_file, jobs)):
-            advance(job.path.stat().st_size if job.path.exists() else 0)
+            advance(job.path.stat().st_size if job.path.is_file() else 0)
             outcomes.append(outcome)
         return outcomes
 
@@ -251,7 +252,7 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
     size = 0
     for job in jobs:
         with open(job.path, "rb") as part:
-            dropped = len(part.readline()) if job is not jobs[0] and job.has_header_row else 0
+            dropped = len(part.readline()) if job.skip_first_line else 0
             size += job.path.stat().st_size - dropped
             while hasher is not None and (chunk := part.read(1 << 20)):  # bytes alone: no reading
                 hasher.update(chunk)

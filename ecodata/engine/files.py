@@ -69,6 +69,7 @@ class FileJob:
     expected: list[dict] | None  # None: derive from this file's header
     key_specs: list[KeySpec]
     want_hash: bool = False
+    skip_first_line: bool = False  # a later CSV part of a list: frictionless drops its first line, undecoded
     # the parts frictionless streams after this one, each with "its first line is dropped": the
     # encoding and dialect are guessed from the start of that joined stream
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
@@ -130,8 +131,9 @@ def header_problems(labels: list[str], fields: list[dict]) -> list[Problem]:
 def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     plan = job.plan
     outcome = FileOutcome()
-    if not job.path.exists():
-        outcome.fatal = ("scheme-error", f"[Errno 2] No such file or directory: '{job.path}'")
+    if not job.path.is_file():
+        reason = "[Errno 21] Is a directory" if job.path.is_dir() else "[Errno 2] No such file or directory"
+        outcome.fatal = ("scheme-error", f"{reason}: '{job.path}'")
         return outcome
     outcome.size = job.path.stat().st_size
     if plan.parquet:
@@ -166,15 +168,16 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     reader = "pieces" if fast_reader_fits(layout, width, empty_is_missing) else "exact"
     header_problems_found = list(outcome.problems)
     labels = layout.labels if job.expected is None else None
+    start = first_line_length(job.path) if job.skip_first_line else 0
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs)
         try:
             if reader == "pieces":
-                check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels)
+                check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)
             else:
                 read = arrow_batches if reader == "stream" else exact_batches
-                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels)
+                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start)
                 for batch in read_ahead(batches):
                     rows.check(batch)
         except (NeedsOneStream, NeedsExactReader) as reason:
@@ -192,7 +195,14 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     return outcome
 
 
-def check_in_pieces(job: FileJob, layout, width: int, rows: RowChecker, on_bytes, hasher, labels) -> None:
+def first_line_length(path: Path) -> int:
+    with open(path, "rb") as file:
+        return len(file.readline())
+
+
+def check_in_pieces(
+    job: FileJob, layout, width: int, rows: RowChecker, on_bytes, hasher, labels, start: int = 0
+) -> None:
     """The file cut into pieces at record ends, each parsed and checked on a column thread, merged in order.
 
     Both cores parse and check at once; one piece more than there are threads is in flight, so
@@ -201,7 +211,7 @@ def check_in_pieces(job: FileJob, layout, width: int, rows: RowChecker, on_bytes
     pool = column_threads()
     in_flight: deque = deque()
     next_row = 2 if job.has_header_row else 1
-    pieces = file_pieces(job.path, on_bytes, hasher)
+    pieces = file_pieces(job.path, on_bytes, hasher, start)
     try:
         for index, (piece, followed) in enumerate(pieces):
             header = job.has_header_row and index == 0

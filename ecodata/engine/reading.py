@@ -76,8 +76,9 @@ class Layout:
 class ProgressFile(io.RawIOBase):
     """A file that reports the bytes it hands out and can hash them on the way."""
 
-    def __init__(self, path: Path, on_bytes: Callable[[int], None] | None, hasher=None):
+    def __init__(self, path: Path, on_bytes: Callable[[int], None] | None, hasher=None, start: int = 0):
         self.file = open(path, "rb")  # closed by close()
+        self.file.seek(start)  # a later part of a list: after the first line, which frictionless drops
         self.on_bytes = on_bytes
         self.hasher = hasher
 
@@ -176,8 +177,8 @@ def detect_encoding(buffer: bytes, declared: str | None) -> str:
     return encoding
 
 
-def open_text(path: Path, encoding: str, on_bytes=None, hasher=None) -> io.TextIOWrapper:
-    raw = ProgressFile(path, on_bytes, hasher)
+def open_text(path: Path, encoding: str, on_bytes=None, hasher=None, start: int = 0) -> io.TextIOWrapper:
+    raw = ProgressFile(path, on_bytes, hasher, start)
     return io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, newline="")
 
 
@@ -241,8 +242,8 @@ def read_layout(
     parts' rows; the later parts are given it (`dialect`). The labels are this file's own first row.
     """
     later = later or []
-    encoding = detect_encoding(encoding_buffer(path, [] if folder else later), declared_encoding)
     try:
+        encoding = detect_encoding(encoding_buffer(path, [] if folder else later), declared_encoding)
         with open_text(path, encoding) as text:
             own = list(itertools.islice(text, SAMPLE_LINES))
         if dialect is None:
@@ -252,7 +253,7 @@ def read_layout(
                 with io.TextIOWrapper(stream, encoding=encoding, newline="") as text:
                     sample = list(itertools.islice(text, SAMPLE_LINES))
             elif later:
-                sample = own + folder_rows(later, declared_encoding, SAMPLE_LINES - len(own))
+                sample = [*ended(own), *folder_rows(later, declared_encoding, SAMPLE_LINES - len(own))]
             dialect = python_dialect(declared_dialect, sample, tsv)
     except UnicodeDecodeError as error:
         raise ReadError("encoding-error", str(error)) from error
@@ -268,6 +269,14 @@ def read_layout(
     return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(own))
 
 
+def ended(lines) -> list[str]:
+    """The lines with a line end after the last: a part's last line must not run into the next part's."""
+    lines = list(lines)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    return lines
+
+
 def folder_rows(parts: list[tuple[Path, bool]], declared_encoding: str | None, count: int) -> list[str]:
     """Up to `count` lines of a folder's later parts, each in its own encoding, its header left out."""
     rows: list[str] = []
@@ -276,7 +285,7 @@ def folder_rows(parts: list[tuple[Path, bool]], declared_encoding: str | None, c
             break
         try:
             with open_text(part, detect_encoding(encoding_buffer(part, []), declared_encoding)) as text:
-                rows += itertools.islice(text, int(has_header), int(has_header) + count - len(rows))
+                rows += ended(itertools.islice(text, int(has_header), int(has_header) + count - len(rows)))
         except (UnicodeError, OSError, ReadError):
             break  # the part's own reading reports it
     return rows
@@ -338,6 +347,7 @@ def arrow_batches(
     on_bytes=None,
     hasher=None,
     labels: list[str] | None = None,
+    start: int = 0,
 ) -> Iterator[Batch]:
     """Stream the file with pyarrow.csv; raise NeedsExactReader on anything Arrow would read differently.
 
@@ -345,7 +355,7 @@ def arrow_batches(
     """
     import pyarrow.csv as arrow_csv
 
-    source = io.BufferedReader(ProgressFile(path, on_bytes, hasher), buffer_size=BLOCK_SIZE)
+    source = io.BufferedReader(ProgressFile(path, on_bytes, hasher, start), buffer_size=BLOCK_SIZE)
     try:
         reader = arrow_csv.open_csv(source, **arrow_options(layout, width, block_size=BLOCK_SIZE))
         next_row = 1
@@ -364,14 +374,14 @@ def arrow_batches(
         source.close()
 
 
-def file_pieces(path: Path, on_bytes=None, hasher=None) -> Iterator[tuple[memoryview, bool]]:
+def file_pieces(path: Path, on_bytes=None, hasher=None, start: int = 0) -> Iterator[tuple[memoryview, bool]]:
     """The file in pieces of an eighth of it (1 to 4 MB), each ending at a line end: (piece, more follow).
 
     A line end may fall inside a quoted cell; `parse_piece` finds that out (see there) and raises
     NeedsOneStream. Each piece is a buffer of its own, read into once and not copied.
     """
     size = min(PIECE_SIZE, max(SMALLEST_PIECE, path.stat().st_size // 8))
-    with ProgressFile(path, on_bytes, hasher) as source:
+    with ProgressFile(path, on_bytes, hasher, start) as source:
         carried = b""  # the start of a line the last piece did not end
         while True:
             buffer = bytearray(len(carried) + size)
@@ -430,9 +440,10 @@ def exact_batches(
     on_bytes=None,
     hasher=None,
     labels: list[str] | None = None,
+    start: int = 0,
 ) -> Iterator[Batch]:
     """Python's csv module, fed exactly as frictionless feeds it; slower, but any file, any dialect."""
-    text = open_text(path, layout.encoding, on_bytes, hasher)
+    text = open_text(path, layout.encoding, on_bytes, hasher, start)
     first_data = 2 if header else 1
     regular: list[list[str]] = []
     numbers: list[int] = []
