@@ -99,8 +99,12 @@ def test_a_dask_cluster_finds_the_same_as_one_process(tmp_path):
     local, _ = findings(descriptor, workers=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
         on_dask, report = findings(descriptor, dask=cluster.scheduler_address)
+        (tmp_path / "obs-2.csv").unlink()  # a missing part stops the resource before any row
+        local_missing, local_report = findings(descriptor, workers=1)
+        dask_missing, dask_report = findings(descriptor, dask=cluster.scheduler_address)
     assert on_dask == local
     assert report.rows_checked == 11
+    assert dask_missing == local_missing and dask_report.rows_checked == local_report.rows_checked == 2
 
 
 def test_a_folder_of_parquet_parts_is_one_resource(tmp_path):

@@ -127,7 +127,10 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
         )
         for index, path in enumerate(plan.paths)
     ]
-    if not plan.parquet and all(job.path.is_file() for job in jobs):  # one stream, as frictionless reads it
+    absent = [job for job in jobs if not job.path.is_file()]
+    if absent:  # frictionless opens every part before it reads a row: it reports the first missing one
+        return absent[:1]
+    if not plan.parquet:  # one stream, as frictionless reads it
         jobs[0].joined_with = [(job.path, job.skip_first_line or job.has_header_row) for job in jobs[1:]]
     return jobs
 
@@ -136,9 +139,6 @@ def check_resource(
     plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None
 ) -> ResourceOutcome:
     jobs = file_jobs(plan, specs)
-    absent = [job for job in jobs if not job.path.is_file()]
-    if absent:  # frictionless opens every part before it reads a row
-        jobs = absent[:1]
     total = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
