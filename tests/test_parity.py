@@ -459,6 +459,21 @@ def test_header_problems(tmp_path):
     assert_same_findings(write_package(tmp_path, resources, files))
 
 
+def test_a_field_named_with_nothing(tmp_path):
+    """frictionless gives its errors fieldName "", as it gives an extra label or cell, which has no field."""
+    fields = [{"name": "a", "type": "integer"}, {"name": "", "type": "integer"}]
+    files = {"t.csv": b"a,b\n1,x\n2\n3,4,5\n"}
+    report = assert_same_findings(
+        write_package(tmp_path, [{**table("t", fields), "dialect": {"header": True}}], files)
+    )
+    assert {(finding.type, finding.field) for finding in report.findings} == {
+        ("incorrect-label", ""),
+        ("type-error", ""),
+        ("missing-cell", ""),
+        ("extra-cell", None),
+    }
+
+
 def test_rows_blank_short_long_and_multiline(tmp_path):
     fields = [
         {"name": "a", "type": "integer", "constraints": {"required": True}},

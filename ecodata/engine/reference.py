@@ -12,6 +12,7 @@ from . import messages
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
 DECODE_NOTE = re.compile(r"can't decode byte (?P<byte>0x[0-9a-f]+) in position (?P<offset>\d+)")
 TYPE_NOTE = re.compile(r'type is "(?P<type>[\w]+)/(?P<format>[^"]+)"')
+FIELDLESS = ("extra-label", "extra-cell")  # frictionless gives these a fieldName of "": no field
 LIMIT_ERRORS = 10_000_000  # frictionless stops at 1000 per resource by default; a reference must not
 
 
@@ -45,7 +46,7 @@ def row_finding(resource: str, path: str | None, error: dict) -> Finding:
         resource=resource,
         path=path,
         row=error.get("rowNumber"),
-        field=error.get("fieldName") or None,
+        field=None if error["type"] in FIELDLESS else error.get("fieldName"),
         cell=error.get("cell"),
     )
 
