@@ -739,6 +739,24 @@ def test_multipart_rows_are_numbered_across_parts(tmp_path):
     }
 
 
+@pytest.mark.parametrize(
+    ("files", "fields"),
+    [
+        ({"t.csv": b"\xef\xbb\xbfa,b\n\xef\xbb\xbf,x"}, INTEGER_AND_STRING),  # the last line, a piece alone
+        ({"p1.tsv": b"a\tb\n1\tx\n", "p2.tsv": b"\xef\xbb\xbf2\ty\n"}, INTEGER_AND_STRING),  # a later part
+    ],
+    ids=["piece", "later-part"],
+)
+def test_a_byte_order_mark_within_the_stream_is_text(tmp_path, files, fields):
+    """Arrow drops a BOM at the start of whatever it parses; frictionless only at the file's start."""
+    resource = {**table("t", fields), "path": list(files) if len(files) > 1 else "t.csv"}
+    resource.pop("encoding")
+    if len(files) > 1:
+        resource["format"] = "tsv"
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert [finding.type for finding in report.findings] == ["type-error"]
+
+
 LATER_FIRST_LINES = {  # frictionless drops a later part's first line as bytes, never decoded or parsed
     "undecodable": b"a,\xff\n2,y\n3,z\n",
     "quoted-line-end": b'"a\nq",b\n2,y\n',
