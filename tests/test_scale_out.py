@@ -230,3 +230,31 @@ def test_each_part_of_a_folder_is_read_as_a_file(tmp_path, parts, rows):
     resource.pop("encoding")
     report = parity_findings(write_package(tmp_path, [resource], {}), "arrow")[1]
     assert report.findings == [] and report.rows_checked == rows
+
+
+def test_the_progress_of_a_list_of_parts_counts_every_byte(tmp_path):
+    """Each later part's first line is skipped unread, yet counted: the bar ends at the parts' size."""
+    from contextlib import contextmanager
+
+    class Recorder:
+        def __init__(self):
+            self.totals: dict[str, int] = {}
+            self.done: dict[str, int] = {}
+
+        @contextmanager
+        def task(self, name, total):
+            self.totals[name] = total
+            self.done[name] = 0
+            yield lambda count: self.done.__setitem__(name, self.done[name] + count)
+
+    files = {"p1.csv": b"a,b\n1,x\n", "p2.csv": b"a,b\n2,y\n3,z\n", "p3.csv": b"a,b\n4,w\n"}
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
+    resource = {**table("t", fields), "path": list(files)}
+    recorder = Recorder()
+    report = Report()
+    standard_checks(
+        load_package(write_package(tmp_path, [resource], files)), report, progress=recorder, workers=1
+    )
+    assert report.findings == [] and recorder.done["t"] == recorder.totals["t"] == sum(
+        map(len, files.values())
+    )

@@ -81,6 +81,8 @@ class ProgressFile(io.RawIOBase):
         self.file.seek(start)  # a later part of a list: after the first line, which frictionless drops
         self.on_bytes = on_bytes
         self.hasher = hasher
+        if start and on_bytes is not None:
+            on_bytes(start)  # skipped, but the file's size is what the progress bar counts to
 
     def readable(self):
         return True
