@@ -115,6 +115,7 @@ def test_a_folder_of_parquet_parts_is_one_resource(tmp_path):
     folder.mkdir()
     pq.write_table(pa.table({"id": [1, 2], "share": [0.5, 1.5]}), folder / "part-0.parquet")
     pq.write_table(pa.table({"id": [3, 1], "share": [0.25, None]}), folder / "part-1.parquet")
+    (folder / "part-2.parquet").write_bytes(b"")  # an empty partition adds nothing
     fields = [
         {"name": "id", "type": "integer"},
         {"name": "share", "type": "number", "constraints": {"maximum": 1, "required": True}},
@@ -258,3 +259,27 @@ def test_the_progress_of_a_list_of_parts_counts_every_byte(tmp_path):
     assert report.findings == [] and recorder.done["t"] == recorder.totals["t"] == sum(
         map(len, files.values())
     )
+
+
+def test_a_file_read_again_takes_back_only_the_bytes_it_counted(tmp_path, monkeypatch):
+    """Cut into pieces, a file with quoted line ends is read again as one stream: the bar goes back to
+    where the file began, never below, and ends at the file's size."""
+    from contextlib import contextmanager
+
+    from ecodata.engine import reading
+
+    monkeypatch.setattr(reading, "PIECE_SIZE", 64)
+    monkeypatch.setattr(reading, "SMALLEST_PIECE", 64)
+    counts: list[int] = []
+
+    class Recorder:
+        @contextmanager
+        def task(self, name, total):
+            yield counts.append
+
+    content = b"a,b\n" + b"".join(b'%d,"two\nlines"\n' % n for n in range(100))
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]
+    descriptor = write_package(tmp_path, [table("t", fields)], {"t.csv": content})
+    standard_checks(load_package(descriptor), Report(), progress=Recorder())
+    running = [sum(counts[: index + 1]) for index in range(len(counts))]
+    assert any(count < 0 for count in counts) and min(running) >= 0 and running[-1] == len(content)

@@ -19,7 +19,7 @@ from .cells import strings_meet_others
 from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
-from .reading import new_hasher
+from .reading import first_line_length, new_hasher
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
@@ -158,7 +158,10 @@ def later_jobs(plan: ResourcePlan, jobs: list[FileJob], first: FileOutcome) -> l
     if plan.headered_parts:
         dialect = first.layout.dialect if first.layout else None
         return [dataclasses.replace(job, shared_dialect=dialect) for job in jobs[1:]]
-    return [dataclasses.replace(job, layout=first.layout, expected=first.expected) for job in jobs[1:]]
+    layout = first.layout
+    if layout is not None and layout.encoding == "utf-8-sig":  # one stream: a BOM further on is text
+        layout = dataclasses.replace(layout, encoding="utf-8")
+    return [dataclasses.replace(job, layout=layout, expected=first.expected) for job in jobs[1:]]
 
 
 def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOutcome]:
@@ -251,9 +254,10 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
     hasher = new_hasher(plan.hash)
     size = 0
     for job in jobs:
+        dropped = first_line_length(job.path) if job.skip_first_line else 0
+        size += job.path.stat().st_size - dropped
         with open(job.path, "rb") as part:
-            dropped = len(part.readline()) if job.skip_first_line else 0
-            size += job.path.stat().st_size - dropped
+            part.seek(dropped)
             while hasher is not None and (chunk := part.read(1 << 20)):  # bytes alone: no reading
                 hasher.update(chunk)
     return size, hasher.hexdigest() if hasher is not None else None

@@ -35,6 +35,7 @@ from .reading import (
     exact_batches,
     fast_reader_fits,
     file_pieces,
+    first_line_length,
     new_hasher,
     parse_piece,
     read_ahead,
@@ -172,21 +173,31 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     start = first_line_length(job.path) if job.skip_first_line else 0
     if job.layout is not None and starts_with_bom(job.path, start):
         reader = "exact"  # a later part's BOM is text in frictionless's one stream; Arrow would drop it
+    reported = [0]  # bytes the progress bar was told of, to take back if the file is read again
+
+    def counted(count: int) -> None:
+        reported[0] += count
+        on_bytes(count)
+
+    on_bytes_counted = counted if on_bytes is not None else None
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs)
         try:
             if reader == "pieces":
-                check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)
+                check_in_pieces(job, layout, width, rows, on_bytes_counted, hasher, labels, start)
             else:
                 read = arrow_batches if reader == "stream" else exact_batches
-                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start)
+                batches = read(
+                    job.path, layout, width, job.has_header_row, on_bytes_counted, hasher, labels, start
+                )
                 for batch in read_ahead(batches):
                     rows.check(batch)
         except (NeedsOneStream, NeedsExactReader) as reason:
             reader = "stream" if isinstance(reason, NeedsOneStream) else "exact"
             if on_bytes is not None:
-                on_bytes(-outcome.size)  # the progress bar starts the file again
+                on_bytes(-reported[0])  # the progress bar starts the file again
+                reported[0] = 0
             continue
         except ReadError as error:
             rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))
@@ -202,11 +213,6 @@ def starts_with_bom(path: Path, start: int) -> bool:
     with open(path, "rb") as file:
         file.seek(start)
         return file.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
-
-
-def first_line_length(path: Path) -> int:
-    with open(path, "rb") as file:
-        return len(file.readline())
 
 
 def check_in_pieces(

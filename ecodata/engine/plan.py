@@ -271,11 +271,11 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
 
 def directory_parts(directory: Path) -> tuple[list[Path], bool, bool]:
     """A folder of parts (as Spark or Dask write them): its *.parquet, else its *.csv, in name order."""
-    parquet = sorted(path for path in directory.glob("*.parquet") if path.is_file())
+    # a partition without rows may be written as a file without a byte, not even a header: it adds nothing
+    parquet = sorted(path for path in directory.glob("*.parquet") if path.is_file() and path.stat().st_size)
     if parquet:
         return parquet, True, True
     csvs = sorted(path for path in directory.glob("*.csv") if path.is_file())
     if not csvs:
         raise Unsupported(f"{directory} holds no .csv or .parquet parts")
-    # a partition without rows may be written as a file without a byte, not even a header: it adds nothing
     return [path for path in csvs if path.stat().st_size] or csvs[:1], True, False

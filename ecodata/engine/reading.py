@@ -30,6 +30,7 @@ import pyarrow as pa
 SAMPLE_LINES = 100  # frictionless sniffs the dialect and reads the header from this many lines
 ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
 ENCODING_CONFIDENCE = 0.5
+LINE_CHUNK = 100_000  # frictionless reads each part of a multipart resource in chunks of this size
 BLOCK_SIZE = 1 << 20
 EXACT_BATCH_ROWS = 50_000
 READ_AHEAD = 2  # batches parsed and waiting while the current one is checked
@@ -119,10 +120,25 @@ def joined_lines(path: Path, later: list[tuple[Path, bool]]) -> Iterator[bytes]:
     """The lines of a multipart resource as frictionless streams them: the first part whole, then each
     later part, less its first line where `later` says (path, True)."""
     for part, drop_first_line in [(path, False), *later]:
-        with open(part, "rb") as file:
-            if drop_first_line:
-                file.readline()
-            yield from file
+        lines = part_lines(part)
+        if drop_first_line:
+            next(lines, None)
+        yield from lines
+
+
+def part_lines(path: Path) -> Iterator[bytes]:
+    """A part's bytes as frictionless's multipart stream iterates them: chunks of 100 kB, each split
+    into lines at CR, LF or CR LF (a line is cut where a chunk ends)."""
+    with open(path, "rb") as file:
+        while chunk := file.read(LINE_CHUNK):
+            yield from chunk.splitlines(keepends=True)
+
+
+def first_line_length(path: Path) -> int:
+    """The bytes of a later part's first line, which frictionless drops (see `part_lines`)."""
+    with open(path, "rb") as file:
+        lines = file.read(LINE_CHUNK).splitlines(keepends=True)
+    return len(lines[0]) if lines else 0
 
 
 class LineStream(io.RawIOBase):
