@@ -1033,6 +1033,9 @@ def packages(draw):
             f"parent{index}.csv": to_csv([labels, *chunk], terminator) for index, chunk in enumerate(chunks)
         }
         resources[0]["path"] = list(files)
+        # the delimiter declared: guessed as ";" from a few odd rows, it could leave a quoted cell open
+        # at a part's end, which frictionless runs on into the next part (docs/parity.md)
+        resources[0]["dialect"] = {**HEADER_ON_ROW_1, "delimiter": ","}
     else:
         files = {"parent.csv": to_csv([labels, *rows], terminator)}
     if draw(st.booleans()):
