@@ -119,7 +119,6 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
             path=path,
             has_header_row=plan.header and (index == 0 or plan.headered_parts),
             # frictionless drops the first line of every later part of a CSV resource, not of a TSV one
-            skip_first_line=index > 0 and plan.header and not (plan.headered_parts or plan.tsv),
             layout=None,
             expected=None,
             key_specs=specs,
@@ -130,8 +129,13 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
     absent = [job for job in jobs if not job.path.is_file()]
     if absent:  # frictionless opens every part before it reads a row: it reports the first missing one
         return absent[:1]
+    if plan.header and not (
+        plan.headered_parts or plan.tsv
+    ):  # frictionless drops a later CSV part's first line
+        for job in jobs[1:]:
+            job.start = first_line_length(job.path)
     if not plan.parquet:  # one stream, as frictionless reads it
-        jobs[0].joined_with = [(job.path, job.skip_first_line or job.has_header_row) for job in jobs[1:]]
+        jobs[0].joined_with = [(job.path, job.start > 0 or job.has_header_row) for job in jobs[1:]]
     return jobs
 
 
@@ -254,10 +258,9 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
     hasher = new_hasher(plan.hash)
     size = 0
     for job in jobs:
-        dropped = first_line_length(job.path) if job.skip_first_line else 0
-        size += job.path.stat().st_size - dropped
+        size += job.path.stat().st_size - job.start
         with open(job.path, "rb") as part:
-            part.seek(dropped)
+            part.seek(job.start)
             while hasher is not None and (chunk := part.read(1 << 20)):  # bytes alone: no reading
                 hasher.update(chunk)
     return size, hasher.hexdigest() if hasher is not None else None

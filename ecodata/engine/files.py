@@ -25,6 +25,7 @@ from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
 from .keys import KeyColumn, composite
 from .plan import ResourcePlan
+from .progress import Counted
 from .reading import (
     Batch,
     Layout,
@@ -35,7 +36,6 @@ from .reading import (
     exact_batches,
     fast_reader_fits,
     file_pieces,
-    first_line_length,
     new_hasher,
     parse_piece,
     read_ahead,
@@ -71,7 +71,7 @@ class FileJob:
     expected: list[dict] | None  # None: derive from this file's header
     key_specs: list[KeySpec]
     want_hash: bool = False
-    skip_first_line: bool = False  # a later CSV part of a list: frictionless drops its first line, undecoded
+    start: int = 0  # a later CSV part of a list: the bytes of its first line, which frictionless drops unread
     # the parts frictionless streams after this one, each with "its first line is dropped": the
     # encoding and dialect are guessed from the start of that joined stream
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
@@ -170,34 +170,25 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     reader = "pieces" if fast_reader_fits(layout, width, empty_is_missing) else "exact"
     header_problems_found = list(outcome.problems)
     labels = layout.labels if job.expected is None else None
-    start = first_line_length(job.path) if job.skip_first_line else 0
+    start = job.start
     if job.layout is not None and starts_with_bom(job.path, start):
         reader = "exact"  # a later part's BOM is text in frictionless's one stream; Arrow would drop it
-    reported = [0]  # bytes the progress bar was told of, to take back if the file is read again
-
-    def counted(count: int) -> None:
-        reported[0] += count
-        on_bytes(count)
-
-    on_bytes_counted = counted if on_bytes is not None else None
+    on_bytes = Counted(on_bytes) if on_bytes is not None else None
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs)
         try:
             if reader == "pieces":
-                check_in_pieces(job, layout, width, rows, on_bytes_counted, hasher, labels, start)
+                check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)
             else:
                 read = arrow_batches if reader == "stream" else exact_batches
-                batches = read(
-                    job.path, layout, width, job.has_header_row, on_bytes_counted, hasher, labels, start
-                )
+                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start)
                 for batch in read_ahead(batches):
                     rows.check(batch)
         except (NeedsOneStream, NeedsExactReader) as reason:
             reader = "stream" if isinstance(reason, NeedsOneStream) else "exact"
             if on_bytes is not None:
-                on_bytes(-reported[0])  # the progress bar starts the file again
-                reported[0] = 0
+                on_bytes.take_back()  # the progress bar starts the file again
             continue
         except ReadError as error:
             rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))

@@ -47,6 +47,22 @@ class BarProgress:
 NO_PROGRESS = NoProgress()
 
 
+class Counted:
+    """An advance that remembers what it reported, so a file read again can take that back."""
+
+    def __init__(self, advance):
+        self.advance = advance
+        self.reported = 0
+
+    def __call__(self, count: int) -> None:
+        self.reported += count
+        self.advance(count)
+
+    def take_back(self) -> None:
+        self.advance(-self.reported)
+        self.reported = 0
+
+
 def progress_for(stream, quiet: bool):
     """A bar when `stream` is a terminal and the user did not ask for quiet; otherwise nothing."""
     if quiet or not getattr(stream, "isatty", lambda: False)():
