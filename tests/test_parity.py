@@ -942,7 +942,9 @@ def field_specs(draw, name, kinds=TYPES):
         constraints[draw(st.sampled_from(["minLength", "maxLength"]))] = draw(st.integers(0, 4))
     if kind == "string" and draw(st.integers(0, 3)) == 0:
         constraints["pattern"] = draw(
-            st.sampled_from(["[a-z]*", "\\w+", "a|b", "[0-9]{1,2}", ".*x", "[^@]+@.+"])
+            st.sampled_from(
+                ["[a-z]*", "\\w+", "a|b", "[0-9]{1,2}", ".*x", "[^@]+@.+", "a-[0-9]+", "[a-c]{2}x?"]
+            )
         )
     if kind in ("string", "integer", "boolean") and draw(st.integers(0, 3)) == 0:
         constraints["enum"] = draw(enums(spec))

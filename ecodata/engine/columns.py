@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import cells
+from . import cells, patterns
 
 MAX_CACHED = 200_000  # distinct slow-path texts remembered per column
 INTEGER = r"^-?[0-9]{1,18}$"
@@ -167,6 +167,7 @@ class ColumnChecker:
         self.re2_pattern = (
             rf"\A(?:^{self.pattern}$)" if self.pattern and not RE2_UNSAFE.search(self.pattern) else None
         )
+        self.byte_pattern = patterns.compile_pattern(self.pattern) if self.pattern else None
 
     def fast_path(self):
         """The vectorised reader for this field, or None when every cell takes the one-cell path."""
@@ -398,25 +399,34 @@ class ColumnChecker:
         array = cells.array
         matched = np.ones(len(array), dtype=bool)
         python = mask.copy()
-        if self.re2_pattern is not None:
-            try:
-                by_re2 = pc.match_substring_regex(array, self.re2_pattern).to_numpy(zero_copy_only=False)
-            except pa.ArrowInvalid:  # RE2 cannot compile it: Python decides every cell
-                self.re2_pattern = None
+        plain_matched = self.plain_matches(cells)
+        if plain_matched is not None:
+            if cells.plain:  # the whole batch: no cell needs Python
+                simple = np.ones(len(array), dtype=bool)
             else:
-                if cells.plain:  # the whole batch: no cell needs Python
-                    simple = np.ones(len(array), dtype=bool)
-                else:
-                    simple = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
-                    simple &= ~pc.match_substring(array, "\n").to_numpy(zero_copy_only=False)
-                matched = np.where(simple, by_re2, True)
-                python = mask & ~simple
+                simple = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
+                simple &= ~pc.match_substring(array, "\n").to_numpy(zero_copy_only=False)
+            matched = np.where(simple, plain_matched, True)
+            python = mask & ~simple
         if python.any():
             regex = re.compile(f"^{self.pattern}$")
             positions = np.flatnonzero(python)
             for position, text in zip(positions, array.take(pa.array(positions)).to_pylist()):
                 matched[position] = bool(regex.match(text))
         self.add(result, "pattern", mask & ~matched)
+
+    def plain_matches(self, cells) -> np.ndarray | None:
+        """Whether each cell matches, right for the ASCII cells without a line end; None: Python decides."""
+        if self.byte_pattern is not None:
+            matched = self.byte_pattern.matches(cells.raw, cells.offsets, cells.lengths)
+            if matched is not None:
+                return matched
+        if self.re2_pattern is not None:
+            try:
+                return pc.match_substring_regex(cells.array, self.re2_pattern).to_numpy(zero_copy_only=False)
+            except pa.ArrowInvalid:  # RE2 cannot compile it
+                self.re2_pattern = None
+        return None
 
     def check_bounds(self, values, mask, result):
         for name, limit in self.limits.items():
