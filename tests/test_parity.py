@@ -181,6 +181,8 @@ def test_an_array_item_constraint_its_type_does_not_take_is_left_to_frictionless
         ("string", {"pattern": "[a-z]+(-[a-z]+)*"}, ["ab-cd", "ab-", "AB", "ab\n", "é"]),
         ("string", {"pattern": r"\d{2}"}, ["12", "1", "١٢", "123"]),
         ("string", {"pattern": "a|b"}, ["a", "b", "ab", "xb", "ax"]),
+        ("string", {"pattern": ""}, ["abc", "", "x"]),  # ^$: only a missing cell passes
+        ("string", {"pattern": "(?i:ı)x"}, ["ix", "Ix", "ıx", "ax"]),  # RE2 folds ı unlike Python
         ("string", {"enum": ["x", "y"]}, ["x", "z", ""]),
         ("integer", {"minimum": 0, "maximum": 10}, ["-1", "0", "10", "11", " 5", "1_0"]),
         ("integer", {"minimum": 10**20, "exclusiveMaximum": 10**30}, ["1", "-5", "9" * 23]),  # past int64
@@ -218,6 +220,7 @@ def test_every_constraint(tmp_path, kind, constraints, cells):
         ("number", {}, ["1.5", "nan(1)", "nan()", "NaN"]),  # C's strtod reads nan(...); Decimal does not
         ("year", {"minimum": 1}, ["2020", "0000", "+123", "99"]),
         ("string", {"pattern": "[a-z]+.*", "maxLength": 5}, ["ascii", "naïve", "two\nlines", "tab\there"]),
+        ("string", {"pattern": "[0-9]{1,1000000000}"}, ["7" * width for width in range(1, 12)]),  # RE2: text
     ],
 )
 def test_whole_batch_shortcuts_leave_nothing_out(tmp_path, kind, constraints, cells):

@@ -111,3 +111,18 @@ def test_a_batch_is_checked_in_passes_of_whole_cells(monkeypatch):
     regex = re.compile("^ab-[0-9]+$")
     assert matched("ab-[0-9]+", texts, offset=True).tolist() == [bool(regex.match(t)) for t in texts]
     assert matched("ab-[0-9]+", ["ab-12"] * 10, offset=False).all()
+
+
+def test_byte_sets_are_kept_for_a_few_widths_only():
+    pattern = compile_pattern(r"\w+")
+    for width in range(1, 41):  # a file whose cells grow longer batch after batch
+        cells = Cells(pa.array(["a" * width] * 3, pa.string()))
+        assert pattern.matches(cells.raw, cells.offsets, cells.lengths).all()
+    assert 0 < len(pattern.tiled) <= patterns.KEPT_WIDTHS
+
+
+def test_the_caller_may_ask_for_fewer_widths():
+    cells = Cells(pa.array(["ab-1", "ab-12", "ab-123"], pa.string()))
+    pattern = compile_pattern("ab-[0-9]+")
+    assert pattern.matches(cells.raw, cells.offsets, cells.lengths, most_widths=2) is None
+    assert pattern.matches(cells.raw, cells.offsets, cells.lengths, most_widths=3).all()

@@ -46,7 +46,11 @@ BREAKS = {  # a value breaks the bound when this comparison with it holds
 }
 NULL_TEXT = pa.scalar(None, pa.string())
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-RE2_UNSAFE = re.compile(r"\\[A-Za-z0-9]|\[:|\{,")  # escapes and classes Python and RE2 read differently
+RE2_UNSAFE = re.compile(  # what Python and RE2 read differently:
+    r"\\[A-Za-z0-9]|\[:|\{,"  # escapes, classes, {,n}
+    r"|\{\d*,?\d{4,}"  # a count over RE2's 1000, which it takes for text
+)
+CASE_FOLDED = re.compile(r"\(\?[a-zA-Z-]*i")  # RE2 folds the case of ı, İ, ſ… unlike Python
 
 
 class Cells:
@@ -165,9 +169,9 @@ class ColumnChecker:
             self.enum_texts = pa.array([value for value in values if isinstance(value, str)], pa.string())
         self.pattern = self.constraints.get("pattern")
         self.re2_pattern = (
-            rf"\A(?:^{self.pattern}$)" if self.pattern and not RE2_UNSAFE.search(self.pattern) else None
+            rf"\A(?:^{self.pattern}$)" if self.pattern is not None and re2_reads_alike(self.pattern) else None
         )
-        self.byte_pattern = patterns.compile_pattern(self.pattern) if self.pattern else None
+        self.byte_pattern = patterns.compile_pattern(self.pattern) if self.pattern is not None else None
 
     def fast_path(self):
         """The vectorised reader for this field, or None when every cell takes the one-cell path."""
@@ -237,7 +241,7 @@ class ColumnChecker:
 
     def fast_string(self, cells, present, result):
         self.check_lengths(cells, present, result)
-        if self.pattern:
+        if self.pattern is not None:  # "" too: frictionless matches ^$
             self.check_pattern(cells, present, result)
         if self.enum_texts is not None:
             outside = ~pc.is_in(cells.array, value_set=self.enum_texts).to_numpy(zero_copy_only=False)
@@ -418,7 +422,9 @@ class ColumnChecker:
     def plain_matches(self, cells) -> np.ndarray | None:
         """Whether each cell matches, right for the ASCII cells without a line end; None: Python decides."""
         if self.byte_pattern is not None:
-            matched = self.byte_pattern.matches(cells.raw, cells.offsets, cells.lengths)
+            # cells of many widths are gathered width by width: then RE2, where it may, is quicker
+            most_widths = 2 if self.re2_pattern is not None else patterns.MAX_WIDTHS
+            matched = self.byte_pattern.matches(cells.raw, cells.offsets, cells.lengths, most_widths)
             if matched is not None:
                 return matched
         if self.re2_pattern is not None:
@@ -483,6 +489,11 @@ class ColumnChecker:
             self.slow_cache.clear()
         self.slow_cache[text] = entry
         return entry
+
+
+def re2_reads_alike(pattern: str) -> bool:
+    """Whether RE2 reads `pattern` as Python's `re` does, on ASCII cells of one line."""
+    return not RE2_UNSAFE.search(pattern) and (pattern.isascii() or not CASE_FOLDED.search(pattern))
 
 
 def prefixed(prefix: str, text: pa.Array, mask: np.ndarray) -> pa.Array:

@@ -20,9 +20,10 @@ except ImportError:  # pragma: no cover — a Python without them checks every p
     _parser = None
 
 MAX_RANGES = 4  # byte ranges per character set ([A-Za-z0-9_] has four); more and RE2 is as quick
-MAX_WIDTHS = 8  # distinct cell widths in a batch read this way; more and RE2 takes the batch
+MAX_WIDTHS = 8  # distinct cell widths in a batch read this way, at most; more and RE2 takes the batch
 MAX_WIDTH = 256  # bytes: longer cells are no identifiers
-CHUNK = 1 << 20  # bytes checked in one pass
+CHUNK = 1 << 18  # bytes checked in one pass
+KEPT_WIDTHS = 16  # widths whose byte sets are kept ready
 ASCII = [chr(code) for code in range(128)]
 
 
@@ -36,35 +37,46 @@ class BytePattern:
         fewest, most = variable[0] if variable else (0, 0)
         self.narrowest, self.widest = self.fixed + fewest, self.fixed + most
         self.ranges = max((len(ranges) for ranges, _, _ in items), default=1)
-        self.tiled: dict[int, np.ndarray] = {}  # width → (2 × ranges, bytes) lows and spans, repeated
+        self.tiled: dict[int, np.ndarray] = {}  # width → (2 × ranges, one pass) lows and spans, repeated
 
-    def matches(self, raw: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
-        """Whether each cell matches, or None when the batch has too many widths to be worth it."""
+    def matches(
+        self, raw: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, most_widths: int = MAX_WIDTHS
+    ) -> np.ndarray | None:
+        """Whether each cell matches. None when the cells the pattern's widths allow come in more than
+        `most_widths` widths, or are long: gathering them width by width then costs more than RE2."""
         matched = np.zeros(len(lengths), dtype=bool)
         if not len(lengths):
             return matched
         shortest, longest = int(lengths.min()), int(lengths.max())
         low, high = max(shortest, self.narrowest), min(longest, self.widest)
-        if high - low >= MAX_WIDTHS or high > MAX_WIDTH:
+        if high > MAX_WIDTH:
             return None
         if shortest == longest:  # one width, the usual batch: its bytes as they lie
             if low <= high:
                 matched[:] = self.fits(raw, shortest)
             return matched
-        for width in range(low, high + 1):
+        if low > high:
+            return matched
+        allowed = lengths[(lengths >= low) & (lengths <= high)]
+        widths = low + np.flatnonzero(np.bincount(allowed - low, minlength=high - low + 1))
+        if len(widths) > most_widths:
+            return None
+        for width in widths.tolist():
             positions = np.flatnonzero(lengths == width)
-            if len(positions):
-                starts = offsets[positions] - offsets[0]
+            rows = max(CHUNK // max(width, 1), 1)
+            for first in range(0, len(positions), rows):  # a bounded gather, index included
+                chosen = positions[first : first + rows]
+                starts = offsets[chosen] - offsets[0]
                 spans = starts[:, None] + np.arange(width, dtype=starts.dtype)
-                matched[positions] = self.fits(raw[spans.ravel()], width)
+                matched[chosen] = self.fits(raw[spans.ravel()], width)
         return matched
 
     def fits(self, flat: np.ndarray, width: int) -> np.ndarray | bool:
         """Per cell of `width` bytes laid end to end in `flat`: every byte in its position's set (True: all)."""
         if width == 0:
             return True
-        step = max(CHUNK // width, 1) * width  # whole cells per pass, so the byte sets stay small
-        bounds = self.bounds(width, min(step, len(flat)))
+        bounds = self.bounds(width)
+        step = bounds.shape[1]  # whole cells per pass
         cells_fit = None
         for start in range(0, len(flat), step):
             chunk = flat[start : start + step]
@@ -81,13 +93,17 @@ class BytePattern:
                 cells_fit[start // width : (start + size) // width] = ok.reshape(-1, width).all(axis=1)
         return True if cells_fit is None else cells_fit
 
-    def bounds(self, width: int, size: int) -> np.ndarray:
-        """Each position's range lows and spans for cells of `width`, repeated to at least `size` bytes."""
+    def bounds(self, width: int) -> np.ndarray:
+        """Each position's range lows and spans for cells of `width`, repeated over one pass of whole cells."""
         known = self.tiled.get(width)
-        if known is None or known.shape[1] < size:
+        if known is None:
             one = np.array([self.position_bounds(width)], dtype=np.uint8).reshape(width, -1).T
-            known = np.tile(one, (1, size // width + 1))
-            self.tiled[width] = known  # a whole new array: threads sharing the checker see old or new
+            known = np.tile(one, (1, max(CHUNK // width, 1)))
+            kept = (
+                self.tiled if len(self.tiled) < KEPT_WIDTHS else {}
+            )  # a file of ever new widths: start over
+            kept[width] = known
+            self.tiled = kept  # threads sharing the checker see the old dict or the new, each whole
         return known
 
     def position_bounds(self, width: int) -> list[int]:
@@ -112,7 +128,8 @@ def compile_pattern(pattern: str) -> BytePattern | None:
         tokens = flattened(unanchored(list(parsed)))
         if tokens is None:
             return None
-        items = [single(parsed, token) for token in tokens]
+        sets: dict[str, list[tuple[int, int]]] = {}  # the same character set is read once
+        items = [single(parsed, token, sets) for token in tokens]
     except Exception:  # anything odd in a private parser: RE2 decides instead
         return None
     if any(item is None for item in items) or sum(fewest != most for _, fewest, most in items) > 1:
@@ -147,20 +164,23 @@ def flattened(tokens) -> list | None:
     return flat
 
 
-def single(parsed, token) -> tuple[list[tuple[int, int]], int, int] | None:
+def single(parsed, token, sets: dict) -> tuple[list[tuple[int, int]], int, int] | None:
     """(ranges of ASCII bytes, fewest, most) of one character, or of one repeated; None otherwise."""
     op, argument = token
     fewest = most = 1
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):  # possessive repeats do not backtrack: refused
         fewest, most, inner = argument
-        if len(inner) != 1:
+        if len(inner) != 1 or fewest > MAX_WIDTH:  # no cell this module reads is that wide
             return None
         op, argument = inner[0]
         most = min(most, 1 << 30)  # MAXREPEAT: no limit
     if op not in (_constants.LITERAL, _constants.NOT_LITERAL, _constants.ANY, _constants.IN):
         return None
-    one = _compiler.compile(_parser.SubPattern(parsed.state, [(op, argument)]))
-    ranges = byte_ranges([one.fullmatch(text) is not None for text in ASCII])
+    key = f"{op} {argument}"
+    if key not in sets:
+        one = _compiler.compile(_parser.SubPattern(parsed.state, [(op, argument)]))
+        sets[key] = byte_ranges([one.fullmatch(text) is not None for text in ASCII])
+    ranges = sets[key]
     if not ranges or len(ranges) > MAX_RANGES:
         return None
     return ranges, fewest, most
