@@ -289,6 +289,70 @@ def test_keys_unique_primary_and_foreign_within_and_across_resources(tmp_path):
     assert {"primary-key", "foreign-key", "unique-error"} <= {finding.type for finding in report.findings}
 
 
+def test_nan_finds_nothing_in_a_self_reference_alone_or_in_a_tuple(tmp_path):
+    """frictionless reads the lookup apart from the rows: each NaN is another object, equal to nothing."""
+    resource = table(
+        "t",
+        [{"name": "v", "type": "number"}, {"name": "s", "type": "string"}, {"name": "w", "type": "number"}],
+        foreignKeys=[
+            {"fields": ["v"], "reference": {"resource": "", "fields": ["v"]}},
+            {"fields": ["w", "s"], "reference": {"resource": "", "fields": ["v", "s"]}},
+        ],
+    )
+    rows = [["v", "s", "w"], ["NaN", "x", "NaN"], ["1", "x", "1"], ["nan", "y", "nan"], ["-NaN", "z", "1"]]
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": to_csv(rows)}))
+    assert sum(finding.type == "foreign-key" for finding in report.findings) == 6  # 3 NaN, 2 with NaN, (1, z)
+
+
+def test_a_string_that_starts_as_a_nan_key_is_a_string(tmp_path):
+    spec = {"name": "value", "type": "string", "format": "uri", "constraints": {"unique": True}}
+    report = one_column_case(tmp_path, spec, ["nan:x", "nan:x", "nan:0123456789abcdef:0"])
+    assert [finding.type for finding in report.findings] == ["unique-error"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "cells"),
+    [
+        (
+            {"type": "duration"},
+            ["P1Y", "P1.5Y", "P0.4M", "P0.5M", "P1.50Y", "P12M", "-P1.5Y", "-P1Y", "PT1H"],
+        ),
+        (
+            {"type": "boolean", "trueValues": ["yes", "1"], "falseValues": ["no", "1"]},  # "1" is in both
+            ["1", "no", "yes"],
+        ),
+    ],
+)
+def test_unique_keys_of_durations_and_overlapping_booleans(tmp_path, spec, cells):
+    spec = {"name": "value", **spec, "constraints": {"unique": True}}
+    report = one_column_case(tmp_path, spec, cells * 40)  # a batch of repeats: the fast path too
+    assert any(finding.type == "unique-error" for finding in report.findings)
+
+
+def test_an_enum_of_overlapping_booleans(tmp_path):
+    spec = {"name": "value", "type": "boolean", "trueValues": ["yes", "1"], "falseValues": ["no", "1"]}
+    one_column_case(tmp_path, {**spec, "constraints": {"enum": [False]}}, ["1", "no", "yes"] * 40)
+
+
+@pytest.mark.parametrize("constraints", [{"minimum": 0}, {"enum": [1]}, {"unique": True}])
+def test_a_signaling_nan_is_read_as_nan(tmp_path, constraints):
+    """Decimal reads "sNaN", and then raises on comparing it: frictionless stops with a Python error.
+    The engine reads it as the NaN it spells, and finds what frictionless finds for NaN."""
+    spec = {"name": "value", "type": "number", "constraints": constraints}
+    rows = [["id", "value"], ["1", "sNaN"], ["2", "-sNaN"], ["3", "1"], ["4", "snan"]]
+    signaling = write_package(tmp_path / "s", [table("t", [*FIELDS, spec])], {"t.csv": to_csv(rows)})
+    quiet = [[cell.replace("sNaN", "NaN").replace("snan", "nan") for cell in row] for row in rows]
+    reference = write_package(tmp_path / "q", [table("t", [*FIELDS, spec])], {"t.csv": to_csv(quiet)})
+    assert findings(signaling, "arrow")[0] == findings(reference, "frictionless")[0]
+
+
+def test_array_items_have_their_own_missing_values(tmp_path):
+    item = {"type": "integer", "missingValues": ["-1", "NA"], "constraints": {"minimum": 0, "required": True}}
+    spec = {"name": "value", "type": "array", "arrayItem": item}
+    report = one_column_case(tmp_path, spec, ["[-1]", '["-1"]', '[""]', '["NA"]', "[3]", "[-2]"])
+    assert report.findings
+
+
 def test_foreign_keys_across_field_types(tmp_path):
     """A string key is kept as its bare text, so "n:1" in a string field must still not find integer 1."""
     parent = table(

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from ..package import Package
 from ..report import Finding, Report
 from . import keys, messages
-from .cells import strings_meet_others
+from .cells import DEFAULT_TYPE, STRING_KINDS, strings_meet_others
 from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
@@ -310,7 +310,9 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
             fields_named(outcome.plan, foreign.fields), fields_named(parent.plan, foreign.reference_fields)
         ):  # a string never equals a number, date, ...: no row can match (composite keys tell kinds apart)
             lookup = keys.KeyColumn()
-        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
+        parent_fields = fields_named(parent.plan, foreign.reference_fields)
+        bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
+        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map, bare=bare):
             note = (
                 f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
                 f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'

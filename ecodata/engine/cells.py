@@ -179,9 +179,12 @@ def number_reader(field, form):
             if cell is None:
                 return None
         try:
-            return primary(cell)
+            value = primary(cell)
         except (ValueError, ArithmeticError):
             return None
+        if primary is Decimal and value.is_snan():  # Decimal reads "sNaN", which raises when compared
+            return Decimal("-NaN" if value.is_signed() else "NaN")
+        return value
 
     return read
 
@@ -491,7 +494,13 @@ def array_item_checks(field: dict):
     unchecked = set(item.get("constraints") or {}) - set(CONSTRAINTS.get(item["type"], [])) - {"unique"}
     if unchecked:  # frictionless stops the resource with a field-error once it meets the first row
         raise Unsupported(f"an arrayItem constraint its type does not take ({', '.join(sorted(unchecked))})")
-    return cell_reader(item, missing=[""])
+    # frictionless makes the item a field of its own, with its own missing values
+    return cell_reader(item, missing=missing_texts(item.get("missingValues", [""])))
+
+
+def missing_texts(values) -> list[str]:
+    """The texts of `missingValues`, given as texts or as {"value": …, "label": …} (v2)."""
+    return [value["value"] if isinstance(value, dict) else value for value in values]
 
 
 def cell_reader(field: dict, missing: list[str]) -> Callable[[Any], tuple[Any, list[str]]]:
@@ -569,7 +578,12 @@ def canonical(value: Any) -> str | None:
         )
     if isinstance(value, dict | list):
         return f"j:{json.dumps(value, sort_keys=True, default=str)}"
-    return f"o:{value!r}"  # isodate.Duration and friends: equal when their reprs are
+    import isodate  # only a duration cell makes a value of no kind above, and it imported isodate
+
+    if isinstance(value, isodate.Duration):  # frictionless's dicts meet two when (tdelta, months, years) do
+        micro = value.tdelta // timedelta(microseconds=1)
+        return f"du:{micro}:{number_key(Decimal(value.months))}:{number_key(Decimal(value.years))}"
+    return f"o:{value!r}"
 
 
 def utc_offset(value: datetime | time) -> timedelta | None:
@@ -578,6 +592,9 @@ def utc_offset(value: datetime | time) -> timedelta | None:
     if value.tzinfo is None:
         return None
     return value.tzinfo.utcoffset(value if isinstance(value, datetime) else None)
+
+
+NEVER_EQUAL = "nan:"  # how a key that equals nothing starts: no other key of a non-string kind does
 
 
 class NeverEqual:
@@ -592,7 +609,7 @@ class NeverEqual:
         if pid != os.getpid():  # a forked process would repeat its parent's keys
             pid, prefix, counter = self.state = (
                 os.getpid(),
-                f"nan:{secrets.token_hex(8)}:",
+                f"{NEVER_EQUAL}{secrets.token_hex(8)}:",
                 itertools.count(),
             )
         return f"{prefix}{next(counter)}"

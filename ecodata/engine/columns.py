@@ -311,8 +311,9 @@ class ColumnChecker:
             invalid = present & ~pc.is_in(array, value_set=self.boolean_texts).to_numpy(zero_copy_only=False)
             self.add(result, None, invalid, kind="type-error")
             return present, None
-        is_true = pc.is_in(array, value_set=self.true_texts).to_numpy(zero_copy_only=False)
-        is_false = pc.is_in(array, value_set=self.false_texts).to_numpy(zero_copy_only=False) & ~is_true
+        # a text in both lists is false: frictionless maps trueValues first, then falseValues over them
+        is_false = pc.is_in(array, value_set=self.false_texts).to_numpy(zero_copy_only=False)
+        is_true = pc.is_in(array, value_set=self.true_texts).to_numpy(zero_copy_only=False) & ~is_false
         invalid = present & ~is_true & ~is_false
         self.add(result, None, invalid, kind="type-error")
         valid = present & ~invalid
@@ -461,9 +462,10 @@ class ColumnChecker:
         texts = array.take(pa.array(positions)).to_pylist()
         cell_notes = []
         cell_keys = []
+        renew_nan = self.kind not in cells.STRING_KINDS  # a string such as "nan:x" is its own key
         for text in texts:
             notes, key = self.slow_cache.get(text) or self.remember(text)
-            if key is not None and key.startswith("nan:"):
+            if renew_nan and key is not None and key.startswith(cells.NEVER_EQUAL):
                 key = cells.never_equal_key()  # the cache shares a text's key; each NaN is unequal
             cell_notes.append(notes)
             cell_keys.append(key)

@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .cells import NEVER_EQUAL, never_equal_key
+
 
 @dataclass
 class KeyColumn:
@@ -92,7 +94,14 @@ def composite(columns: list[pa.Array], strings: list[bool]) -> tuple[pa.Array, n
         )
         for column, string in zip(columns, strings)
     ]
-    return pc.binary_join_element_wise(*encoded, "|"), all_null, any_null
+    joined = pc.binary_join_element_wise(*encoded, "|")
+    never = [pc.starts_with(column, NEVER_EQUAL) for column, string in zip(columns, strings) if not string]
+    never = np.logical_or.reduce([part.to_numpy(zero_copy_only=False) for part in never]) if never else None
+    if never is not None and never.any():  # a NaN part: the whole tuple equals nothing, itself included
+        texts = joined.to_numpy(zero_copy_only=False)
+        texts[never] = [never_equal_key() for _ in range(int(never.sum()))]
+        joined = pa.array(texts, pa.string())
+    return joined, all_null, any_null
 
 
 def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
@@ -130,13 +139,21 @@ def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def missing_from(child: KeyColumn, parent: KeyColumn, spread=map) -> list[tuple[int, str]]:
-    """(row, key) of every non-null child key that no parent row has; `spread` may map over threads."""
+def missing_from(
+    child: KeyColumn, parent: KeyColumn, spread=map, bare: bool = False
+) -> list[tuple[int, str]]:
+    """(row, key) of every non-null child key that no parent row has; `spread` may map over threads.
+
+    A parent's NaN key is left out of the lookup, so that a self-reference's NaN does not find itself;
+    unless the keys are `bare` strings (one string field), which have no NaN and may start as one does.
+    """
     lookup = (
         pa.chunked_array(parent.parts, pa.string()).unique().drop_null()
         if parent.parts
         else pa.array([], pa.string())
     )
+    if not bare:
+        lookup = lookup.filter(pc.invert(pc.starts_with(lookup, NEVER_EQUAL)))
 
     def absent(keys: pa.Array, rows: np.ndarray) -> list[tuple[int, str]]:
         found = pc.is_in(keys, value_set=lookup)

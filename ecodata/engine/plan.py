@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..package import Package, PackageError
 from ..report import Finding
-from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, value_reader
+from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 
 TABLE_FORMATS = ("csv", "tsv")
 
@@ -195,10 +195,6 @@ def schema_of(resource: dict, safe_path) -> dict:
     if isinstance(schema, str):
         schema = json.loads(safe_path(schema).read_text(encoding="utf-8"))
     return schema
-
-
-def missing_texts(values) -> list[str]:
-    return [value["value"] if isinstance(value, dict) else value for value in values]
 
 
 def as_list(value) -> list:
