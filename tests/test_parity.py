@@ -304,6 +304,13 @@ def test_nan_finds_nothing_in_a_self_reference_alone_or_in_a_tuple(tmp_path):
     assert sum(finding.type == "foreign-key" for finding in report.findings) == 6  # 3 NaN, 2 with NaN, (1, z)
 
 
+def test_a_composite_key_with_an_empty_part_beside_a_nan(tmp_path):
+    fields = [{"name": "a", "type": "number"}, {"name": "b", "type": "yearmonth"}]
+    resource = table("t", fields, primaryKey=["a", "b"], uniqueKeys=[["b", "a"]])
+    rows = b"a,b\nNaN,2020-01,extra\n,2020-01,extra\nNaN,,x\n1,2020-01\n1,2020-01\n"  # ragged: the exact path
+    assert_same_findings(write_package(tmp_path, [resource], {"t.csv": rows}))
+
+
 def test_a_string_that_starts_as_a_nan_key_is_a_string(tmp_path):
     spec = {"name": "value", "type": "string", "format": "uri", "constraints": {"unique": True}}
     report = one_column_case(tmp_path, spec, ["nan:x", "nan:x", "nan:0123456789abcdef:0"])

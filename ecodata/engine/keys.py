@@ -95,8 +95,12 @@ def composite(columns: list[pa.Array], strings: list[bool]) -> tuple[pa.Array, n
         for column, string in zip(columns, strings)
     ]
     joined = pc.binary_join_element_wise(*encoded, "|")
-    never = [pc.starts_with(column, NEVER_EQUAL) for column, string in zip(columns, strings) if not string]
-    never = np.logical_or.reduce([part.to_numpy(zero_copy_only=False) for part in never]) if never else None
+    never = [
+        pc.fill_null(pc.starts_with(column, NEVER_EQUAL), False).to_numpy(zero_copy_only=False)
+        for column, string in zip(columns, strings)
+        if not string
+    ]
+    never = np.logical_or.reduce(never) if never else None
     if never is not None and never.any():  # a NaN part: the whole tuple equals nothing, itself included
         texts = joined.to_numpy(zero_copy_only=False)
         texts[never] = [never_equal_key() for _ in range(int(never.sum()))]
