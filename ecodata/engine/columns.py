@@ -264,12 +264,15 @@ class ColumnChecker:
     def fast_number(self, cells, present, result):
         array = cells.array
         values = None if self.wants_keys() else whole_cast(array, present, "0", pa.float64())
-        if values is not None and pc.any(pc.is_nan(values)).as_py() and cells.contains(b"("):
-            values = None  # Arrow, as C's strtod, reads nan(1) and nan(); Decimal refuses them
+        if values is not None:
+            numbers = values.to_numpy(zero_copy_only=False)  # no copy: float64 without nulls
+            nan = np.isnan(numbers)
+            if nan.any() and cells.contains(b"("):
+                values = None  # Arrow, as C's strtod, reads nan(1) and nan(); Decimal refuses them
         if values is not None:
             # Arrow reads a subset of what Decimal reads, so every cell is a number; only a value too
             # close to a bound for float64 to order it (or NaN) is left to the exact one-cell path.
-            fast = (present & ~self.near_bounds(values)) if self.limits else present
+            fast = (present & ~self.near_bounds(numbers, nan)) if self.limits else present
             self.check_bounds(values, fast, result)
             return fast, None
         short = cells.char_lengths() <= EXACT_DIGITS
@@ -283,11 +286,11 @@ class ColumnChecker:
         self.check_enum(keys, fast, result)
         return fast, keys
 
-    def near_bounds(self, values) -> np.ndarray:
-        numbers = values.to_numpy(zero_copy_only=False)
-        near = np.isnan(numbers)
+    def near_bounds(self, numbers: np.ndarray, nan: np.ndarray) -> np.ndarray:
+        near = nan.copy()
         for limit in map(float, self.limits.values()):
-            near |= np.abs(numbers - limit) <= 1e-9 * max(abs(limit), 1e-300)
+            margin = 1e-9 * max(abs(limit), 1e-300)
+            near |= (numbers >= limit - margin) & (numbers <= limit + margin)  # no float temporaries
         return near
 
     def wants_keys(self) -> bool:
