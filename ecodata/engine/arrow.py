@@ -306,11 +306,11 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
         lookup = parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn())
-        if len(foreign.fields) == 1 and strings_meet_others(
-            fields_named(outcome.plan, foreign.fields), fields_named(parent.plan, foreign.reference_fields)
-        ):  # a string never equals a number, date, ...: no row can match (composite keys tell kinds apart)
-            lookup = keys.KeyColumn()
         parent_fields = fields_named(parent.plan, foreign.reference_fields)
+        child_fields = fields_named(outcome.plan, foreign.fields)
+        if len(foreign.fields) == 1 and strings_meet_others(child_fields, parent_fields):
+            # a string never equals a number, date...: no row can match (composite keys tell kinds apart)
+            lookup = keys.KeyColumn()
         bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
         for row, _key in keys.missing_from(child, lookup, spread=column_threads().map, bare=bare):
             note = (
