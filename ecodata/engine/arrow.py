@@ -129,10 +129,8 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
     absent = [job for job in jobs if not job.path.is_file()]
     if absent:  # frictionless opens every part before it reads a row: it reports the first missing one
         return absent[:1]
-    if plan.header and not (
-        plan.headered_parts or plan.tsv
-    ):  # frictionless drops a later CSV part's first line
-        for job in jobs[1:]:
+    if plan.header and not (plan.headered_parts or plan.tsv):
+        for job in jobs[1:]:  # frictionless drops a later CSV part's first line
             job.start = first_line_length(job.path)
     if not plan.parquet:  # one stream, as frictionless reads it
         jobs[0].joined_with = [(job.path, job.start > 0 or job.has_header_row) for job in jobs[1:]]

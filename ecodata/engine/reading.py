@@ -136,9 +136,11 @@ def part_lines(path: Path) -> Iterator[bytes]:
 
 def first_line_length(path: Path) -> int:
     """The bytes of a later part's first line, which frictionless drops (see `part_lines`)."""
-    with open(path, "rb") as file:
-        lines = file.read(LINE_CHUNK).splitlines(keepends=True)
-    return len(lines[0]) if lines else 0
+    lines = part_lines(path)
+    try:
+        return len(next(lines, b""))
+    finally:
+        lines.close()
 
 
 class LineStream(io.RawIOBase):
