@@ -4,7 +4,7 @@ Library first: `validate`, `build` and `make_datasette` are the entry points; th
 Heavy libraries (frictionless, pandas, pyarrow, datasette) are imported only where they are used.
 """
 
-__all__ = ["build", "make_datasette", "validate"]
+__all__ = ["build", "hookimpl", "make_datasette", "validate"]
 
 
 def __getattr__(name):
@@ -16,6 +16,10 @@ def __getattr__(name):
         from .build import build
 
         return build
+    if name == "hookimpl":  # marks a plugin's `ecodata_checks()` hook (validate/plugins.py)
+        from .validate.plugins import hookimpl
+
+        return hookimpl
     if name == "make_datasette":
         from .serve import make_datasette
 

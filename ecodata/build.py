@@ -30,9 +30,9 @@ class BuildError(Exception):
         self.report = report
 
 
-def build(descriptor: str | Path = "datapackage.json", out: str | Path = "dist") -> Path:
+def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> Path:
     """Validate, then build every output into `out`. Raises PackageError or BuildError."""
-    package = load_package(descriptor)
+    package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     report = validate(package)
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
@@ -56,21 +56,25 @@ def write_outputs(package: Package, folder: Path) -> None:
     from .search import write_search_tables
     from .serve import write_inspect_file
     from .sqlite import write_database
-    from .tables import read_table
+    from .tables import read_table, write_csv
+    from .validate.context import evidence_of
 
     (folder / "parquet").mkdir()
     (folder / "csv").mkdir()
     tables = {}
-    for resource in package.resources:
-        table, rows = read_table(package, resource)
-        tables[resource["name"]] = rows
-        pq.write_table(table, folder / "parquet" / f"{resource['name']}.parquet", compression="zstd")
-        shutil.copyfile(package.resource_path(resource), folder / "csv" / f"{resource['name']}.csv")
+    for resource, table in zip(package.resources, package.tables):
+        name = table["name"]
+        tables[name] = read_table(package, name)
+        pq.write_table(tables[name], folder / "parquet" / f"{name}.parquet", compression="zstd")
+        write_csv(package, resource, folder / "csv" / f"{name}.csv")
     database = folder / f"{package.name}.db"
     write_database(package, tables, database)
     write_search_tables(package, database)
-    write_source_pages(package, tables, folder / "sources")
-    write_json(folder / "metadata.json", datasette_metadata(package, tables.get("sources")))
+    evidence = evidence_of(package)
+    sources = tables[evidence["sources"]].to_pylist() if evidence else []
+    if evidence:
+        write_source_pages(package, tables, folder / "sources", evidence)
+    write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
     write_inspect_file(database, folder / "inspect.json")
     write_zip(package, folder, folder / zip_name(package))
     write_json(folder / BUILD_INFO, build_info(package))
@@ -98,16 +102,24 @@ def write_json(path: Path, document: dict) -> None:
 
 
 def write_zip(package: Package, folder: Path, target: Path) -> None:
-    """The downloadable package: descriptor, CSVs, archived sources and Parquet, usable offline."""
-    entries = {package.relative(path.resolve()): path for path in package.input_files()}
-    entries |= {f"parquet/{path.name}": path for path in (folder / "parquet").iterdir()}
-    prefix = f"{package.name}/"
+    """The downloadable package: descriptor at the root (as frictionless reads a zipped package), CSVs,
+    archived sources and Parquet, usable offline."""
+    entries: dict[str, bytes | Path] = {
+        package.relative(path.resolve()): path for path in package.input_files()
+    }
+    if package.descriptor_path.suffix != ".json":  # frictionless opens a zip by its datapackage.json
+        del entries[package.relative(package.descriptor_path)]
+        entries["datapackage.json"] = (
+            json.dumps(package.descriptor, ensure_ascii=False, indent=2) + "\n"
+        ).encode()
+    entries |= {f"parquet/{path.name}": path for path in sorted((folder / "parquet").iterdir())}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(entries):
-            info = zipfile.ZipInfo(prefix + name, date_time=ZIP_TIMESTAMP)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name].read_bytes())
+            content = entries[name]
+            archive.writestr(info, content if isinstance(content, bytes) else content.read_bytes())
 
 
 def write_checksums(folder: Path) -> None:

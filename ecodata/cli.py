@@ -8,38 +8,58 @@ from pathlib import Path
 import click
 
 from .cache import DEFAULT_CACHE_MB
+from .maintain.init import init_command
 from .package import PackageError, load_package
 
-EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN, EXIT_BUG = 0, 1, 2, 3
 
 
 class CannotRun(click.ClickException):
-    """A one-line error and exit 2: the command could not run at all."""
+    """A one-line error and exit 2: the command could not run at all (the input's fault)."""
 
     exit_code = EXIT_CANNOT_RUN
 
 
+class Bug(click.ClickException):
+    """A one-line error and exit 3: ecodata itself failed."""
+
+    exit_code = EXIT_BUG
+
+
 class GuardedGroup(click.Group):
-    """Turns any unexpected exception into a one-line error (exit 2): users never see a traceback."""
+    """A PackageError is the input's fault (exit 2); anything else unexpected is a bug in ecodata (exit 3),
+    shown in one line unless --debug asks for the traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except PackageError as error:
+            raise CannotRun(str(error)) from None
+        except RecursionError:
+            raise CannotRun("the input is nested too deeply to read") from None
         except Exception as error:
-            raise CannotRun(f"unexpected {type(error).__name__}: {error}") from None
+            if ctx.params.get("debug"):
+                raise
+            raise Bug(
+                f"internal error, a bug in ecodata: {type(error).__name__}: {error} (run with --debug for the traceback)"
+            ) from None
 
 
 descriptor_argument = click.argument(
-    "descriptor", default="datapackage.json", type=click.Path(dir_okay=True, path_type=Path)
+    "descriptor", default=".", type=click.Path(dir_okay=True, path_type=Path)
 )
 
 
-@click.group(cls=GuardedGroup)
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ecodata")
-def cli():
-    """Validate, build and serve a source-cited Frictionless Data Package."""
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (exit 3).")
+def cli(debug):
+    """Validate, build and serve a Frictionless Data Package: Parquet, SQLite and a read-only Datasette.
+
+    DESCRIPTOR is a datapackage.json, .yaml or .yml, or a folder holding one (default: the current folder).
+    """
 
 
 @cli.command()
@@ -62,12 +82,12 @@ def cli():
 @click.option(
     "--max-cell-size",
     type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Longest cell allowed, in characters.",
+    help="Longest cell allowed, in characters, when the package declares the cell-size check [default: its setting, 10000].",
 )
 @click.option(
-    "--standard", is_flag=True, help="Run only the standard Table Schema checks (no project checks)."
+    "--standard",
+    is_flag=True,
+    help="Run only the standard Table Schema checks, whatever the package declares: frictionless's verdict.",
 )
 @click.option(
     "--engine",
@@ -96,10 +116,11 @@ def validate(
     dask,
     quiet,
 ):
-    """Check DESCRIPTOR (default ./datapackage.json) and report every error.
+    """Check DESCRIPTOR and report every error.
 
-    Standard Table Schema checks, then the project's checks from validators/. Exit 0 when valid, 1 when
-    invalid, 2 when the package cannot be read.
+    The standard Table Schema checks, then the checks the package declares in its descriptor
+    ("ecodata": {"checks": [...]}; `ecodata checks` lists them). Exit 0 when valid, 1 when invalid,
+    2 when the package cannot be read, 3 on an internal error.
     """
     from .engine.progress import progress_for
     from .report import RENDERERS
@@ -144,7 +165,7 @@ def run_build(descriptor: Path, out: Path) -> None:
     from .report import render_text
 
     try:
-        built = build_package(descriptor, out)
+        build_package(descriptor, out)
     except PackageError as error:
         raise CannotRun(str(error)) from None
     except BuildError as error:
@@ -153,13 +174,11 @@ def run_build(descriptor: Path, out: Path) -> None:
         sys.exit(EXIT_INVALID)
     except OSError as error:
         raise CannotRun(f"cannot write {out}: {error.strerror or error}") from None
-    click.echo(f"built {built}")
+    click.echo(f"built {out}")
 
 
 @cli.command()
-@click.option(
-    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
-)
+@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
 @click.option(
     "--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
 )
@@ -186,6 +205,30 @@ def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
         run_build(descriptor, dist)
     click.echo(f"serving {dist} at http://{host}:{port}/ (read-only)", err=True)
     run_server(dist, host, port, cache_mb)
+
+
+@cli.command()
+@descriptor_argument
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: for people; json: for machines.",
+)
+def checks(descriptor: Path, output_format: str):
+    """List every check ecodata can find for DESCRIPTOR, whether it runs and why."""
+    import json
+
+    from .validate.listing import check_listing, render_listing
+
+    listing = check_listing(load_package(descriptor))
+    click.echo(
+        json.dumps(listing, ensure_ascii=False, indent=2)
+        if output_format == "json"
+        else render_listing(listing)
+    )
 
 
 @cli.command()
@@ -217,9 +260,7 @@ def diff(old: Path, new: Path, output_format: str):
 
 @cli.command("new-row")
 @click.argument("resource")
-@click.option(
-    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
-)
+@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
 @click.option("--source", "source_id", help="Id of the source the quote comes from (asked when missing).")
 @click.option(
     "--quote", help="The verbatim fragment of the source that states the fact (asked when missing)."
@@ -317,9 +358,7 @@ def ask_field(field: dict) -> str:
 
 
 @cli.command("release-check")
-@click.option(
-    "--descriptor", type=click.Path(path_type=Path), default=Path("datapackage.json"), show_default=True
-)
+@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
 @click.option(
     "--base", default="HEAD", show_default=True, help="Git revision to compare with (a tag, origin/main)."
 )
@@ -333,3 +372,6 @@ def release_check(descriptor: Path, base: str):
         raise CannotRun(str(error)) from None
     click.echo(message, err=not ok)
     sys.exit(EXIT_VALID if ok else EXIT_INVALID)
+
+
+cli.add_command(init_command)

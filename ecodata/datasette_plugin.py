@@ -30,29 +30,26 @@ def citation_html(quote: str, row_id: str | None, source: dict | None) -> Markup
     if not source:
         return text
     anchor = f"#q-{row_id}" if row_id else ""
-    return text + Markup(
-        '<br><a class="evidence-source" href="{}{}">原文 Source: {} · {} · {} · {}</a>'
-    ).format(
-        source["page"],
-        anchor,
-        source["title_zh"],
-        source["title_en"],
-        source["publisher_zh"],
-        source["date_published"],
+    return text + Markup('<br><a class="evidence-source" href="{}{}">原文 Source: {}</a>').format(
+        source["page"], anchor, source["label"]
     )
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """A quote cell shows the quote and links to it, highlighted, in the archived source text."""
-    if column != "quote" or not isinstance(value, str) or not value:
+    """A quote cell shows the quote and links to it, highlighted, in the archived source text.
+
+    Only in a package that declares its evidence (the quote-in-source check): the plugin configuration's
+    `evidence` names the quote and source fields."""
+    config = datasette.plugin_config("ecodata") or {}
+    evidence = config.get("evidence")
+    if not evidence or column != evidence["quote"] or not isinstance(value, str) or not value:
         return None
     keys = row.keys()
-    if "source_id" not in keys:
+    if evidence["source"] not in keys:
         return None
-    sources = (datasette.plugin_config("ecodata") or {}).get("sources", {})
     row_id = plain(row["id"]) if "id" in keys else None
-    return citation_html(value, row_id, sources.get(plain(row["source_id"])))
+    return citation_html(value, row_id, config.get("sources", {}).get(str(plain(row[evidence["source"]]))))
 
 
 def plain(cell):
@@ -87,4 +84,8 @@ def extra_template_vars(template, datasette):
         "downloads": config.get("downloads", {}),
         "package_version": config.get("version", ""),
         "package_tables": package_tables(datasette, config.get("tables", [])),
+        # links and examples only where the package has them (metadata.py)
+        "has_dashboards": bool(datasette.plugin_config("datasette-dashboards")),
+        "has_source_pages": bool(config.get("evidence")),
+        "search_examples": config.get("search_examples", []),
     }

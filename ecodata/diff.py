@@ -7,7 +7,6 @@ differ: a diff shows what a reviewer would see in the file, not what a parser ma
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
@@ -19,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .checks import Row, read_rows
 from .package import Package, PackageError, load_package
+from .tables import Row, reading_errors, text_rows
 
 MARKDOWN_CELL = 120  # a pull-request comment shows at most this much of a cell (quotes can be long)
 MAX_UNPACKED_BYTES = 4_000_000_000  # a zip that would unpack to more is refused (a zip bomb, not a package)
@@ -50,10 +49,10 @@ def read_side(path: Path) -> Side:
         rows = {}
         for resource in package.resources:
             try:
-                rows[resource["name"]] = read_rows(package.resource_path(resource))
-            except (OSError, UnicodeDecodeError, csv.Error) as error:
+                rows[resource["name"]] = list(text_rows(package, resource))
+            except reading_errors() as error:
                 reason = getattr(error, "strerror", None) or error
-                raise PackageError(f"{path}: cannot read {resource['path']} ({reason})") from None
+                raise PackageError(f"{path}: cannot read resource {resource['name']!r} ({reason})") from None
         resources = {resource["name"]: resource for resource in package.resources}
         return Side(package.descriptor.get("version"), resources, rows)
 

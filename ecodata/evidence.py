@@ -116,30 +116,57 @@ def html_page(title: str, body: str, script: str = "") -> str:
 """
 
 
-def source_page(source: dict, text: str, cited: list[Citation], row_url) -> str:
-    raw_name = html.escape(Path(source["file"]).name)
+def cell(source: dict, *names: str) -> str:
+    """The first filled one of a source row's fields, as text ("" when it has none of them)."""
+    return next((str(source[name]) for name in names if source.get(name) not in (None, "")), "")
+
+
+def source_label(source: dict) -> str:
+    """Title(s), publisher and date of a source row, from whichever of the usual fields it has."""
+    parts = [
+        cell(source, "title_zh", "title"),
+        cell(source, "title_en"),
+        cell(source, "publisher_zh", "publisher"),
+        cell(source, "date_published", "date"),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def source_page(source: dict, text: str, cited: list[Citation], row_url, file_field: str = "file") -> str:
+    raw_name = html.escape(Path(source[file_field]).name)
     rows = "".join(
         f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> '
         f'(<a href="{html.escape(row_url(c.table, c.row_id))}">row · 数据行</a>)</li>'
         for c in cited
     )
-    published = f"{source['publisher_zh']} · {source['publisher_en']} · {source['date_published']}"
+    published = " · ".join(
+        part
+        for part in (
+            cell(source, "publisher_zh", "publisher"),
+            cell(source, "publisher_en"),
+            cell(source, "date_published", "date"),
+        )
+        if part
+    )
+    title = cell(source, "title_zh", "title", "id") or raw_name
+    digest = f" · sha256 <code>{html.escape(cell(source, 'sha256'))}</code>" if cell(source, "sha256") else ""
     body = f"""<header>
-<h1>{html.escape(source["title_zh"])}</h1>
-<p>{html.escape(source["title_en"])}</p>
+<h1>{html.escape(title)}</h1>
+<p>{html.escape(cell(source, "title_en"))}</p>
 <p>{html.escape(published)}</p>
-<p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a> · sha256 <code>{html.escape(source["sha256"])}</code></p>
+<p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a>{digest}</p>
 <p>Highlighted: the {len(cited)} quotes cited by the data. 高亮部分为数据引用的原文。</p>
 </header>
 <div class="text">{highlighted(text, cited)}</div>
 <footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>"""
-    return html_page(f"{source['title_zh']} · {source['title_en']}", body, PAGE_SCRIPT)
+    return html_page(
+        " · ".join(part for part in (title, cell(source, "title_en")) if part), body, PAGE_SCRIPT
+    )
 
 
-def index_page(sources: list[dict]) -> str:
+def index_page(sources: list[dict], file_field: str = "file") -> str:
     items = "".join(
-        f'<li><a href="{html.escape(page_name(s["file"]))}">{html.escape(s["title_zh"])}</a> · '
-        f"{html.escape(s['title_en'])} · {html.escape(s['publisher_en'])} · {html.escape(str(s['date_published']))}</li>"
+        f'<li><a href="{html.escape(page_name(s[file_field]))}">{html.escape(source_label(s) or s[file_field])}</a></li>'
         for s in sources
     )
     body = f"""<h1>Sources · 来源文献</h1>
@@ -149,28 +176,38 @@ def index_page(sources: list[dict]) -> str:
     return html_page("Sources · 来源文献", body)
 
 
-def write_source_pages(package: Package, rows_by_resource: dict[str, list[dict]], folder: Path) -> None:
-    """Write `folder/<file>.html` (highlighted) and a copy of each archived text."""
+def write_source_pages(package: Package, tables: dict, folder: Path, evidence: dict) -> None:
+    """Write `folder/<file>.html` (highlighted) and a copy of each archived text.
+
+    `tables` holds each resource's typed Arrow table; `evidence` names the quote, source and file
+    fields (validate.context.evidence_of). A row is anchored by its single-field primary key."""
     from datasette.utils import tilde_encode
 
     def row_url(table: str, row_id: str) -> str:
         return f"../{tilde_encode(package.name)}/{tilde_encode(table)}/{tilde_encode(row_id)}"
 
+    quote, source_field, file_field = evidence["quote"], evidence["source"], evidence["file"]
     folder.mkdir(parents=True, exist_ok=True)
-    quoted = [
-        (name, row["id"], row["quote"], row["source_id"])
-        for name, rows in rows_by_resource.items()
-        for row in rows
-        if row.get("quote") and row.get("source_id") and row.get("id")
-    ]
-    for source in rows_by_resource.get("sources", []):
-        path = package.safe_path(source["file"])
+    quoted = []
+    for resource in package.tables:
+        key = resource["schema"].get("primaryKey") or []
+        names = tables[resource["name"]].column_names
+        if len(key) != 1 or quote not in names or source_field not in names:
+            continue
+        columns = tables[resource["name"]].select([key[0], quote, source_field]).to_pylist()
+        quoted += [
+            (resource["name"], str(row[key[0]]), row[quote], str(row[source_field]))
+            for row in columns
+            if row[quote] and row[source_field]
+        ]
+    sources = [source for source in tables[evidence["sources"]].to_pylist() if source.get(file_field)]
+    for source in sources:
+        path = package.safe_path(source[file_field])
         text = path.read_text(encoding="utf-8")
-        cited = citations(
-            text, [(table, row_id, quote) for table, row_id, quote, sid in quoted if sid == source["id"]]
-        )
-        (folder / page_name(source["file"])).write_text(
-            source_page(source, text, cited, row_url), encoding="utf-8"
+        source_id = str(source[evidence["id"]])
+        cited = citations(text, [(table, row_id, q) for table, row_id, q, sid in quoted if sid == source_id])
+        (folder / page_name(source[file_field])).write_text(
+            source_page(source, text, cited, row_url, file_field), encoding="utf-8"
         )
         shutil.copyfile(path, folder / path.name)
-    (folder / "index.html").write_text(index_page(rows_by_resource.get("sources", [])), encoding="utf-8")
+    (folder / "index.html").write_text(index_page(sources, file_field), encoding="utf-8")

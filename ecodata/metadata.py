@@ -99,33 +99,35 @@ def dashboards(package: Package) -> dict:
     return config
 
 
-def source_citations(package: Package, sources: list[dict]) -> dict:
-    """What a quote cell needs to cite its source: titles, publisher, date and the highlighted page."""
-    from .evidence import page_name
+def source_citations(sources: list[dict], evidence: dict) -> dict:
+    """What a quote cell needs to cite its source: its label (titles, publisher, date) and its page."""
+    from .evidence import page_name, source_label
 
     return {
-        source["id"]: {
-            "title_zh": source["title_zh"],
-            "title_en": source["title_en"],
-            "publisher_zh": source["publisher_zh"],
-            "publisher_en": source["publisher_en"],
-            "date_published": str(source["date_published"]),
-            "page": f"{SOURCE_PAGES}/{page_name(source['file'])}",
+        str(source[evidence["id"]]): {
+            "label": source_label(source),
+            "page": f"{SOURCE_PAGES}/{page_name(source[evidence['file']])}",
         }
         for source in sources
+        if source.get(evidence["file"])
     }
 
 
-def datasette_metadata(package: Package, sources: list[dict] | None = None) -> dict:
+def datasette_metadata(
+    package: Package, sources: list[dict] | None = None, evidence: dict | None = None
+) -> dict:
+    """`sources` and `evidence` (see validate.context.evidence_of) only for a package that cites sources."""
     descriptor = package.descriptor
     licence = (descriptor.get("licenses") or [{}])[0]
     plugins: dict = {
         "ecodata": {
             "version": package.version,
             "tables": [
-                resource["name"] for resource in package.resources
+                resource["name"] for resource in package.tables
             ],  # descriptor order, for the home page
-            "sources": source_citations(package, sources or []),
+            "sources": source_citations(sources or [], evidence) if evidence else {},
+            "evidence": {"quote": evidence["quote"], "source": evidence["source"]} if evidence else None,
+            "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
         }
     }
     if configured := dashboards(package):
@@ -133,16 +135,18 @@ def datasette_metadata(package: Package, sources: list[dict] | None = None) -> d
     return {
         "title": descriptor.get("title", package.name),
         "description": descriptor.get("description", ""),
-        "license": licence.get("name", ""),
+        "license": licence.get("name", "") or licence.get("title", ""),
         "license_url": licence.get("path", ""),
-        "source": "; ".join(source.get("title", "") for source in descriptor.get("sources") or []),
+        "source": "; ".join(
+            source.get("title", "") for source in descriptor.get("sources") or [] if isinstance(source, dict)
+        ),
         "source_url": f"{SOURCE_PAGES}/index.html" if sources else "",
         "about": f"{package.name} {package.version}".strip(),
         "databases": {
             package.name: {
                 "title": descriptor.get("title", package.name),
                 "description": descriptor.get("description", ""),
-                "tables": {resource["name"]: table_metadata(resource) for resource in package.resources},
+                "tables": {resource["name"]: table_metadata(resource) for resource in package.tables},
                 "queries": canned_queries(package),
             }
         },

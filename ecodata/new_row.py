@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .checks import read_rows
 from .numbers import number_spans
 from .package import Package
 from .qualifiers import expected_qualifiers
+from .tables import csv_rows, rows
 from .text import squeeze
 
 
@@ -46,7 +46,7 @@ def sources(package: Package) -> dict[str, dict]:
         resource = package.resource("sources")
     except KeyError:
         raise RowError("the package has no `sources` resource to cite") from None
-    return {row["id"]: row.cells for row in read_rows(package.resource_path(resource))}
+    return {row["id"]: row.cells for row in rows(package, resource["name"])}
 
 
 def check_quote(package: Package, source_id: str, quote: str) -> None:
@@ -90,7 +90,7 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
     schema = resource["schema"]
     key_fields = schema.get("primaryKey") or [schema["fields"][0]["name"]]
     new_key = tuple(cells.get(name, "") for name in key_fields)
-    rows = read_rows(path)
+    rows = csv_rows(path)
     if any(tuple(row[name] for name in key_fields) == new_key for row in rows):
         raise RowError(
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"

@@ -1,7 +1,8 @@
 """Load a Data Package descriptor and resolve its resource paths, refusing anything unsafe.
 
-Everything that stops us from even starting (missing file, not JSON, not a package, a path that
-leaves the package folder) is a PackageError: the CLI turns it into a one-line message and exit 2.
+Everything that stops us from even starting (missing file, not JSON or YAML, not a package, a path
+that leaves the package folder or names a remote file) is a PackageError: the CLI turns it into a
+one-line message and exit 2. A descriptor is `datapackage.json`, `.yaml` or `.yml`, Data Package v1 or v2.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 
 
 class PackageError(Exception):
@@ -43,19 +47,51 @@ class Package:
                 return resource
         raise KeyError(name)
 
+    @cached_property
+    def tables(self) -> list[dict]:
+        """The resources as frictionless reads them: schema inlined (inferred when absent), keys as lists.
+
+        Only for stages after validation: it reads the descriptor through frictionless.
+        """
+        from .tables import normalised_resources
+
+        return normalised_resources(self)
+
+    def table(self, name: str) -> dict:
+        return next(table for table in self.tables if table["name"] == name)
+
     def resource_path(self, resource: dict) -> Path:
-        if not isinstance(resource["path"], str):
-            raise PackageError(
-                f"resource {resource['name']!r} is multipart: validate it; build and serve take one file"
-            )
+        """The one file of a resource; a multipart or inline resource has none (PackageError)."""
+        if not isinstance(resource.get("path"), str):
+            raise PackageError(f"resource {resource['name']!r} is not a single file")
         return self.safe_path(resource["path"])
+
+    def resource_files(self, resource: dict) -> list[Path]:
+        """Every file a resource reads: its data parts and a schema or dialect given as a path."""
+        paths = resource.get("path") or []
+        files = [self.safe_path(part) for part in ([paths] if isinstance(paths, str) else paths)]
+        files += [
+            self.safe_path(resource[key])
+            for key in ("schema", "dialect")
+            if isinstance(resource.get(key), str)
+        ]
+        return [
+            part
+            for path in files
+            for part in (sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+        ]
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
     def safe_path(self, relative: str) -> Path:
         """Resolve a descriptor path inside the package folder; URLs and escapes are refused."""
-        if "://" in relative or Path(relative).is_absolute():
+        if "://" in relative:
+            raise PackageError(
+                f"{self.descriptor_path.name}: path {relative!r} is remote; ecodata reads local files only "
+                "(download it into the package folder and give its relative path)"
+            )
+        if Path(relative).is_absolute():
             raise PackageError(
                 f"{self.descriptor_path.name}: path {relative!r} must be relative to the package"
             )
@@ -66,13 +102,17 @@ class Package:
 
     def input_files(self) -> list[Path]:
         """Every file a build reads: the descriptor, the resources and the archived sources."""
-        files = [self.descriptor_path] + [self.resource_path(r) for r in self.resources]
+        files = [self.descriptor_path]
+        for resource in self.resources:
+            files += [path for path in self.resource_files(resource) if path not in files]
         sources = self.root / "sources"
         if sources.is_dir():
             files += sorted(p for p in sources.iterdir() if p.is_file())
-        serving = self.root / "datasette"  # canned queries and dashboards (metadata.py)
-        if serving.is_dir():
-            files += sorted(p for p in serving.rglob("*") if p.is_file())
+        for folder in ("datasette", "validators"):  # canned queries and dashboards; the package's own checks
+            if (self.root / folder).is_dir():
+                files += sorted(
+                    p for p in (self.root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                )
         return files
 
     def inputs_digest(self) -> str:
@@ -83,12 +123,22 @@ class Package:
         return digest.hexdigest()
 
 
-def load_package(path: str | Path = "datapackage.json") -> Package:
-    descriptor_path = Path(path)
-    if descriptor_path.is_dir():
-        descriptor_path = descriptor_path / "datapackage.json"
-    descriptor_path = descriptor_path.resolve()
+def find_descriptor(path: str | Path) -> Path:
+    """A descriptor file, or the first of DESCRIPTOR_NAMES in a folder."""
+    path = Path(path)
+    if path.is_dir():
+        found = [path / name for name in DESCRIPTOR_NAMES if (path / name).is_file()]
+        if not found:
+            raise PackageError(f"{path}: no {', '.join(DESCRIPTOR_NAMES)} in this folder")
+        return found[0]
+    return path
+
+
+def load_package(path: str | Path = ".") -> Package:
+    descriptor_path = find_descriptor(path).resolve()
     shown = descriptor_path.name
+    if descriptor_path.exists() and not descriptor_path.is_file():
+        raise PackageError(f"{path}: not a regular file")
     try:
         text = descriptor_path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -97,18 +147,32 @@ def load_package(path: str | Path = "datapackage.json") -> Package:
         raise PackageError(f"{shown}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise PackageError(f"{path}: cannot read descriptor ({error.strerror})") from None
+    descriptor = parse_descriptor(text, shown)
+    check_shape(descriptor, shown)
+    package = Package(descriptor_path, descriptor)
+    for resource in package.resources:
+        package.resource_files(resource)  # refuse escapes and URLs before anything is read
+    return package
+
+
+def parse_descriptor(text: str, shown: str) -> object:
+    if shown.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:  # YAML reads 2020-01-31 as a date; a descriptor holds JSON values, so dates become ISO text
+            return json.loads(json.dumps(yaml.safe_load(text), default=str))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise PackageError(f"{shown}: not valid YAML{where}") from None
     try:
-        descriptor = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise PackageError(
             f"{shown}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
-    check_shape(descriptor, shown)
-    package = Package(descriptor_path, descriptor)
-    for resource in package.resources:
-        for part in resource["path"] if isinstance(resource["path"], list) else [resource["path"]]:
-            package.safe_path(part)  # refuse escapes and URLs before anything is read
-    return package
+    except RecursionError:
+        raise PackageError(f"{shown}: nested too deeply to read") from None
 
 
 def check_shape(descriptor: object, shown: str) -> None:
@@ -120,9 +184,11 @@ def check_shape(descriptor: object, shown: str) -> None:
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             raise PackageError(f'{shown}: resources[{index}] has no "name"')
+        if "data" in resource and "path" not in resource:
+            continue  # inline data
         path = resource.get("path")
         parts = path if isinstance(path, list) and path else [path]
         if not all(isinstance(part, str) for part in parts):
             raise PackageError(
-                f'{shown}: resource {resource["name"]!r} needs a "path": a string or a list of strings'
+                f'{shown}: resource {resource["name"]!r} needs a "path" (a string or a list of strings) or "data"'
             )

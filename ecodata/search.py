@@ -52,7 +52,7 @@ def searchable_columns(resource: dict) -> list[str]:
 def write_search_tables(package: Package, database: Path) -> None:
     """Add `<table>_fts` for every table with text columns. Run after VACUUM, which may renumber rowids."""
     with sqlite3.connect(database) as connection:
-        for resource in package.resources:
+        for resource in package.tables:
             columns = searchable_columns(resource)
             if not columns:
                 continue

@@ -81,6 +81,35 @@ def register_plugin() -> None:
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="ecodata")
+    dashboards_menu_only_when_configured(pm)
+
+
+def dashboards_menu_only_when_configured(pm) -> None:
+    """datasette-dashboards puts "Dashboards" in every page's menu; only a package with dashboards should.
+
+    Its hooks are registered again, with `menu_links` asking the instance's configuration first."""
+    try:
+        import datasette_dashboards as plugin
+    except ImportError:
+        return
+    if not pm.is_registered(plugin):
+        return  # not installed as a plugin, or already replaced
+    import types
+
+    from datasette import hookimpl
+
+    pm.unregister(plugin)
+    proxy = types.ModuleType(plugin.__name__)  # the same name: Datasette finds its templates by it
+    proxy.__dict__.update(
+        {name: value for name, value in vars(plugin).items() if hasattr(value, "datasette_impl")}
+    )
+
+    @hookimpl
+    def menu_links(datasette, actor):
+        return plugin.menu_links(datasette, actor) if datasette.plugin_config("datasette-dashboards") else []
+
+    proxy.menu_links = menu_links
+    pm.register(proxy, name="datasette-dashboards")
 
 
 def search_tables_from_metadata(datasette, database) -> None:

@@ -1,4 +1,9 @@
-"""Write the package's typed rows into one SQLite database with keys and indexes (via sqlite-utils)."""
+"""Write the package's typed tables into one SQLite database with keys and indexes (via sqlite-utils).
+
+Resources come as frictionless normalises them (`Package.tables`): keys are lists, schemas inlined.
+SQLite has no date, struct or list type: dates and times are ISO 8601 text, a yearmonth `YYYY-MM`, a
+geopoint `lon,lat`, lists and objects JSON.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,21 @@ from pathlib import Path
 from .metadata import has_bilingual_labels
 from .package import Package
 
+BATCH_ROWS = 10_000
 SQLITE_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 
 
 def foreign_keys(resource: dict) -> list[tuple[str, str, str]]:
-    """Single-column foreign keys as (column, other_table, other_column); '' means the same table."""
+    """Single-column foreign keys as (column, other_table, other_column); '' means the same table.
+
+    A composite key is left to the package's validation: SQLite would need a composite unique index."""
     pairs = []
     for key in resource["schema"].get("foreignKeys", []):
-        columns = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
         reference = key["reference"]
-        targets = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
-        other = reference.get("resource") or resource["name"]
-        pairs += [(column, other, target) for column, target in zip(columns, targets)]
+        if len(key["fields"]) == 1:
+            pairs.append(
+                (key["fields"][0], reference.get("resource") or resource["name"], reference["fields"][0])
+            )
     return pairs
 
 
@@ -29,7 +37,7 @@ def creation_order(package: Package) -> list[dict]:
 
     Deterministic on purpose (no set iteration): the database bytes depend on the creation order.
     """
-    pending = list(package.resources)
+    pending = list(package.tables)
     ordered: list[dict] = []
     while pending:
         created = {r["name"] for r in ordered}
@@ -47,9 +55,14 @@ def creation_order(package: Package) -> list[dict]:
 
 
 def sqlite_value(value):
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime.date):
+    if isinstance(value, dict):
+        if value.keys() == {"year", "month"}:
+            return f"{value['year']:04d}-{value['month']:02d}"
+        if value.keys() == {"lon", "lat"}:
+            return f"{value['lon']},{value['lat']}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
 
@@ -62,7 +75,8 @@ def add_bilingual_label(database, table: str) -> None:
     )
 
 
-def write_database(package: Package, rows_by_resource: dict[str, list[dict]], path: Path) -> None:
+def write_database(package: Package, tables: dict, path: Path) -> None:
+    """`tables`: each resource's typed Arrow table, in primary-key order."""
     import sqlite_utils
 
     database = sqlite_utils.Database(path)
@@ -73,11 +87,16 @@ def write_database(package: Package, rows_by_resource: dict[str, list[dict]], pa
         keys = foreign_keys(resource)
         table = database[resource["name"]]
         table.create(columns, pk=tuple(primary_key) if primary_key else None, foreign_keys=keys)
-        rows = rows_by_resource[resource["name"]]
-        table.insert_all(({k: sqlite_value(v) for k, v in row.items()} for row in rows), batch_size=1000)
+        names = ", ".join(f'"{name}"' for name in columns)
+        insert = f'INSERT INTO "{resource["name"]}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+        for batch in tables[resource["name"]].to_batches(max_chunksize=BATCH_ROWS):
+            database.conn.executemany(
+                insert, [tuple(sqlite_value(value) for value in row.values()) for row in batch.to_pylist()]
+            )
         for column, _, _ in keys:
             table.create_index([column], find_unique_name=True)
         if has_bilingual_labels(resource):
             add_bilingual_label(database, resource["name"])
+    database.conn.commit()
     database.vacuum()
     database.close()

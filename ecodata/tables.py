@@ -1,76 +1,248 @@
-"""Read a validated CSV resource into a typed Arrow table, following its Table Schema.
+"""The reading layer for every stage after the standard checks: rows as frictionless reads them.
 
-Only used on packages that passed validation, so a cell that does not convert is a bug, not user input.
+Checks (text cells), `build` (typed Arrow tables), `diff` and `new-row` read a resource here, through
+frictionless's own readers, so everything frictionless reads is read the same way in every command:
+Data Package v1 and v2, YAML, inline data, compressed files, dialects and encodings, `missingValues`
+at every level, `groupChar`/`decimalChar`/`bareNumber`, date and time formats, and a resource without
+a schema (inferred as frictionless infers it). The standard checks have their own fast engine
+(`engine/`), held to the same verdicts by the parity suite.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .package import Package
+from .package import Package, PackageError
 
-ARROW_TYPES = {
-    "string": pa.string(),
+BATCH_ROWS = 10_000
+
+
+@dataclass
+class Row:
+    """One row as text cells, with its Frictionless rowNumber (header = 1) and typed values."""
+
+    number: int
+    cells: dict[str, str]
+    values: dict
+    line: int | None = None
+
+    def __getitem__(self, name: str) -> str:
+        return self.cells.get(name) or ""
+
+
+def reading_errors() -> tuple[type[Exception], ...]:
+    """What reading a resource's data may raise when the data (not ecodata) is at fault."""
+    import csv
+
+    import frictionless
+
+    return (OSError, UnicodeError, csv.Error, frictionless.FrictionlessException)
+
+
+def frictionless_package(package: Package):
+    import frictionless
+
+    return frictionless.Package(package.descriptor, basepath=str(package.root))
+
+
+def normalised_resources(package: Package) -> list[dict]:
+    """Each resource's descriptor as frictionless normalises it, with its schema inlined or inferred."""
+    import frictionless
+
+    tables = []
+    try:
+        for resource in frictionless_package(package).resources:
+            if not resource.schema.fields:
+                resource.infer()
+            descriptor = resource.to_descriptor()
+            descriptor["schema"] = resource.schema.to_descriptor()
+            if isinstance(descriptor.get("dialect"), str):
+                descriptor["dialect"] = resource.dialect.to_descriptor()
+            tables.append(descriptor)
+    except frictionless.FrictionlessException as error:
+        raise PackageError(f"{package.descriptor_path.name}: {error.error.message}") from None
+    return tables
+
+
+def rows(package: Package, name: str) -> Iterator[Row]:
+    """Every row of resource `name`, in file order. Raises whatever frictionless raises on unreadable data."""
+    resource = frictionless_package(package).get_resource(name)
+    with resource:
+        names = resource.schema.field_names
+        for row in resource.row_stream:
+            cells = {column: text(cell) for column, cell in zip(names, row.cells)}
+            yield Row(row.row_number, cells, row.to_dict())
+
+
+def text_rows(package: Package, resource: dict) -> Iterator[Row]:
+    """A resource's rows as the text in its file, keyed by header label, whatever its schema says
+    (`diff` compares what a reviewer sees; the schema may be the very thing that changed)."""
+    import frictionless
+
+    plain = {key: value for key, value in resource.items() if key != "schema"}
+    detector = frictionless.Detector(field_type="string")
+    with frictionless.Resource(plain, basepath=str(package.root), detector=detector) as opened:
+        names = opened.schema.field_names
+        for row in opened.row_stream:
+            yield Row(row.row_number, {name: text(cell) for name, cell in zip(names, row.cells)}, {})
+
+
+def csv_rows(path) -> list[Row]:
+    """A plain UTF-8 CSV file's rows as text, with the physical line each starts on (multi-line cells
+    shift it). For editing the file in place (`new-row`) and placing findings on their line."""
+    import csv
+
+    csv.field_size_limit(2**31 - 1)  # oversized cells are reported by the cell-size check, not crashed on
+    found = []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        line = reader.line_num + 1
+        for number, cells in enumerate(reader, start=2):
+            found.append(Row(number, dict(zip(header, cells)), {}, line))
+            line = reader.line_num + 1
+    return found
+
+
+def text(cell) -> str:
+    if cell is None:
+        return ""
+    return cell if isinstance(cell, str) else json.dumps(cell) if isinstance(cell, dict | list) else str(cell)
+
+
+STRUCTS = {
+    "yearmonth": pa.struct([("year", pa.int32()), ("month", pa.int8())]),
+    "geopoint": pa.struct([("lon", pa.float64()), ("lat", pa.float64())]),
+}
+SIMPLE_TYPES = {
     "integer": pa.int64(),
+    "year": pa.int64(),
     "number": pa.float64(),
     "boolean": pa.bool_(),
     "date": pa.date32(),
-    "year": pa.int64(),
-    "list": pa.list_(pa.string()),
+    "time": pa.time64("us"),
 }
 
 
-def arrow_type(field: dict) -> pa.DataType:
-    return ARROW_TYPES.get(field.get("type", "string"), pa.string())
-
-
-def convert(text: str, field: dict):
-    kind = field.get("type", "string")
-    if kind in ("integer", "year"):
-        return int(text)
-    if kind == "number":
-        return float(text)
-    if kind == "boolean":
-        return text in field.get("trueValues", ["true", "True", "TRUE", "1"])
-    if kind == "date":
-        return datetime.date.fromisoformat(text)
+def arrow_type(field: dict, values: list) -> pa.DataType:
+    """The Arrow type of a Table Schema field. Datetimes with an offset are stored in UTC."""
+    kind = field.get("type", "any")
+    if kind in SIMPLE_TYPES:
+        if kind == "time" and any(value is not None and value.utcoffset() is not None for value in values):
+            return pa.string()  # a time of day with an offset has no Arrow type
+        return SIMPLE_TYPES[kind]
+    if kind in STRUCTS:
+        return STRUCTS[kind]
+    if kind == "datetime":
+        offsets = {value.utcoffset() is not None for value in values if value is not None}
+        if offsets == {True}:
+            return pa.timestamp("us", tz="UTC")
+        return pa.timestamp("us") if offsets != {False, True} else pa.string()
     if kind == "list":
-        return text.split(field.get("delimiter", ","))
-    return text
+        return pa.list_(SIMPLE_TYPES.get(field.get("itemType", "string"), pa.string()))
+    return pa.string()  # string, any, duration, object, array, geojson (as JSON text)
 
 
-def arrow_schema(resource: dict) -> pa.Schema:
+def arrow_value(value, field: dict, to: pa.DataType):
+    if value is None:
+        return None
+    kind = field.get("type", "any")
+    if kind == "number":
+        return float(value)
+    if kind == "yearmonth":
+        return {"year": value.year, "month": value.month}
+    if kind == "geopoint":
+        return {"lon": float(value.lon), "lat": float(value.lat)}
+    if kind == "list":
+        return [float(item) if field.get("itemType") == "number" else item for item in value]
+    if pa.types.is_timestamp(to) and to.tz:
+        return value.astimezone(datetime.UTC)
+    if pa.types.is_string(to):
+        return iso_text(value)
+    return value
+
+
+def iso_text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    try:
+        import isodate
+
+        if isinstance(value, isodate.Duration | datetime.timedelta):
+            return isodate.duration_isoformat(value)
+    except ImportError:  # pragma: no cover - frictionless depends on isodate
+        pass
+    return str(value)
+
+
+def arrow_schema(table: dict, types: dict[str, pa.DataType]) -> pa.Schema:
     fields = []
-    for field in resource["schema"]["fields"]:
-        metadata = {"description": field.get("description", "")}
+    for field in table["schema"]["fields"]:
+        metadata = {"description": field.get("description", ""), "type": field.get("type", "any")}
         if "categories" in field:
             metadata["categories"] = json.dumps(field["categories"], ensure_ascii=False)
-        fields.append(pa.field(field["name"], arrow_type(field), metadata=metadata))
-    return pa.schema(fields, metadata={"resource": resource["name"], "title": resource.get("title", "")})
+        fields.append(pa.field(field["name"], types[field["name"]], metadata=metadata))
+    return pa.schema(fields, metadata={"resource": table["name"], "title": table.get("title", "")})
 
 
-def read_rows(path: Path, resource: dict) -> list[dict]:
-    """Typed rows as dicts, sorted by primary key (missing values become None)."""
-    schema = resource["schema"]
-    fields = {field["name"]: field for field in schema["fields"]}
-    missing = set(schema.get("missingValues", [""]))
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        rows = [
-            {name: None if row[name] in missing else convert(row[name], fields[name]) for name in fields}
-            for row in csv.DictReader(handle)
-        ]
-    key = schema.get("primaryKey") or list(fields)[:1]
-    key = [key] if isinstance(key, str) else key
-    return sorted(rows, key=lambda row: tuple(str(row[name]) for name in key))
+def read_table(package: Package, name: str) -> pa.Table:
+    """A valid resource as a typed Arrow table, sorted by its primary key's typed values."""
+    table = package.table(name)
+    fields = table["schema"]["fields"]
+    columns: dict[str, list] = {field["name"]: [] for field in fields}
+    for row in rows(package, name):
+        for field_name, column in columns.items():
+            column.append(row.values.get(field_name))
+    types = {field["name"]: arrow_type(field, columns[field["name"]]) for field in fields}
+    arrays = {
+        field["name"]: pa.array(
+            [arrow_value(value, field, types[field["name"]]) for value in columns[field["name"]]],
+            type=types[field["name"]],
+        )
+        for field in fields
+    }
+    typed = pa.table(arrays, schema=arrow_schema(table, types))
+    return sorted_by_key(typed, table["schema"].get("primaryKey") or [])
 
 
-def read_table(package: Package, resource: dict) -> tuple[pa.Table, list[dict]]:
-    rows = read_rows(package.resource_path(resource), resource)
-    schema = arrow_schema(resource)
-    columns = {name: [row[name] for row in rows] for name in schema.names}
-    return pa.table(columns, schema=schema), rows
+def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:
+    """Rows in primary-key order (typed: 2 before 10); a key Arrow cannot order keeps the file order."""
+    if not key:
+        return table
+    try:
+        return table.sort_by([(name, "ascending") for name in key])
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return table
+
+
+def write_csv(package: Package, resource: dict, target) -> None:
+    """The resource as a UTF-8 CSV: a plain UTF-8 CSV file is copied byte for byte; anything else
+    (inline data, compressed, another dialect or encoding, several parts) is written from its text cells."""
+    import csv
+    import shutil
+
+    plain = (
+        isinstance(resource.get("path"), str)
+        and resource["path"].lower().endswith(".csv")
+        and not resource.get("compression")
+        and not resource.get("dialect")
+        and str(resource.get("encoding", "utf-8")).lower().replace("_", "-") in ("utf-8", "utf8")
+    )
+    if plain:
+        shutil.copyfile(package.resource_path(resource), target)
+        return
+    fields = package.table(resource["name"])["schema"]["fields"]
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([field["name"] for field in fields])
+        for row in rows(package, resource["name"]):
+            writer.writerow([row.cells.get(field["name"], "") for field in fields])

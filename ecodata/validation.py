@@ -1,4 +1,9 @@
-"""`validate`: the one entry point the CLI, the build and the tests share."""
+"""`validate`: the one entry point the CLI, the build and the tests share.
+
+The standard Table Schema checks always run; the checks the package declares (`"ecodata": {"checks":
+[...]}`, see validate/plugins.py) run after them. A package that declares none gets exactly the
+standard verdict, which is frictionless's.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,20 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from .checks import DEFAULT_MAX_CELL_SIZE, Check, Context, load_checks, read_rows
 from .engine import DEFAULT_ENGINE, standard_checks
 from .package import Package, PackageError, load_package
 from .report import Report
+from .tables import csv_rows
+from .validate.context import Context
+from .validate.plugins import Check, declared_checks, known_checks, standard_types
 
 
 def validate(
-    descriptor: str | Path | Package = "datapackage.json",
+    descriptor: str | Path | Package = ".",
     *,
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
-    max_cell_size: int = DEFAULT_MAX_CELL_SIZE,
+    max_cell_size: int | None = None,
     standard: bool = False,
     engine: str = DEFAULT_ENGINE,
     progress=None,
@@ -27,80 +34,80 @@ def validate(
 ) -> Report:
     """Validate a package and return a Report with every finding. Raises PackageError (cannot run).
 
-    `only` and `skip` name error types (e.g. `quote-not-in-source`, `type-error`): project checks outside
-    the selection do not run, and standard findings outside it are dropped. `standard` runs the Table
-    Schema checks alone (no project checks), for comparing engines on any package.
+    `only` and `skip` name error types (e.g. `quote-not-in-source`, `type-error`) or checks: declared
+    checks outside the selection do not run, and standard findings outside it are dropped. `standard`
+    runs the Table Schema checks alone, whatever the package declares. `max_cell_size` overrides the
+    `cell-size` check's `max`.
     """
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
-    wanted = selector(set(only), set(skip))
+    known = known_checks(package)
+    declared = [] if standard else declared_checks(package, known)
+    wanted = selector(expand(set(only), known), expand(set(skip), known))
     report = Report()
     standard_checks(package, report, engine=engine, progress=progress, workers=workers, dask=dask)
-    if not standard:
-        context = Context(package, max_cell_size=max_cell_size)
-        for check in selected_checks(wanted, set(only)):
-            report.findings.extend(check.run(context))
+    report.findings = [
+        finding for finding in report.findings if finding.type not in engine_only(known, declared)
+    ]
+    context = Context(package)
+    for check, settings in declared:
+        if check.run is not None and any(wanted(kind) for kind in check.types):
+            if check.name == "cell-size" and max_cell_size is not None:
+                settings = settings | {"max": max_cell_size}
+            report.findings.extend(check.run(context, settings))
     report.findings = [finding for finding in report.findings if wanted(finding.type)]
     add_line_numbers(package, report)
     return report
+
+
+def engine_only(known: dict[str, Check], declared: list[tuple[Check, dict]]) -> set[str]:
+    """Types the standard engine finds beyond frictionless (categories, uniqueKeys): kept only when declared."""
+    asked = {check.name for check, _ in declared}
+    return {
+        kind
+        for check in known.values()
+        if check.run is None and check.name not in asked
+        for kind in check.types
+    }
+
+
+def expand(names: set[str], known: dict[str, Check]) -> set[str]:
+    """Error types and check names → error types; an unknown one cannot run (exit 2)."""
+    types = set()
+    for name in names:
+        if name in known:
+            types.update(known[name].types)
+        elif name in vocabulary(known):
+            types.add(name)
+        else:
+            raise PackageError(
+                f"unknown check or error type {name!r}; known: {', '.join(sorted(vocabulary(known)))}"
+            )
+    return types
+
+
+def vocabulary(known: dict[str, Check]) -> set[str]:
+    return set(standard_types()) | {kind for check in known.values() for kind in check.types}
 
 
 def selector(only: set[str], skip: set[str]):
     return lambda name: (not only or name in only) and name not in skip
 
 
-def selected_checks(wanted, only: set[str]) -> list[Check]:
-    checks = load_checks()
-    unknown = only - {check.name for check in checks} - STANDARD_TYPES
-    if unknown:
-        raise PackageError(f"unknown check {', '.join(sorted(unknown))}; known: {', '.join(check_names())}")
-    return [check for check in checks if wanted(check.name)]
-
-
-STANDARD_TYPES = {
-    "type-error",
-    "constraint-error",
-    "foreign-key",
-    "primary-key",
-    "unique-error",
-    "blank-row",
-    "missing-cell",
-    "extra-cell",
-    "blank-label",
-    "duplicate-label",
-    "incorrect-label",
-    "missing-label",
-    "extra-label",
-    "encoding-error",
-    "source-error",
-    "scheme-error",
-    "format-error",
-    "schema-error",
-    "package-error",
-    "resource-error",
-    "field-error",
-    "row-constraint",
-    "category-error",
-    "unique-keys",
-    "byte-count",
-    "hash-count",
-}
-
-
-def check_names() -> list[str]:
-    return sorted(STANDARD_TYPES | {check.name for check in load_checks()})
-
-
 def add_line_numbers(package: Package, report: Report) -> None:
-    """Give standard findings the physical CSV line of their row (a multi-line cell shifts it)."""
+    """Give findings the physical CSV line of their row (a multi-line cell shifts it)."""
     lines: dict[str, dict[int, int]] = {}
     for index, finding in enumerate(report.findings):
         if finding.line is not None or finding.row is None or not finding.path:
             continue
         if finding.path not in lines:
-            try:
-                rows = read_rows(package.safe_path(finding.path))
-                lines[finding.path] = {row.number: row.line for row in rows}
-            except (OSError, UnicodeDecodeError, csv.Error, PackageError):
-                lines[finding.path] = {}
+            lines[finding.path] = row_lines(package, finding.path)
         line = lines[finding.path].get(finding.row, finding.row)
         report.findings[index] = dataclasses.replace(finding, line=line)
+
+
+def row_lines(package: Package, path: str) -> dict[int, int]:
+    """rowNumber → the physical line it starts on, for a plain CSV file; {} for anything else."""
+    try:
+        return {row.number: row.line for row in csv_rows(package.safe_path(path))}
+    except (OSError, UnicodeDecodeError, csv.Error, PackageError):
+        return {}

@@ -42,12 +42,8 @@ def test_case(folder):
 
 
 def test_words_containing_marker_characters_are_not_markers():
-    import importlib.util
+    from ecodata.qualifiers import expected_qualifiers
 
-    path = Path(__file__).resolve().parent.parent / "validators" / "qualifier.py"
-    spec = importlib.util.spec_from_file_location("qualifier_check", path)
-    qualifier = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(qualifier)
-    assert qualifier.expected_qualifiers("《生物多样性公约》确定的三大目标", 3) == {("exact", None)}
-    assert qualifier.expected_qualifiers("全国近岸海域优良水质面积比例为77.4%", 77.4) == {("exact", None)}
-    assert qualifier.expected_qualifiers("约占陆地国土面积的28.8%", 28.8) == {("about", "约")}
+    assert expected_qualifiers("《生物多样性公约》确定的三大目标", 3) == {("exact", None)}
+    assert expected_qualifiers("全国近岸海域优良水质面积比例为77.4%", 77.4) == {("exact", None)}
+    assert expected_qualifiers("约占陆地国土面积的28.8%", 28.8) == {("about", "约")}

@@ -126,14 +126,34 @@ def test_zip_is_usable_offline(built, tmp_path):
         assert names == sorted(names)
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
         archive.extractall(tmp_path)
-    root = tmp_path / PACKAGE.name
-    assert {"datapackage.json", "resources/protected_areas.csv", "parquet/protected_areas.parquet"} <= {
-        n.removeprefix(f"{PACKAGE.name}/") for n in names
-    }
-    assert any(n.startswith(f"{PACKAGE.name}/sources/") for n in names)
+    assert {"datapackage.json", "resources/protected_areas.csv", "parquet/protected_areas.parquet"} <= set(
+        names
+    )
+    assert any(n.startswith("sources/") for n in names)
     from ecodata.validation import validate
 
-    assert validate(root / "datapackage.json").valid
+    assert validate(tmp_path / "datapackage.json").valid
+
+
+def test_the_zip_opens_in_frictionless_and_parquet_keeps_the_types(built):
+    """Data users open the download with frictionless (descriptor at the zip's root) and pyarrow."""
+    import frictionless
+    import pyarrow.parquet as pq
+
+    opened = frictionless.Package(str(built / zip_name(PACKAGE)))
+    for resource in opened.resources:
+        rows = resource.read_rows()
+        expected = PACKAGE.table(resource.name)
+        assert len(rows) == pq.read_metadata(built / "parquet" / f"{resource.name}.parquet").num_rows
+        schema = pq.read_schema(built / "parquet" / f"{resource.name}.parquet")
+        assert schema.names == [field["name"] for field in expected["schema"]["fields"]]
+        for field in expected["schema"]["fields"]:
+            arrow = schema.field(field["name"]).type
+            assert {
+                "string": pa.types.is_string,
+                "number": pa.types.is_floating,
+                "date": pa.types.is_date32,
+            }.get(field["type"], lambda _: True)(arrow), (resource.name, field["name"], arrow)
 
 
 def test_metadata_comes_from_the_descriptor(built):
@@ -189,14 +209,45 @@ def test_stale_when_built_by_a_toolkit_with_another_output_format(package_copy, 
     assert is_stale(package_copy, out)
 
 
-def test_field_types_map_to_arrow_types():
-    from ecodata.tables import arrow_type
+def test_parquet_keeps_the_schema_types_and_sorts_by_the_typed_key(tmp_path):
+    from ecodata.package import load_package
+    from ecodata.tables import read_table
 
-    assert arrow_type({"type": "integer"}) == pa.int64()
-    assert arrow_type({"type": "number"}) == pa.float64()
-    assert arrow_type({"type": "date"}) == pa.date32()
-    assert arrow_type({"type": "list"}) == pa.list_(pa.string())
-    assert arrow_type({"type": "string"}) == pa.string()
+    (tmp_path / "t.csv").write_text(
+        "id,n,d,dt,dto,t,ym,gp,flag,items\n"
+        '10,1.5,2020-01-31,2020-01-31T10:20:30,2020-01-31T10:20:30+08:00,10:20:30,2020-01,"1.5,2",yes,"1,2"\n'
+        '2,,2021-02-01,2021-02-01T00:00:00,2021-02-01T00:00:00Z,23:59:59,2021-12,"0,0",no,3\n',
+        encoding="utf-8",
+    )
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "n", "type": "number"},
+        {"name": "d", "type": "date"},
+        {"name": "dt", "type": "datetime"},
+        {"name": "dto", "type": "datetime"},
+        {"name": "t", "type": "time"},
+        {"name": "ym", "type": "yearmonth"},
+        {"name": "gp", "type": "geopoint"},
+        {"name": "flag", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]},
+        {"name": "items", "type": "list", "itemType": "integer"},
+    ]
+    descriptor = {
+        "name": "p",
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": "id"}}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    table = read_table(load_package(tmp_path), "t")
+    types = {field.name: field.type for field in table.schema}
+    assert types["id"] == pa.int64() and types["n"] == pa.float64() and types["d"] == pa.date32()
+    assert types["dt"] == pa.timestamp("us") and types["dto"] == pa.timestamp("us", tz="UTC")
+    assert types["t"] == pa.time64("us") and types["flag"] == pa.bool_()
+    assert types["items"] == pa.list_(pa.int64())
+    assert pa.types.is_struct(types["ym"]) and pa.types.is_struct(types["gp"])
+    assert table.column("id").to_pylist() == [2, 10]  # typed order, not text order ("10" < "2")
+    first = table.slice(1, 1).to_pylist()[0]
+    assert first["dto"].isoformat() == "2020-01-31T02:20:30+00:00"
+    assert first["ym"] == {"year": 2020, "month": 1} and first["gp"] == {"lon": 1.5, "lat": 2.0}
+    assert first["flag"] is True and first["items"] == [1, 2]
 
 
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):

@@ -15,6 +15,7 @@ from ecodata.metadata import datasette_metadata
 from ecodata.package import load_package
 from ecodata.search import search_terms
 from ecodata.text import squeeze
+from ecodata.validate.context import evidence_of
 
 PACKAGE = load_package(ROOT / "datapackage.json")
 DATABASE = PACKAGE.name
@@ -54,7 +55,16 @@ def is_bilingual(text: str) -> bool:
 
 def test_every_table_has_bilingual_title_description_and_column_descriptions(built):
     metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
-    assert metadata == json.loads(json.dumps(datasette_metadata(PACKAGE, csv_rows("sources"))))
+    evidence = evidence_of(PACKAGE)
+    assert evidence == {
+        "quote": "quote",
+        "source": "source_id",
+        "sources": "sources",
+        "id": "id",
+        "file": "file",
+        "sha256": "sha256",
+    }
+    assert metadata == json.loads(json.dumps(datasette_metadata(PACKAGE, csv_rows("sources"), evidence)))
     assert is_bilingual(metadata["title"]) and is_bilingual(metadata["description"])
     assert metadata["license_url"].startswith("https://creativecommons.org/")
     tables = metadata["databases"][DATABASE]["tables"]

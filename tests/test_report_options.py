@@ -89,7 +89,21 @@ def test_unknown_check_name_cannot_run(broken):
     descriptor, _, _ = broken
     result = invoke(descriptor, "--check", "no-such-check")
     assert result.exit_code == 2
-    assert result.output.startswith("Error: unknown check no-such-check; known: ")
+    assert result.output.startswith("Error: unknown check or error type 'no-such-check'; known: ")
+    assert result.output.count("\n") == 1
+
+
+def test_every_error_type_of_the_standard_checks_can_be_selected(broken):
+    """The vocabulary comes from frictionless's error classes and the checks' TYPES, not a hand-kept list."""
+    descriptor, _, _ = broken
+    for kind in ("row-count", "field-count", "unique-keys", "cell-too-large"):
+        assert invoke(descriptor, "--check", kind).exit_code == 0, kind
+
+
+def test_a_check_name_selects_its_error_types(broken):
+    descriptor, value_row, _ = broken
+    report = json.loads(invoke(descriptor, "--format", "json", "--check", "value-in-quote").output)
+    assert [(e["type"], e["row"]) for e in report["errors"]] == [("value-not-in-quote", value_row)]
 
 
 def test_max_cell_size_is_configurable(broken):

@@ -60,7 +60,11 @@ def descriptor_findings(package: Package) -> list[Finding]:
     import frictionless
 
     try:
-        checked = frictionless.Package(str(package.descriptor_path))
+        checked = (  # frictionless opens .json and .yaml by path, not .yml
+            frictionless.Package(package.descriptor, basepath=str(package.root))
+            if package.descriptor_path.suffix == ".yml"
+            else frictionless.Package(str(package.descriptor_path))
+        )
         checked.to_descriptor(validate=True)
         for resource in checked.resources:
             resource.to_descriptor(validate=True)
@@ -221,6 +225,8 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     dialect = resource.get("dialect") or {}
     if isinstance(dialect, str):
         dialect = json.loads(safe_path(dialect).read_text(encoding="utf-8"))
+    if isinstance(dialect.get("csv"), dict):  # frictionless 5's own form: {"csv": {"delimiter": ";"}}
+        dialect = {key: value for key, value in dialect.items() if key != "csv"} | dialect["csv"]
     unsupported = {"commentChar", "commentRows", "headerJoin", "nullSequence", "caseSensitiveHeader"} & set(
         dialect
     )

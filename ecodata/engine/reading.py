@@ -285,8 +285,31 @@ def read_layout(
         first = next(csv.reader(own, **dialect), None) if own else None
     except (TypeError, csv.Error) as error:  # "quotechar" must be a 1-character string...
         raise ReadError("source-error", str(error)) from error
+    if (
+        header
+        and first is not None
+        and "header" not in declared_dialect
+        and "headerRows" not in declared_dialect
+    ):
+        refuse_guessed_header(own, dialect)
     labels = [cell.strip() for cell in first] if header and first is not None else []
     return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(own))
+
+
+def refuse_guessed_header(lines: list[str], dialect: dict) -> None:
+    """frictionless guesses the header row when the dialect does not declare one: the first of the
+    first rows whose width is within 10 % of their mean. When that is not row 1 (a title line, a short
+    header over wide rows), frictionless checks the package, so that the verdict is its own."""
+    from .cells import Unsupported
+
+    try:
+        widths = [len(row) for row in itertools.islice(csv.reader(lines, **dialect), SAMPLE_LINES)]
+    except csv.Error:
+        return  # the rows themselves are reported as they are read
+    width = round(sum(widths) / len(widths)) if widths else 0
+    drift = max(round(width * 0.1), 1)
+    if widths and abs(widths[0] - width) > drift:
+        raise Unsupported("a file whose header row frictionless guesses (not row 1)")
 
 
 def ended(lines) -> list[str]:

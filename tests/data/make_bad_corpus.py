@@ -48,6 +48,21 @@ def field(name, type_="string", **extra):
 DESCRIPTOR = {
     "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
     "name": "mini",
+    "ecodata": {
+        "checks": [
+            "quote-in-source",
+            "source-hash",
+            "value-in-quote",
+            "qualifier",
+            "bilingual",
+            "categories",
+            "unique-keys",
+            "list-codes",
+            "date-after-source",
+            "formula-injection",
+            "cell-size",
+        ]
+    },
     "resources": [
         {
             "name": "sources",

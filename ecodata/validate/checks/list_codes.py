@@ -1,19 +1,21 @@
-"""list-code-error: every item of a list field with an `x-itemReference` must be a key of the referenced list.
+"""list-codes: every item of a list field with an `x-itemReference` must be a key of the referenced list.
 
-Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked against codes_country by them.
+Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked against a code list by
+them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
-NAME = "list-code-error"
+NAME = "list-codes"
+TYPES = ("list-code-error",)
 
 
-def check(context):
-    for resource in context.package.resources:
-        for field in resource.get("schema", {}).get("fields", []):
+def check(context, settings):
+    for resource in context.resources_with(settings):
+        for field in resource["schema"]["fields"]:
             reference = field.get("x-itemReference")
             if field.get("type") != "list" or not isinstance(reference, dict):
                 continue
             allowed = referenced_keys(context, reference)
-            if allowed is None or not context.readable(resource):
+            if allowed is None:
                 continue
             delimiter = field.get("delimiter", ",")
             for row in context.rows(resource):
@@ -22,7 +24,7 @@ def check(context):
                 ]
                 if unknown:
                     yield context.finding(
-                        NAME,
+                        TYPES[0],
                         resource,
                         row,
                         field["name"],
@@ -31,10 +33,7 @@ def check(context):
 
 
 def referenced_keys(context, reference):
-    try:
-        target = context.package.resource(reference["resource"])
-    except KeyError:
-        return None
-    if not context.readable(target):
+    target = context.resource(reference.get("resource", ""))
+    if target is None or not context.readable(target):
         return None
     return {row[reference["field"]] for row in context.rows(target)}

@@ -1,0 +1,1 @@
+"""The checks shipped with ecodata, one per file. A package runs one only when its descriptor names it."""

@@ -1,0 +1,39 @@
+"""date-after-source: a row's date is later than the publication date of the source it cites.
+
+Dates are ISO 8601 text at any precision (2020, 2020-12, 2020-12-31); a partial date is compared by its
+first day, so 2021 is not after a source published 2021-10-08, but 2021-11 is.
+Settings: `date` (default `as_of`), `source` (the row's source reference, `source_id`), `published`
+(the sources' publication date field, `date_published`), `sources`/`id` (found by the foreign key).
+"""
+
+from ecodata.validate.context import SOURCE_SETTINGS
+
+NAME = "date-after-source"
+TYPES = ("date-after-source",)
+SETTINGS = SOURCE_SETTINGS | {"date": "as_of", "published": "date_published"}
+
+
+def first_day(text):
+    parts = str(text).split("-")
+    try:
+        return tuple(int(part) for part in parts + ["1"] * (3 - len(parts)))
+    except ValueError:
+        return None
+
+
+def check(context, settings):
+    sources = context.sources(settings)
+    published = {key: entry["cells"].get(settings["published"], "") for key, entry in sources.items()}
+    for resource in context.resources_with(settings, "date", "source"):
+        for row in context.rows(resource):
+            when = first_day(row[settings["date"]]) if row[settings["date"]] else None
+            source_date = published.get(row[settings["source"]])
+            limit = first_day(source_date) if source_date else None
+            if when and limit and when > limit:
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    row,
+                    settings["date"],
+                    f"{row[settings['date']]} is after {row[settings['source']]} was published ({source_date}); a source cannot report it",
+                )

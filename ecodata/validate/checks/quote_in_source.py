@@ -1,0 +1,32 @@
+"""quote-in-source: a row's quote, whitespace removed, must occur in its source's archived text.
+
+Settings: `quote` and `source` (the row's fields, default `quote` and `source_id`); the sources
+resource is the one `source` references by foreign key (or `sources`), its `file` field the archived
+text's path in the package.
+"""
+
+from ecodata.text import squeeze
+from ecodata.validate.context import SOURCE_SETTINGS
+
+NAME = "quote-in-source"
+TYPES = ("quote-not-in-source",)
+SETTINGS = SOURCE_SETTINGS | {"quote": "quote"}
+
+
+def check(context, settings):
+    sources = context.sources(settings)
+    texts = {key: squeeze(entry["text"]) for key, entry in sources.items() if entry["text"] is not None}
+    for resource in context.resources_with(settings, "quote", "source"):
+        for row in context.rows(resource):
+            text, quote = texts.get(row[settings["source"]]), row[settings["quote"]]
+            if text is None or not quote:
+                continue  # an unknown source is a foreign-key error; an empty quote a required error
+            if squeeze(quote) not in text:
+                archived = sources[row[settings["source"]]]["cells"].get(settings["file"])
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    row,
+                    settings["quote"],
+                    f"not found in {archived} (compared without whitespace); copy the fragment exactly",
+                )

@@ -1,0 +1,42 @@
+"""value-in-quote: each value field must be readable from the quote (万 = 10^4, 亿 = 10^8, 十分之一 …).
+
+Settings: `quote` (default `quote`) and `values`, the numeric fields to look for (default `value`,
+`value_max`; a field the resource lacks is skipped).
+"""
+
+from ecodata.numbers import numbers_in, readable_from
+from ecodata.text import squeeze
+from ecodata.validate.context import number
+
+NAME = "value-in-quote"
+TYPES = ("value-not-in-quote",)
+SETTINGS = {"quote": "quote", "values": ["value", "value_max"]}
+
+
+def check(context, settings):
+    quote_field = settings["quote"]
+    for resource in context.resources_with(settings, "quote"):
+        names = {f["name"] for f in resource["schema"]["fields"]}
+        value_fields = [name for name in settings["values"] if name in names]
+        for row in context.rows(resource) if value_fields else []:
+            quote = row[quote_field]
+            if not quote.strip():
+                continue  # an empty quote is a required-field error already
+            for field_name in value_fields:
+                value = number(row.values.get(field_name))
+                if value is None:
+                    continue  # empty, or a type error the standard checks report
+                if not readable_from(value, quote):
+                    stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
+                    yield context.finding(
+                        TYPES[0],
+                        resource,
+                        row,
+                        field_name,
+                        f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
+                    )
+
+
+def excerpt(quote, width=30):
+    text = squeeze(quote)
+    return text if len(text) <= width else text[:width] + "…"

@@ -1,0 +1,138 @@
+"""What a check sees of a package: its resources as frictionless reads them, rows read once and shared.
+
+A check is a module (or any object) with `NAME`, `TYPES` (the error types it can report), optional
+`SETTINGS` (defaults, overridden by the package's declaration) and `check(context, settings)`, a
+generator of Findings. Rows come from `ecodata.tables`, the same reading layer as `build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..package import Package, PackageError
+from ..report import Finding
+from ..tables import Row, reading_errors, rows
+
+DEFAULT_MAX_CELL_SIZE = 10_000
+SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha256": "sha256"}
+
+
+@dataclass
+class Context:
+    package: Package
+    _rows: dict[str, list[Row] | None] = field(default_factory=dict)
+    _sources: dict[tuple, dict] = field(default_factory=dict)
+
+    @property
+    def resources(self) -> list[dict]:
+        """The resources with their schemas inlined; none when the descriptor itself cannot be read."""
+        try:
+            return self.package.tables
+        except PackageError:
+            return []  # the standard checks report why
+
+    def resource(self, name: str) -> dict | None:
+        return next((resource for resource in self.resources if resource["name"] == name), None)
+
+    def rows(self, resource: dict) -> list[Row]:
+        """The resource's rows, or none when its data cannot be read (the standard checks say why)."""
+        name = resource["name"]
+        if name not in self._rows:
+            try:
+                self._rows[name] = list(rows(self.package, name))
+            except reading_errors():  # the standard checks report why
+                self._rows[name] = None
+        return self._rows[name] or []
+
+    def readable(self, resource: dict) -> bool:
+        self.rows(resource)
+        return self._rows[resource["name"]] is not None
+
+    def resources_with(self, settings: dict, *roles: str) -> Iterator[dict]:
+        """Resources (all, or those the settings name in `resources`) that have a field for every role."""
+        wanted = settings.get("resources")
+        for resource in self.resources:
+            if wanted is not None and resource["name"] not in wanted:
+                continue
+            names = {f["name"] for f in resource["schema"]["fields"]}
+            if all(settings[role] in names for role in roles) and self.readable(resource):
+                yield resource
+
+    def sources(self, settings: dict) -> dict[str, dict]:
+        """The rows of the sources resource by id, each with its archived file's bytes and text.
+
+        The sources resource is the one `settings["sources"]` names, else the one the `source` field's
+        foreign key points at; its `file` field holds the archived file's path in the package.
+        """
+        key = tuple(sorted((name, str(value)) for name, value in settings.items()))
+        if key not in self._sources:
+            self._sources[key] = self.read_sources(settings)
+        return self._sources[key]
+
+    def read_sources(self, settings: dict) -> dict[str, dict]:
+        name, id_field = self.sources_resource(settings)
+        resource = self.resource(name) if name else None
+        if resource is None or settings["file"] not in {f["name"] for f in resource["schema"]["fields"]}:
+            return {}
+        found = {}
+        for row in self.rows(resource):
+            entry = {"row": row, "resource": resource, "cells": row.cells, "data": None, "text": None}
+            try:
+                entry["data"] = self.package.safe_path(row[settings["file"]]).read_bytes()
+                entry["text"] = entry["data"].decode("utf-8")
+            except (OSError, UnicodeDecodeError, PackageError):
+                pass
+            found[row[id_field]] = entry
+        return found
+
+    def sources_resource(self, settings: dict) -> tuple[str | None, str]:
+        """(resource name, id field) of the sources: as the settings say, or by the foreign key."""
+        if settings.get("sources"):
+            return settings["sources"], settings.get("id", "id")
+        for resource in self.resources:
+            for key in resource["schema"].get("foreignKeys", []):
+                if key["fields"] == [settings["source"]]:
+                    return key["reference"]["resource"] or resource["name"], key["reference"]["fields"][0]
+        return None, "id"
+
+    def finding(
+        self, kind: str, resource: dict, row: Row | None, field_name: str | None, message: str
+    ) -> Finding:
+        path = resource.get("path")
+        return Finding(
+            type=kind,
+            message=message,
+            resource=resource["name"],
+            path=path if isinstance(path, str) else None,
+            row=row.number if row else None,
+            field=field_name,
+            cell=row[field_name] if row and field_name else None,
+            line=row.line if row else None,
+        )
+
+
+def number(value) -> float | None:
+    """A typed cell as a float, or None for an empty cell, a boolean or anything not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def evidence_of(package: Package) -> dict | None:
+    """Where a package keeps its evidence, when it declares the quote-in-source check: the quote and
+    source fields of its rows, and the sources resource with its id and archived-file fields."""
+    from .plugins import declared_checks
+
+    try:
+        declared = {check.name: settings for check, settings in declared_checks(package)}
+    except PackageError:
+        return None
+    settings = declared.get("quote-in-source")
+    if settings is None:
+        return None
+    resource, id_field = Context(package).sources_resource(settings)
+    return None if resource is None else settings | {"sources": resource, "id": id_field}

@@ -1,0 +1,190 @@
+"""Where checks come from, and which of them a package asks for.
+
+Checks are found in three places, in this order: built into ecodata (`ecodata/validate/checks/`), the
+`ecodata` plugin entry-point group (pluggy: a plugin's `ecodata_checks()` hook returns check modules),
+and the `validators/` folder next to the descriptor (one check per file, loaded by path, so the
+folder needs no `__init__.py` and never shadows the PyPI package `validators`). A name found twice is
+an error. A package runs the standard Table Schema checks always, and these only where its descriptor
+declares them: `"ecodata": {"checks": ["formula-injection", {"name": "cell-size", "max": 5000}]}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pluggy
+
+from ..package import Package, PackageError
+
+PROJECT = "ecodata"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+CHECKS_FOLDER = "validators"
+
+# The `ecodata` property of a descriptor (README: "Declaring checks").
+DECLARATION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "ecodata: the checks a Data Package asks for, beyond the standard Table Schema checks",
+    "type": "object",
+    "properties": {
+        "checks": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "string", "description": "a check's name, run with its default settings"},
+                    {
+                        "type": "object",
+                        "description": "a check's name and settings (each check documents its own)",
+                        "properties": {"name": {"type": "string"}},
+                        "required": ["name"],
+                    },
+                ]
+            },
+        },
+        "search_examples": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "example queries shown in the web UI's search box",
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+class Spec:
+    @hookspec
+    def ecodata_checks(self):
+        """Return a list of checks: modules or objects with NAME, TYPES, optional SETTINGS and check()."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    types: tuple[str, ...]
+    origin: str  # "built-in", "plugin NAME" or the file in validators/
+    description: str
+    run: object = None  # check(context, settings); None for a check the standard engine performs
+    settings: dict = field(default_factory=dict)
+
+
+def as_check(thing, origin: str) -> Check:
+    name, types = getattr(thing, "NAME", None), getattr(thing, "TYPES", None)
+    run = getattr(thing, "check", None)
+    engine = getattr(thing, "ENGINE", False)
+    if not isinstance(name, str) or not name or not types or not (callable(run) or engine):
+        raise PackageError(f"{origin}: a check needs NAME, TYPES and check(context, settings)")
+    description = (getattr(thing, "__doc__", None) or "").strip().split("\n")[0]
+    settings = dict(getattr(thing, "SETTINGS", {}) or {})
+    return Check(name, tuple(types), origin, description, None if engine else run, settings)
+
+
+@cache
+def builtin_checks() -> tuple[Check, ...]:
+    from . import checks
+
+    found = []
+    for module in pkgutil.iter_modules(checks.__path__):
+        if not module.name.startswith("_"):
+            found.append(as_check(importlib.import_module(f"{checks.__name__}.{module.name}"), "built-in"))
+    return tuple(found)
+
+
+def plugin_checks() -> list[Check]:
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(Spec)
+    manager.load_setuptools_entrypoints(PROJECT)
+    found = []
+    for plugin_name, plugin in manager.list_name_plugin():
+        hook = getattr(plugin, "ecodata_checks", None)
+        for thing in (hook() if callable(hook) else None) or []:
+            found.append(as_check(thing, f"plugin {plugin_name}"))
+    return found
+
+
+def folder_checks(root: Path) -> list[Check]:
+    """The package's own checks: `validators/*.py` next to the descriptor, each loaded by its path."""
+    folder = root / CHECKS_FOLDER
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        shown = f"{CHECKS_FOLDER}/{path.name}"
+        unique = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        spec = importlib.util.spec_from_file_location(f"ecodata_package_check_{unique}_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:
+            raise PackageError(f"{shown}: cannot load the check ({type(error).__name__}: {error})") from None
+        found.append(as_check(module, shown))
+    return found
+
+
+def known_checks(package: Package) -> dict[str, Check]:
+    """Every check ecodata can find for this package, by name."""
+    known: dict[str, Check] = {}
+    for check in [*builtin_checks(), *plugin_checks(), *folder_checks(package.root)]:
+        if check.name in known:
+            raise PackageError(
+                f"check {check.name!r} is defined twice: {known[check.name].origin} and {check.origin}"
+            )
+        known[check.name] = check
+    return known
+
+
+def declared_checks(package: Package, known: dict[str, Check] | None = None) -> list[tuple[Check, dict]]:
+    """The checks the descriptor asks for, each with its settings (its defaults, then the declared ones)."""
+    declaration = package.descriptor.get(PROJECT)
+    if declaration is None:
+        return []
+    check_declaration(declaration, package.descriptor_path.name)
+    known = known_checks(package) if known is None else known
+    chosen = []
+    for entry in declaration.get("checks", []):
+        name = entry if isinstance(entry, str) else entry["name"]
+        check = known.get(name)
+        if check is None:
+            raise PackageError(
+                f"{package.descriptor_path.name}: ecodata.checks names {name!r}, which is not a known check; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        given = {} if isinstance(entry, str) else {k: v for k, v in entry.items() if k != "name"}
+        unknown = sorted(set(given) - set(check.settings) - {"resources"})
+        if unknown:
+            raise PackageError(
+                f"{package.descriptor_path.name}: check {name!r} has no setting {', '.join(unknown)}; "
+                f"it takes: {', '.join([*sorted(check.settings), 'resources'])}"
+            )
+        chosen.append((check, check.settings | given))
+    return chosen
+
+
+def check_declaration(declaration, shown: str) -> None:
+    import jsonschema
+
+    errors = sorted(jsonschema.Draft202012Validator(DECLARATION_SCHEMA).iter_errors(declaration), key=str)
+    if errors:
+        where = "/".join(str(part) for part in errors[0].absolute_path)
+        raise PackageError(f"{shown}: ecodata{'/' + where if where else ''}: {errors[0].message}")
+
+
+@cache
+def standard_types() -> frozenset[str]:
+    """The error types of the standard checks: frictionless's own error classes."""
+    import inspect
+
+    from frictionless import errors
+
+    return frozenset(
+        kind
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if isinstance(kind := getattr(cls, "type", None), str)
+    )

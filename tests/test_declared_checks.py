@@ -1,0 +1,216 @@
+"""Checks belong to the package: the standard checks always run, others only where the descriptor asks.
+
+Check code is found in three places: shipped in ecodata, the `ecodata` plugin entry points (pluggy),
+and the `validators/` folder next to the descriptor.
+"""
+
+import json
+import sys
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from conftest import replace_cell
+
+from ecodata.cli import cli
+
+SHOUTING_CHECK = '''
+"""no-shouting: a subject written in capitals only."""
+
+NAME = "no-shouting"
+TYPES = ("shouting",)
+SETTINGS = {"field": "subject_en"}
+
+
+def check(context, settings):
+    for resource in context.resources_with(settings, "field"):
+        for row in context.rows(resource):
+            cell = row[settings["field"]]
+            if cell.isupper():
+                yield context.finding("shouting", resource, row, settings["field"], "write it in sentence case")
+'''
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*map(str, args)])
+
+
+def edit(descriptor, change):
+    document = json.loads(descriptor.read_text(encoding="utf-8"))
+    change(document)
+    descriptor.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def findings(descriptor, *options):
+    result = run("validate", descriptor, "--format", "json", *options)
+    assert result.exit_code in (0, 1), result.output
+    return [(e["type"], e["resource"], e["row"], e["field"]) for e in json.loads(result.output)["errors"]]
+
+
+@pytest.fixture
+def shouting(package_copy):
+    """The shipped package with one subject in capitals and a `no-shouting` check of its own."""
+    folder = package_copy.parent
+    (folder / "validators").mkdir()
+    (folder / "validators" / "no_shouting.py").write_text(SHOUTING_CHECK, encoding="utf-8")
+    row = replace_cell(
+        folder / "resources" / "protected_areas.csv",
+        "pa-national-nature-reserves-count-2018",
+        "subject_en",
+        "RESERVES",
+    )
+    return package_copy, row
+
+
+def test_a_package_that_declares_nothing_gets_the_standard_verdict_alone(package_copy):
+    resources = package_copy.parent / "resources"
+    replace_cell(resources / "protected_areas.csv", "pa-national-nature-reserves-count-2018", "value", "475")
+    replace_cell(resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "-")
+    replace_cell(
+        resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "category", "nonsense"
+    )
+    assert {kind for kind, *_ in findings(package_copy)} == {
+        "value-not-in-quote",
+        "formula-injection",
+        "category-error",
+    }
+    edit(package_copy, lambda document: document.pop("ecodata"))
+    assert findings(package_copy) == []  # frictionless ignores categories; the rest was never asked for
+
+
+def test_the_package_s_own_check_runs_only_when_declared(shouting):
+    descriptor, row = shouting
+    assert findings(descriptor) == []
+    edit(descriptor, lambda document: document["ecodata"]["checks"].append("no-shouting"))
+    assert findings(descriptor) == [("shouting", "protected_areas", row, "subject_en")]
+    assert findings(descriptor, "--skip", "no-shouting") == []
+
+
+def test_declared_settings_reach_the_check(shouting):
+    descriptor, _ = shouting
+    row = replace_cell(
+        descriptor.parent / "resources" / "protected_areas.csv",
+        "pa-national-nature-reserves-count-2018",
+        "note_en",
+        "ABC",
+    )
+    edit(descriptor, lambda d: d["ecodata"]["checks"].append({"name": "no-shouting", "field": "note_en"}))
+    assert findings(descriptor) == [("shouting", "protected_areas", row, "note_en")]
+
+
+def test_ecodata_checks_lists_what_runs_where_it_comes_from_and_why(shouting):
+    descriptor, _ = shouting
+    edit(descriptor, lambda document: document["ecodata"]["checks"].remove("formula-injection"))
+    result = run("checks", descriptor)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "runs  standard Table Schema checks (always)" in lines
+    assert any(
+        line.startswith("  -   no-shouting [shouting] (validators/no_shouting.py; not declared)")
+        for line in lines
+    )
+    assert any(
+        line.startswith("  -   formula-injection [formula-injection] (built-in; not declared)")
+        for line in lines
+    )
+    assert any(
+        line.startswith("runs  value-in-quote [value-not-in-quote] (built-in; declared in datapackage.json)")
+        for line in lines
+    )
+    listing = json.loads(run("checks", descriptor, "--format", "json").output)
+    assert {check["name"]: check["runs"] for check in listing["checks"]}["no-shouting"] is False
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        (
+            {"checks": ["no-such-check"]},
+            "ecodata.checks names 'no-such-check', which is not a known check; known: ",
+        ),
+        ({"checks": [{"name": "cell-size", "maxx": 3}]}, "check 'cell-size' has no setting maxx; it takes: "),
+        ({"checks": "cell-size"}, "ecodata/checks: 'cell-size' is not of type 'array'"),
+        ({"check": []}, "ecodata: Additional properties are not allowed"),
+    ],
+)
+def test_a_wrong_declaration_cannot_run(package_copy, declaration, message):
+    edit(package_copy, lambda document: document.update(ecodata=declaration))
+    result = run("validate", package_copy)
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert message in result.output
+
+
+def test_a_broken_or_duplicate_check_file_cannot_run(package_copy):
+    folder = package_copy.parent / "validators"
+    folder.mkdir()
+    (folder / "broken.py").write_text("NAME = 'broken'\nthis is not python\n", encoding="utf-8")
+    result = run("validate", package_copy)
+    assert result.exit_code == 2 and result.output.startswith(
+        "Error: validators/broken.py: cannot load the check"
+    )
+    (folder / "broken.py").write_text(
+        "NAME = 'formula-injection'\nTYPES = ('x',)\ndef check(context, settings):\n    return []\n",
+        encoding="utf-8",
+    )
+    result = run("validate", package_copy)
+    assert result.exit_code == 2
+    assert "check 'formula-injection' is defined twice: built-in and validators/broken.py" in result.output
+
+
+def test_a_plugin_installed_under_the_ecodata_entry_point_group_provides_checks(
+    shouting, tmp_path, monkeypatch
+):
+    descriptor, row = shouting
+    (descriptor.parent / "validators" / "no_shouting.py").unlink()
+    site = tmp_path / "site"
+    (site / "ecodata_shouting-1.0.dist-info").mkdir(parents=True)
+    (site / "ecodata_shouting-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: ecodata-shouting\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (site / "ecodata_shouting-1.0.dist-info" / "entry_points.txt").write_text(
+        "[ecodata]\nshouting = ecodata_shouting\n", encoding="utf-8"
+    )
+    (site / "ecodata_shouting.py").write_text(
+        textwrap.dedent(
+            """
+            import types
+            from ecodata import hookimpl
+
+            check = types.ModuleType("no_shouting")
+            exec(open(__file__.replace("ecodata_shouting.py", "no_shouting_check.py")).read(), check.__dict__)
+
+
+            @hookimpl
+            def ecodata_checks():
+                return [check]
+            """
+        ),
+        encoding="utf-8",
+    )
+    (site / "no_shouting_check.py").write_text(SHOUTING_CHECK, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    edit(descriptor, lambda document: document["ecodata"]["checks"].append("no-shouting"))
+    assert findings(descriptor) == [("shouting", "protected_areas", row, "subject_en")]
+    assert "(plugin shouting; declared in datapackage.json)" in run("checks", descriptor).output
+    sys.modules.pop("ecodata_shouting", None)
+
+
+def test_a_bug_is_exit_3_in_one_line_and_debug_shows_the_traceback(package_copy, monkeypatch):
+    from ecodata.validate.checks import bilingual
+
+    def broken(context, settings):
+        raise ZeroDivisionError("a bug")
+        yield
+
+    monkeypatch.setattr(bilingual, "check", broken)
+    from ecodata.validate import plugins
+
+    monkeypatch.setattr(plugins, "builtin_checks", lambda: (plugins.as_check(bilingual, "built-in"),))
+    edit(package_copy, lambda document: document.update(ecodata={"checks": ["bilingual"]}))
+    result = run("validate", package_copy)
+    assert result.exit_code == 3
+    assert result.output == (
+        "Error: internal error, a bug in ecodata: ZeroDivisionError: a bug (run with --debug for the traceback)\n"
+    )
+    debug = run("--debug", "validate", package_copy)
+    assert isinstance(debug.exception, ZeroDivisionError)
