@@ -1,0 +1,328 @@
+"""`ecodata init`: a descriptor inferred from whole CSV files, valid per frictionless, for data that validates."""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import frictionless
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from ecodata.cli import cli
+from ecodata.maintain.init import describe_folder, write_descriptor
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["init", *(str(arg) for arg in args)])
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def items_csv(rows: int = 60) -> str:
+    lines = ["id,price,when,stamp,ok,category,score,postcode,note"]
+    for i in [1, 2, 10, *range(11, 11 + rows - 3)]:
+        lines.append(
+            f"{i},{i * 1.25:.2f},2021-{1 + i % 12:02d}-{1 + i % 28:02d},2021-03-04T05:06:{i % 60:02d}Z,"
+            f"{'true' if i % 2 else 'false'},{'abc'[i % 3]},{'NA' if i % 7 == 0 else i % 13},"
+            f"{i % 50:05d},{'' if i % 5 else f'note {i}'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Several CSV files: typed columns, markers, a code list, a `;`-delimited Latin-1 file referencing another."""
+    root = tmp_path / "My Data"
+    write(root / "resources" / "items.csv", items_csv())
+    write(root / "resources" / "countries.csv", "code,name\nFR,France\nDE,Germany\nNA,Namibia\n")
+    write(
+        root / "resources" / "cities.csv",
+        "id;country_code;ville\n1;FR;Besançon\n2;DE;Köln\n3;FR;Orléans\n",
+        "latin-1",
+    )
+    write(
+        root / "Readings 2024.csv", "\ufeffsite,day,value\nx,2024-01-01,1.5\nx,2024-01-02,-\ny,2024-01-01,2\n"
+    )
+    return root
+
+
+def fields(descriptor: dict, resource: str) -> dict:
+    schema = next(r for r in descriptor["resources"] if r["name"] == resource)["schema"]
+    return {field["name"]: field for field in schema["fields"]}
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def assert_frictionless_valid(descriptor_path: Path) -> None:
+    report = frictionless.validate(descriptor_path)  # the descriptor's metadata and every row
+    assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
+    assert frictionless.Package(descriptor_path).validate().valid
+
+
+def test_init_writes_a_descriptor_that_frictionless_validates_with_no_errors(folder):
+    result = run(folder)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Readings 2024.csv: 3 rows, 3 fields, primary key (site, day)\n"
+        "resources/cities.csv: 3 rows, 3 fields, primary key id\n"
+        "resources/countries.csv: 3 rows, 2 fields, primary key code\n"
+        "resources/items.csv: 60 rows, 9 fields, primary key id\n"
+        "note: Readings 2024.csv: '-' read as missing values\n"
+        "note: resources/cities.csv: country_code: foreign key to countries.code (every value is found there)\n"
+        "note: resources/items.csv: category: enum ['a', 'b', 'c'] suggested from the data; remove it if other values are allowed\n"
+        "note: resources/items.csv: 'NA' read as missing values\n"
+        f"wrote {folder / 'datapackage.json'}\n"
+    )
+    assert_frictionless_valid(folder / "datapackage.json")
+
+
+def test_the_descriptor_is_data_package_v2_with_file_properties(folder):
+    path = write_descriptor(folder)
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("}\n") and "Besançon" not in text  # data stays in the CSV
+    descriptor = json.loads(text)
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["name"] == "my-data"
+    assert [r["name"] for r in descriptor["resources"]] == ["readings-2024", "cities", "countries", "items"]
+    cities = resource(descriptor, "cities")
+    assert {key: cities[key] for key in ("path", "format", "mediatype", "encoding", "dialect")} == {
+        "path": "resources/cities.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "iso-8859-1",
+        "dialect": {"delimiter": ";"},
+    }
+    assert "dialect" not in resource(descriptor, "items")  # the default is not declared
+    assert resource(descriptor, "readings-2024")["encoding"] == "utf-8"  # readers of UTF-8 skip the BOM
+    assert list(folder.glob(".datapackage.*")) == []  # the temporary file was renamed
+
+
+def test_types_are_inferred_from_every_row(folder):
+    items = fields(describe_folder(folder), "items")
+    assert {name: field["type"] for name, field in items.items()} == {
+        "id": "integer",
+        "price": "number",
+        "when": "date",
+        "stamp": "datetime",
+        "ok": "boolean",
+        "category": "string",
+        "score": "integer",  # NA is missing, not text
+        "postcode": "string",  # leading zeros are kept
+        "note": "string",
+    }
+    assert all("format" not in field for field in items.values())
+
+
+def test_enum_foreign_key_and_missing_values_are_inferred(folder):
+    descriptor = describe_folder(folder)
+    assert fields(descriptor, "items")["category"]["constraints"] == {"enum": ["a", "b", "c"]}
+    assert not any(
+        "constraints" in field for name, field in fields(descriptor, "items").items() if name != "category"
+    )
+    cities = resource(descriptor, "cities")["schema"]
+    assert cities["primaryKey"] == ["id"]
+    assert cities["foreignKeys"] == [
+        {"fields": ["country_code"], "reference": {"resource": "countries", "fields": ["code"]}}
+    ]
+    assert resource(descriptor, "items")["schema"]["missingValues"] == ["", "NA"]
+    assert "missingValues" not in resource(descriptor, "countries")["schema"]  # NA is Namibia there
+
+
+def test_a_marker_that_is_text_in_another_column_is_declared_per_field(tmp_path):
+    write(tmp_path / "t.csv", "id,country,value\n1,NA,5\n2,FR,NA\n3,DE,7\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    schema = resource(descriptor, "t")["schema"]
+    assert "missingValues" not in schema
+    assert fields(descriptor, "t")["value"] == {
+        "name": "value",
+        "type": "integer",
+        "missingValues": ["", "NA"],
+    }
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1", "-2", "10"], "integer"),
+        (["1", "2.5", "1e3"], "number"),
+        (["true", "FALSE"], "boolean"),
+        (["1", "0"], "integer"),
+        (["2020", "1999"], "integer"),
+        (["2021-02-28", "2020-02-29"], "date"),
+        (["2021-02-30"], "string"),
+        (["2021-01-01 10:00:00", "2021-01-01T10:00:00.5+01:00"], "datetime"),
+        (["007", "12"], "string"),
+        (["1,5"], "string"),
+        (["NA", "N/A", "-", "null", ""], "string"),
+        (["yes", "no"], "string"),
+    ],
+)
+def test_column_types(tmp_path, cells, expected):
+    rows = "".join(f'{i},"{cell}"\n' for i, cell in enumerate(cells))  # quoted: `1,5` is one cell
+    write(tmp_path / "t.csv", "id,x\n" + rows)
+    assert fields(describe_folder(tmp_path), "t")["x"]["type"] == expected
+    write_descriptor(tmp_path, force=True)
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+def test_primary_key_is_one_column_or_a_pair_never_equal_numbers(tmp_path):
+    write(tmp_path / "a.csv", "x,y,z\n1,a,1\n1,b,2\n2,a,2\n")
+    write(tmp_path / "b.csv", "x,y\n1.0,a\n1,a\n")  # 1.0 and 1 are one number: no key
+    descriptor = describe_folder(tmp_path)
+    assert resource(descriptor, "a")["schema"]["primaryKey"] == ["x", "y"]
+    assert "primaryKey" not in resource(descriptor, "b")["schema"]
+
+
+def test_delimiters_and_encodings(tmp_path):
+    write(tmp_path / "pipe.csv", "a|b\n1|x,y\n2|z\n")
+    write(tmp_path / "tabs.tsv", "a\tb\n1\tx\n")
+    write(tmp_path / "windows.csv", "a,b\n1,5 €\n2,“quoted”\n", "cp1252")
+    write(tmp_path / "bom.csv", "\ufeffa,b\n1,é\n")
+    descriptor = describe_folder(tmp_path)
+    assert resource(descriptor, "pipe")["dialect"] == {"delimiter": "|"}
+    tabs = resource(descriptor, "tabs")
+    assert (tabs["format"], tabs["mediatype"], tabs["dialect"]) == (
+        "tsv",
+        "text/tab-separated-values",
+        {"delimiter": "\t"},
+    )
+    assert resource(descriptor, "windows")["encoding"] == "windows-1252"
+    assert fields(descriptor, "bom") == {
+        "a": {"name": "a", "type": "integer"},
+        "b": {"name": "b", "type": "string"},
+    }
+    write_descriptor(tmp_path)
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+def test_labels_are_trimmed_and_a_space_after_the_delimiter_is_skipped_as_frictionless_does(tmp_path):
+    write(tmp_path / "spaced.csv", "id, kind , when\n1, a, 2020-01-01\n2, b,2020-01-02\n")
+    write(tmp_path / "plain.csv", " id ,b\n1, x\n2,y\n")  # no sniffed skip: the space is data
+    descriptor = describe_folder(tmp_path)
+    spaced = resource(descriptor, "spaced")
+    assert spaced["dialect"] == {"skipInitialSpace": True}
+    assert list(fields(descriptor, "spaced")) == ["id", "kind", "when"]
+    assert fields(descriptor, "spaced")["when"]["type"] == "date"
+    assert list(fields(descriptor, "plain")) == ["id", "b"]
+    write_descriptor(tmp_path)
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+@pytest.mark.parametrize("existing", ["datapackage.json", "datapackage.yaml", "datapackage.yml"])
+def test_an_existing_descriptor_is_replaced_only_with_force(folder, existing):
+    (folder / existing).write_text("{}\n", encoding="utf-8")
+    result = run(folder)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {folder / existing} exists; use --force to replace it\n"
+    assert (folder / existing).read_text(encoding="utf-8") == "{}\n"
+    result = run(folder, "--force")
+    assert result.exit_code == 0, result.output
+    assert json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+
+
+def test_a_folder_without_csv_cannot_run(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here\n", encoding="utf-8")
+    result = run(tmp_path)
+    assert (result.exit_code, result.output) == (
+        2,
+        f"Error: {tmp_path}: no .csv or .tsv file in it or in its subfolders\n",
+    )
+    result = run(tmp_path / "missing")
+    assert (result.exit_code, result.output) == (2, f"Error: {tmp_path / 'missing'}: no such folder\n")
+    assert not (tmp_path / "datapackage.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file (it holds NUL bytes)"),
+        (b"", "the file is empty"),
+        (b"a,b\n1,2\n3\n", "cannot read it as CSV: "),
+        (b"a,a\n1,2\n", "two columns are named 'a' in the header row"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_named_in_one_line(tmp_path, content, message):
+    write(tmp_path / "good.csv", "a\n1\n")
+    (tmp_path / "bad.csv").write_bytes(content)
+    result = run(tmp_path)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: bad.csv: {message}")
+    assert result.output.count("\n") == 1
+    assert not (tmp_path / "datapackage.json").exists()
+
+
+def test_a_whole_large_file_is_described_in_seconds(tmp_path):
+    lines = ["id,amount,day,kind,label"]
+    lines += [
+        f"{i},{i / 4},2020-{1 + i % 12:02d}-{1 + i % 28:02d},{'xyz'[i % 3]},row {i}"
+        for i in range(1, 200_001)
+    ]
+    lines.append("200001,NA,2020-01-01,x,last row")  # a marker only in the last row
+    write(tmp_path / "big.csv", "\n".join(lines) + "\n")
+    start = time.perf_counter()
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert time.perf_counter() - start < 30
+    assert result.output.startswith("big.csv: 200,001 rows, 5 fields, primary key id\n")
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert {name: field["type"] for name, field in fields(descriptor, "big").items()} == {
+        "id": "integer",
+        "amount": "number",
+        "day": "date",
+        "kind": "string",
+        "label": "string",
+    }
+    assert fields(descriptor, "big")["kind"]["constraints"] == {"enum": ["x", "y", "z"]}
+
+
+def test_the_shipped_csv_files_described_afresh_validate(tmp_path):
+    shutil.copytree(ROOT / "resources", tmp_path / "resources")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert len(descriptor["resources"]) == len(list((ROOT / "resources").glob("*.csv")))
+    protected = resource(descriptor, "protected_areas")["schema"]
+    assert protected["primaryKey"] == ["id"]
+    assert {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["id"]}} in protected[
+        "foreignKeys"
+    ]
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+REAL = ["ds-gdp", "ds-language-codes", "ds-finance-vix", "ds-s-and-p-500-companies", "ds-gdp-uk-header-only"]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_published_csv_files_described_afresh_validate(tmp_path, name):
+    source = ROOT / "tests" / "data" / "real" / name
+    if not source.is_dir():
+        pytest.skip(f"{source} is not there")
+    for file in [*source.glob("*.csv"), *source.glob("*/*.csv")]:
+        target = tmp_path / file.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(file, target)
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+def test_the_command_module_does_not_import_heavy_libraries():
+    code = (
+        "import sys; import ecodata.maintain.init; "
+        "print(sorted(m for m in ('pyarrow', 'pandas', 'frictionless') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
