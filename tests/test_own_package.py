@@ -1,0 +1,80 @@
+"""README "Use it on your own package": its commands give the output it shows, and the web pages fit a
+package that has no sources, dashboards or search examples of its own."""
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import ROOT, datasette_get
+
+from ecodata.cli import cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = README[README.index("## Use it on your own package") : README.index("## The data")]
+BLOCK = re.compile(r"^```(\w+)(?: (\S+))?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def blocks():
+    return [(kind, name, body) for kind, name, body in BLOCK.findall(SECTION)]
+
+
+def console_steps(body: str):
+    """(command, expected output lines) for each `$ ` line of a console block."""
+    steps = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    return steps
+
+
+def test_the_walk_through_gives_the_output_the_readme_shows(tmp_path, monkeypatch):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    monkeypatch.chdir(tmp_path)
+    ran = []
+    for kind, name, body in blocks():
+        if kind in ("csv", "python") and name:
+            (shop / name).parent.mkdir(parents=True, exist_ok=True)
+            (shop / name).write_text(body, encoding="utf-8")
+        elif kind == "json" and name == "datapackage.json":
+            descriptor = json.loads((shop / name).read_text(encoding="utf-8"))
+            descriptor.update(json.loads("{" + body + "}"))
+            (shop / name).write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+        elif kind == "console":
+            for command, expected in console_steps(body):
+                words = shlex.split(command)
+                if words[0] == "cd":
+                    monkeypatch.chdir(Path.cwd() / words[1])
+                    continue
+                if words[0] != "ecodata" or words[1] == "serve":
+                    continue  # installing, and a server that runs until stopped
+                result = CliRunner().invoke(cli, words[1:])
+                assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+                assert result.stdout.splitlines() == expected, command
+                ran.append(words[1])
+    assert ran == ["init", "validate", "build", "checks", "validate"]
+
+
+def test_pages_show_only_what_the_package_has(tmp_path, built):
+    """A package without archived sources, dashboards or search examples gets no links or examples for them."""
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    for kind, name, body in blocks():
+        if kind == "csv":
+            (shop / name).write_text(body, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(shop)]).exit_code == 0
+    assert runner.invoke(cli, ["build", str(shop), "--out", str(tmp_path / "dist")]).exit_code == 0
+    for path in ("/", "/shop"):
+        page = datasette_get(tmp_path / "dist", path).text
+        assert (
+            "/-/dashboards" not in page and "/sources/index.html" not in page and "placeholder=" not in page
+        )
+        assert "Search all tables" in page
+        own = datasette_get(built, path if path == "/" else "/china-biodiversity-conservation").text
+        assert "/-/dashboards" in own and "/sources/index.html" in own
+        assert 'placeholder="湿地, 大熊猫, wetland, panda reserve"' in own
