@@ -275,29 +275,37 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
     at its primary-key position; nothing is written if any check fails.
     """
-    from .new_row import RowError, add_row, check_fields, check_quote, sources, suggestions
+    from .new_row import (
+        RowError,
+        add_row,
+        check_fields,
+        check_quote,
+        editable,
+        evidence,
+        sources,
+        suggestions,
+    )
 
+    package = load_package(descriptor)
     try:
-        package = load_package(descriptor)
-        fields = package.resource(resource)["schema"]["fields"]
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
+        fields = editable(package, resource)["schema"]["fields"]
     except KeyError:
         raise CannotRun(f"no resource {resource!r} in {descriptor}") from None
     cells = dict(parse_assignment(item) for item in assignments)
     names = [field["name"] for field in fields]
     try:
         check_fields(resource, names, cells)
-        if "quote" in names:
-            cells["source_id"] = (
-                source_id or cells.get("source_id") or ask(yes, "--source", ask_source, sources(package))
+        if cited := evidence(package, names):
+            source_field, quote_field = cited["source"], cited["quote"]
+            cells[source_field] = (
+                source_id or cells.get(source_field) or ask(yes, "--source", ask_source, sources(package))
             )
-            cells["quote"] = (
-                quote or cells.get("quote") or ask(yes, "--quote", click.prompt, "quote (verbatim)")
+            cells[quote_field] = (
+                quote or cells.get(quote_field) or ask(yes, "--quote", click.prompt, "quote (verbatim)")
             )
-            check_quote(package, cells["source_id"], cells["quote"])
+            check_quote(package, cells[source_field], cells[quote_field])
             if "value" in names and "value" not in cells and not yes:
-                cells.update(ask_value(suggestions(cells["quote"])))
+                cells.update(ask_value(suggestions(cells[quote_field])))
         for field in fields:
             if field["name"] not in cells and not yes:  # with --yes, cells not given stay empty
                 cells[field["name"]] = ask_field(field)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -16,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .numbers import number_spans
-from .package import Package
+from .package import Package, PackageError
 from .qualifiers import expected_qualifiers
-from .tables import csv_rows, rows
+from .tables import csv_rows, is_plain_csv, rows
 from .text import squeeze
+from .validate.context import evidence_of
 
 
 class RowError(Exception):
@@ -40,26 +42,32 @@ class Suggestion:
         return format(Decimal(repr(self.value)).normalize(), "f")
 
 
+def evidence(package: Package, fields: list[str]) -> dict | None:
+    """Where the resource's rows cite their evidence, when the package declares quote-in-source and the
+    resource has the quote and source fields (validate.context.evidence_of); else None."""
+    found = evidence_of(package)
+    return found if found and {found["quote"], found["source"]} <= set(fields) else None
+
+
 def sources(package: Package) -> dict[str, dict]:
-    """The citable sources, by id (the `sources` resource every quote points into)."""
-    try:
-        resource = package.resource("sources")
-    except KeyError:
-        raise RowError("the package has no `sources` resource to cite") from None
-    return {row["id"]: row.cells for row in rows(package, resource["name"])}
+    """The citable sources, by id: the rows of the resource that quotes' source field references."""
+    found = evidence_of(package)
+    if found is None:
+        raise RowError("the package declares no quote-in-source check, so it has no sources to cite")
+    return {row[found["id"]]: row.cells for row in rows(package, found["sources"])}
 
 
 def check_quote(package: Package, source_id: str, quote: str) -> None:
     """Raise RowError unless `quote` occurs in the source's archived text (whitespace ignored)."""
-    known = sources(package)
+    known, file_field = sources(package), evidence_of(package)["file"]
     if source_id not in known:
         raise RowError(f"unknown source {source_id!r}; choose one of {', '.join(sorted(known))}")
     if not squeeze(quote):
         raise RowError("the quote is empty; copy the sentence fragment that states the fact")
-    text = package.safe_path(known[source_id]["file"]).read_text(encoding="utf-8")
+    text = package.safe_path(known[source_id][file_field]).read_text(encoding="utf-8")
     if squeeze(quote) not in squeeze(text):
         raise RowError(
-            f"the quote is not in {source_id} ({known[source_id]['file']}); copy it verbatim from the text"
+            f"the quote is not in {source_id} ({known[source_id][file_field]}); copy it verbatim from the text"
         )
 
 
@@ -89,13 +97,17 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
     """
     schema = resource["schema"]
     key_fields = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    if isinstance(key_fields, str):
+        key_fields = [key_fields]
+    numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("integer", "number", "year")}
     new_key = tuple(cells.get(name, "") for name in key_fields)
     rows = csv_rows(path)
     if any(tuple(row[name] for name in key_fields) == new_key for row in rows):
         raise RowError(
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"
         )
-    following = next((row for row in rows if tuple(row[name] for name in key_fields) > new_key), None)
+    order = typed_key(key_fields, numeric)
+    following = next((row for row in rows if order(row.cells) > order(cells)), None)
     data = path.read_bytes()
     terminator = "\r\n" if b"\r\n" in data else "\n"
     lines = data.splitlines(keepends=True)
@@ -103,8 +115,38 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
         lines[-1] += terminator.encode()
     at = following.line - 1 if following else len(lines)
     lines.insert(at, row_text([f["name"] for f in schema["fields"]], cells, terminator))
-    path.write_bytes(b"".join(lines))
+    replace_file(path, b"".join(lines))
     return following.number if following else len(rows) + 2
+
+
+def typed_key(key_fields: list[str], numeric: set[str]):
+    """A row's primary key as the file is sorted: numbers by value (2 before 10), the rest as text."""
+
+    def key(cells: dict) -> tuple:
+        parts = []
+        for name in key_fields:
+            text = cells.get(name) or ""
+            try:
+                parts.append((0, Decimal(text), "") if name in numeric else (1, 0, text))
+            except ArithmeticError:
+                parts.append((1, 0, text))
+        return tuple(parts)
+
+    return key
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a sibling temporary file, then rename it over `path`: a kill or a full disk never leaves a
+    half-written CSV."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with open(handle, "wb") as stream:
+            stream.write(data)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def findings_for_new_row(package: Package, resource: dict, cells: dict[str, str]):
@@ -118,10 +160,22 @@ def findings_for_new_row(package: Package, resource: dict, cells: dict[str, str]
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
         copy = load_package(Path(scratch) / package.descriptor_path.name)
-        copied_resource = copy.resource(resource["name"])
+        copied_resource = editable(copy, resource["name"])
         number = insert_row(copy.resource_path(copied_resource), copied_resource, cells)
         report = validate(copy)
     return [f for f in report.findings if f.resource == resource["name"] and f.row in (number, None)]
+
+
+def editable(package: Package, name: str) -> dict:
+    """The resource, its schema inlined, when its data is one plain UTF-8 CSV file that new-row can edit
+    in place; a PackageError (exit 2) otherwise. Raises KeyError for an unknown name."""
+    resource = package.resource(name)
+    if not is_plain_csv(resource):
+        raise PackageError(
+            f"new-row edits a plain UTF-8 CSV file in place; resource {name!r} is not one "
+            "(inline data, several parts, compressed, or another dialect or encoding)"
+        )
+    return resource | {"schema": package.table(name)["schema"]}
 
 
 def check_fields(resource_name: str, fields: list[str], cells: dict[str, str]) -> None:
@@ -133,13 +187,13 @@ def check_fields(resource_name: str, fields: list[str], cells: dict[str, str]) -
 def add_row(package: Package, resource_name: str, cells: dict[str, str]) -> int:
     """Check the evidence, validate, then insert; returns the rowNumber. Raises RowError."""
     try:
-        resource = package.resource(resource_name)
+        resource = editable(package, resource_name)
     except KeyError:
         raise RowError(f"no resource {resource_name!r} in {package.descriptor_path.name}") from None
     fields = [field["name"] for field in resource["schema"]["fields"]]
     check_fields(resource_name, fields, cells)
-    if "quote" in fields:
-        check_quote(package, cells.get("source_id", ""), cells.get("quote", ""))
+    if cited := evidence(package, fields):
+        check_quote(package, cells.get(cited["source"], ""), cells.get(cited["quote"], ""))
     problems = findings_for_new_row(package, resource, cells)
     if problems:
         raise RowError("; ".join(f"{p.field or 'row'}: {p.message}" for p in problems))

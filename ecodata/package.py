@@ -58,7 +58,10 @@ class Package:
         return normalised_resources(self)
 
     def table(self, name: str) -> dict:
-        return next(table for table in self.tables if table["name"] == name)
+        for table in self.tables:
+            if table["name"] == name:
+                return table
+        raise KeyError(name)
 
     def resource_path(self, resource: dict) -> Path:
         """The one file of a resource; a multipart or inline resource has none (PackageError)."""

@@ -224,20 +224,24 @@ def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:
         return table
 
 
+def is_plain_csv(resource: dict) -> bool:
+    """One UTF-8 comma-separated file, as the csv module reads it by default."""
+    return (
+        isinstance(resource.get("path"), str)
+        and resource["path"].lower().endswith(".csv")
+        and not resource.get("compression")
+        and not resource.get("dialect")
+        and str(resource.get("encoding", "utf-8")).lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    )
+
+
 def write_csv(package: Package, resource: dict, target) -> None:
     """The resource as a UTF-8 CSV: a plain UTF-8 CSV file is copied byte for byte; anything else
     (inline data, compressed, another dialect or encoding, several parts) is written from its text cells."""
     import csv
     import shutil
 
-    plain = (
-        isinstance(resource.get("path"), str)
-        and resource["path"].lower().endswith(".csv")
-        and not resource.get("compression")
-        and not resource.get("dialect")
-        and str(resource.get("encoding", "utf-8")).lower().replace("_", "-") in ("utf-8", "utf8")
-    )
-    if plain:
+    if is_plain_csv(resource):
         shutil.copyfile(package.resource_path(resource), target)
         return
     fields = package.table(resource["name"])["schema"]["fields"]

@@ -101,3 +101,79 @@ def test_mutated_descriptor(changes):
 @given(st.binary(max_size=200))
 def test_random_bytes_as_descriptor(content):
     validate_with("datapackage.json", content)
+
+
+FORMS = Path(__file__).resolve().parent / "data" / "forms"
+TYPED = [
+    "number-formats",
+    "temporal-formats",
+    "missing-values-object",
+    "time-yearmonth-year",
+    "integer-key-order",
+]
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "-",
+            "NA",
+            "0",
+            "-1",
+            "10",
+            "1,234.5",
+            "1.234,5",
+            "12.5%",
+            "$5",
+            "31/01/2020",
+            "09.30",
+            "2020-01",
+            "2020",
+            "08:00:00",
+            "1e3",
+            "NaN",
+            "inf",
+            "true",
+            "x",
+            " 7 ",
+            "０",
+            "٣",
+        ]
+    ),
+    st.text(max_size=6),
+)
+cell_edits = st.lists(st.tuples(st.integers(0, 50), st.integers(0, 10), CELLS), min_size=1, max_size=4)
+
+
+@FUZZ
+@given(st.sampled_from(TYPED), cell_edits)
+def test_a_package_that_validates_builds(form, changes):
+    """Whatever cell edits leave valid builds (exit 0), with frictionless's row count in Parquet."""
+    import csv
+    import io
+
+    import frictionless
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as folder:
+        package = Path(folder) / "package"
+        shutil.copytree(FORMS / form, package)
+        data = next(path for path in sorted(package.iterdir()) if path.suffix == ".csv")
+        rows = list(csv.reader(io.StringIO(data.read_text(encoding="utf-8"))))
+        for row, column, text in changes:
+            body = rows[1 + row % (len(rows) - 1)]
+            body[column % len(body)] = text
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        data.write_text(buffer.getvalue(), encoding="utf-8")
+        checked = CliRunner().invoke(cli, ["validate", str(package)])
+        assert checked.exit_code in (0, 1), checked.output
+        if checked.exit_code != 0:
+            return
+        result = CliRunner().invoke(cli, ["build", str(package), "--out", str(Path(folder) / "dist")])
+        assert result.exit_code == 0, result.output
+        for resource in frictionless.Package(str(package / "datapackage.json")).resources:
+            rows = len(resource.read_rows())
+            assert (
+                pq.read_metadata(Path(folder) / "dist" / "parquet" / f"{resource.name}.parquet").num_rows
+                == rows
+            )

@@ -1,6 +1,7 @@
 """`ecodata new-row`: a row goes in only with its evidence, at its primary-key position."""
 
 import csv
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -133,3 +134,63 @@ def test_other_lines_keep_their_bytes_crlf_and_unusual_line_breaks_included(tmp_
 def test_large_values_are_suggested_without_an_exponent():
     cells = {s.cell for s in suggestions("各类自然保护地面积超过172.8万平方公里，2600亿元，1234567份，0.5%")}
     assert {"1728000", "260000000000", "1234567", "0.5"} <= cells
+
+
+def shop(tmp_path, descriptor_extra=None, files=None):
+    """A small package of someone else's: integer ids whose text order is not their order."""
+    (tmp_path / "items.csv").write_text("id,name\n1,one\n2,two\n10,ten\n", encoding="utf-8")
+    resource = {
+        "name": "items",
+        "path": "items.csv",
+        "schema": {
+            "fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}],
+            "primaryKey": "id",
+        },
+    }
+    resource.update(descriptor_extra or {})
+    for name, content in (files or {}).items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "shop", "resources": [resource]}), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def new_row_in(folder, *cells):
+    args = ["new-row", "items", "--descriptor", str(folder), "--yes"]
+    return CliRunner().invoke(cli, [*args, *(part for cell in cells for part in ("--set", cell))])
+
+
+def test_a_row_goes_in_at_its_typed_key_position_in_any_package(tmp_path):
+    folder = shop(tmp_path)
+    result = new_row_in(folder, "id=3", "name=three")
+    assert result.exit_code == 0, result.output
+    assert (folder / "items.csv").read_text(encoding="utf-8") == "id,name\n1,one\n2,two\n3,three\n10,ten\n"
+
+
+def test_a_schema_given_as_a_path_is_read(tmp_path):
+    schema = json.dumps({"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]})
+    folder = shop(tmp_path, {"schema": "schema.json"}, {"schema.json": schema})
+    assert new_row_in(folder, "id=3", "name=three").exit_code == 0
+
+
+def test_a_resource_that_is_not_a_plain_csv_file_is_refused_in_one_line(tmp_path):
+    folder = shop(tmp_path, {"dialect": {"delimiter": ";"}})
+    (folder / "items.csv").write_text("id;name\n1;one\n", encoding="utf-8")
+    result = new_row_in(folder, "id=3", "name=three")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "new-row edits a plain UTF-8 CSV file in place; resource 'items' is not one" in result.output
+
+
+def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
+    folder = shop(tmp_path)
+    before = (folder / "items.csv").read_bytes()
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("ecodata.new_row.os.replace", full_disk)
+    result = new_row_in(folder, "id=3", "name=three")
+    assert result.exit_code != 0
+    assert (folder / "items.csv").read_bytes() == before
+    assert sorted(path.name for path in folder.iterdir()) == ["datapackage.json", "items.csv"]
