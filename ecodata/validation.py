@@ -48,6 +48,8 @@ def validate(
     report.findings = [
         finding for finding in report.findings if finding.type not in engine_only(known, declared)
     ]
+    if engine == "frictionless" and (unchecked := sorted(c.name for c, _ in declared if c.run is None)):
+        report.notes.append(f"{', '.join(unchecked)}: checked by the arrow engine only, not by frictionless")
     context = Context(package)
     for check, settings in declared:
         if check.run is not None and any(wanted(kind) for kind in check.types):

@@ -214,3 +214,11 @@ def test_a_bug_is_exit_3_in_one_line_and_debug_shows_the_traceback(package_copy,
     )
     debug = run("--debug", "validate", package_copy)
     assert isinstance(debug.exception, ZeroDivisionError)
+
+
+def test_the_reference_engine_says_which_declared_checks_it_cannot_run(package_copy):
+    result = run("validate", package_copy, "--engine", "frictionless")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "note: categories, unique-keys: checked by the arrow engine only, not by frictionless"
+    )
