@@ -222,3 +222,21 @@ def test_the_reference_engine_says_which_declared_checks_it_cannot_run(package_c
     assert result.output.splitlines()[0] == (
         "note: categories, unique-keys: checked by the arrow engine only, not by frictionless"
     )
+
+
+def test_the_readme_documents_the_declaration_schema_the_code_enforces():
+    import re
+
+    from conftest import ROOT
+
+    from ecodata.validate.plugins import DECLARATION_SCHEMA
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = json.loads(re.search(r"JSON Schema \(.*?\):\n\n```json\n(.*?)```", readme, re.DOTALL).group(1))
+
+    def bare(node):
+        if isinstance(node, dict):
+            return {k: bare(v) for k, v in node.items() if k not in ("$schema", "title", "description")}
+        return [bare(item) for item in node] if isinstance(node, list) else node
+
+    assert shown == bare(DECLARATION_SCHEMA)
