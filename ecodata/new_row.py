@@ -101,7 +101,7 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
         key_fields = [key_fields]
     numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("integer", "number", "year")}
     new_key = tuple(cells.get(name, "") for name in key_fields)
-    rows = csv_rows(path)
+    rows = list(csv_rows(path))
     if any(tuple(row[name] for name in key_fields) == new_key for row in rows):
         raise RowError(
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"

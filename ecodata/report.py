@@ -43,6 +43,7 @@ class Report:
     rows_checked: int = 0
     resources_checked: int = 0
     notes: list[str] = field(default_factory=list)  # how the package was checked, when it matters
+    lines: dict = field(default_factory=dict)  # path → the engine's row → line map (engine/lines.py)
 
     @property
     def valid(self) -> bool:

@@ -92,21 +92,19 @@ def text_rows(package: Package, resource: dict) -> Iterator[Row]:
             yield Row(row.row_number, {name: text(cell) for name, cell in zip(names, row.cells)}, {})
 
 
-def csv_rows(path) -> list[Row]:
-    """A plain UTF-8 CSV file's rows as text, with the physical line each starts on (multi-line cells
-    shift it). For editing the file in place (`new-row`) and placing findings on their line."""
+def csv_rows(path) -> Iterator[Row]:
+    """A plain UTF-8 CSV file's rows as text, one at a time, with the physical line each starts on
+    (multi-line cells shift it). For editing the file in place (`new-row`) and placing findings."""
     import csv
 
     csv.field_size_limit(2**31 - 1)  # oversized cells are reported by the cell-size check, not crashed on
-    found = []
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         line = reader.line_num + 1
         for number, cells in enumerate(reader, start=2):
-            found.append(Row(number, dict(zip(header, cells)), {}, line))
+            yield Row(number, dict(zip(header, cells)), {}, line)
             line = reader.line_num + 1
-    return found
 
 
 def text(cell) -> str:

@@ -96,20 +96,28 @@ def selector(only: set[str], skip: set[str]):
 
 
 def add_line_numbers(package: Package, report: Report) -> None:
-    """Give findings the physical CSV line of their row (a multi-line cell shifts it)."""
-    lines: dict[str, dict[int, int]] = {}
+    """Give findings the physical CSV line of their row (a multi-line cell shifts it), from the line
+    maps the engine kept while reading; a file it streamed without one is read again for them."""
+    wanted: dict[str, set[int]] = {}
+    for finding in report.findings:
+        if finding.line is None and finding.row is not None and finding.path:
+            mapped = report.lines.get(finding.path)
+            if mapped is None or mapped.line(finding.row) is None:
+                wanted.setdefault(finding.path, set()).add(finding.row)
+    found = {path: row_lines(package, path, rows) for path, rows in wanted.items()}
     for index, finding in enumerate(report.findings):
         if finding.line is not None or finding.row is None or not finding.path:
             continue
-        if finding.path not in lines:
-            lines[finding.path] = row_lines(package, finding.path)
-        line = lines[finding.path].get(finding.row, finding.row)
+        mapped = report.lines.get(finding.path)
+        line = mapped.line(finding.row) if mapped is not None else None
+        if line is None:
+            line = found.get(finding.path, {}).get(finding.row, finding.row)
         report.findings[index] = dataclasses.replace(finding, line=line)
 
 
-def row_lines(package: Package, path: str) -> dict[int, int]:
-    """rowNumber → the physical line it starts on, for a plain CSV file; {} for anything else."""
+def row_lines(package: Package, path: str, rows: set[int]) -> dict[int, int]:
+    """rowNumber → the physical line it starts on, for `rows` of a plain CSV file; {} for anything else."""
     try:
-        return {row.number: row.line for row in csv_rows(package.safe_path(path))}
+        return {row.number: row.line for row in csv_rows(package.safe_path(path)) if row.number in rows}
     except (OSError, UnicodeDecodeError, csv.Error, PackageError):
         return {}

@@ -17,6 +17,7 @@ from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, strings_meet_others
 from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
+from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
 from .reading import first_line_length, new_hasher
@@ -31,6 +32,7 @@ class ResourceOutcome:
     rows: int
     keys: dict[str, keys.KeyColumn]
     fatal: tuple[str, str] | None
+    lines: LineMap | None = None  # a single file's row → line map
 
 
 def standard_checks(
@@ -64,6 +66,8 @@ def standard_checks(
         report.resources_checked += 1
         report.rows_checked += outcome.rows
         report.findings += placed(outcome)
+        if outcome.lines is not None and outcome.plan.shown_path:
+            report.lines[outcome.plan.shown_path] = outcome.lines
 
 
 def reuse_freed_memory() -> None:
@@ -205,7 +209,8 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
         if outcome.fatal is not None:
             fatal = fatal or outcome.fatal
             problems.append(fatal_problem(*outcome.fatal))
-    return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal)
+    lines = outcomes[0].lines if len(jobs) == 1 else None
+    return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, lines)
 
 
 def label_problem(problem: Problem) -> tuple | None:
@@ -328,6 +333,7 @@ def placed(outcome: ResourceOutcome) -> list[Finding]:
     """Findings in reading order: file-level first, then by row, each row's in field order."""
     ordered = sorted(outcome.problems, key=lambda problem: (problem.row is not None, problem.row or 0))
     path = outcome.plan.shown_path
+    line = outcome.lines.line if outcome.lines is not None and path else lambda row: None
     return [
         Finding(
             type=problem.type,
@@ -337,6 +343,7 @@ def placed(outcome: ResourceOutcome) -> list[Finding]:
             row=problem.row,
             field=problem.field,
             cell=problem.cell,
+            line=line(problem.row),
         )
         for problem in ordered
     ]

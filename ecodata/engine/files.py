@@ -24,6 +24,7 @@ from . import messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
 from .keys import KeyColumn, composite
+from .lines import LineMap, piece_lines
 from .plan import ResourcePlan
 from .progress import Counted
 from .reading import (
@@ -88,6 +89,7 @@ class FileOutcome:
     expected: list[dict] | None = None
     digest: str | None = None
     size: int = 0
+    lines: LineMap = field(default_factory=LineMap)  # each row's physical line
 
 
 def expected_fields(labels: list[str], fields: list[dict], header: bool) -> list[dict]:
@@ -180,9 +182,17 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         try:
             if reader == "pieces":
                 check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)
+            elif reader == "stream":
+                rows.lines.known = False  # Arrow's streaming reader does not say where a row starts
+                batches = arrow_batches(
+                    job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start
+                )
+                for batch in read_ahead(batches):
+                    rows.check(batch)
             else:
-                read = arrow_batches if reader == "stream" else exact_batches
-                batches = read(job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start)
+                batches = exact_batches(
+                    job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start, rows.lines
+                )
                 for batch in read_ahead(batches):
                     rows.check(batch)
         except (NeedsOneStream, NeedsExactReader) as reason:
@@ -194,6 +204,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
             rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))
         break
     outcome.problems = header_problems_found + rows.problems
+    outcome.lines = rows.lines
     outcome.rows = rows.count
     outcome.keys = rows.keys
     outcome.digest = hasher.hexdigest() if hasher is not None else None
@@ -246,6 +257,7 @@ def check_piece(rows: RowChecker, piece: memoryview, layout, width, followed, he
     count = len(columns[0]) if columns else 0
     if count:
         part.check(Batch(np.arange(count, dtype=np.int64), columns))
+    part.piece = (count, *piece_lines(piece, count, header, layout.dialect, layout.encoding), header)
     return part
 
 
@@ -295,6 +307,8 @@ class RowChecker:
         self.keys = {spec.name: KeyColumn(watch_order=repeats_matter(spec.name)) for spec in self.key_specs}
         self.count = 0
         self.pool = column_threads()
+        self.lines = LineMap()
+        self.piece: tuple = (0, 0, None, False)  # a fork's rows, lines, row starts and header (lines.py)
 
     def fork(self) -> RowChecker:
         """A checker with the same columns and nothing found yet, checking on the calling thread."""
@@ -305,6 +319,8 @@ class RowChecker:
 
     def absorb(self, part: RowChecker, first_row: int) -> int:
         """Take a fork's findings, its row 0 being `first_row`; returns the row after its last."""
+        rows, lines, starts, header = part.piece
+        self.lines.add_piece(first_row, rows, lines, starts, header)
         self.problems += [
             dataclasses.replace(problem, row=problem.row + first_row) for problem in part.problems
         ]

@@ -484,8 +484,11 @@ def exact_batches(
     hasher=None,
     labels: list[str] | None = None,
     start: int = 0,
+    lines=None,
 ) -> Iterator[Batch]:
-    """Python's csv module, fed exactly as frictionless feeds it; slower, but any file, any dialect."""
+    """Python's csv module, fed exactly as frictionless feeds it; slower, but any file, any dialect.
+
+    `lines` (a lines.LineMap) is told the line each row starts on."""
     text = open_text(path, layout.encoding, on_bytes, hasher, start)
     first_data = 2 if header else 1
     regular: list[list[str]] = []
@@ -494,7 +497,12 @@ def exact_batches(
     failure = None
     try:
         sample = list(itertools.islice(text, SAMPLE_LINES))
-        for number, cells in enumerate(csv.reader(itertools.chain(sample, text), **layout.dialect), start=1):
+        reader = csv.reader(itertools.chain(sample, text), **layout.dialect)
+        line = 1
+        for number, cells in enumerate(reader, start=1):
+            if lines is not None:
+                lines.add_row(number, line)
+            line = reader.line_num + 1
             if number < first_data:
                 continue
             if len(cells) == width:
