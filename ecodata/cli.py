@@ -194,8 +194,9 @@ def run_build(descriptor: Path, out: Path) -> None:
 def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
     """Serve the built package read-only in Datasette; builds first when --dist is missing or stale."""
     from .build import is_stale
-    from .serve import run_server
+    from .serve import check_port, run_server
 
+    check_port(host, port)
     try:
         stale = is_stale(descriptor, dist)
     except PackageError as error:
@@ -290,7 +291,7 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     try:
         fields = editable(package, resource)["schema"]["fields"]
     except KeyError:
-        raise CannotRun(f"no resource {resource!r} in {descriptor}") from None
+        raise CannotRun(f"no resource {resource!r} in {package.descriptor_path.name}") from None
     cells = dict(parse_assignment(item) for item in assignments)
     names = [field["name"] for field in fields]
     try:

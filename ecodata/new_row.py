@@ -180,8 +180,10 @@ def editable(package: Package, name: str) -> dict:
 
 def check_fields(resource_name: str, fields: list[str], cells: dict[str, str]) -> None:
     unknown = sorted(set(cells) - set(fields))
-    if unknown:
-        raise RowError(f"{resource_name} has no field {', '.join(unknown)}")
+    if unknown:  # a mistyped --set: the command cannot run (exit 2), it is not a refused row
+        raise PackageError(
+            f"{resource_name} has no field {', '.join(unknown)}; its fields: {', '.join(fields)}"
+        )
 
 
 def add_row(package: Package, resource_name: str, cells: dict[str, str]) -> int:

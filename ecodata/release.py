@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .diff import diff_packages
-from .package import PackageError
+from .package import PackageError, find_descriptor
 
 LEVELS = ("patch", "minor", "major")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
@@ -73,7 +73,7 @@ def checkout(revision: str, repository: Path, folder: Path) -> None:
 
 def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
     """(ok, message): is the version bumped enough for what changed since `base`?"""
-    descriptor = descriptor.resolve()
+    descriptor = find_descriptor(descriptor).resolve()
     top = subprocess.run(
         ["git", "-C", str(descriptor.parent), "rev-parse", "--show-toplevel"], capture_output=True, text=True
     )

@@ -76,7 +76,7 @@ def render_text(report: Report, limit: int | None = None) -> str:
 
 
 def summary_line(report: Report, limit: int | None = None) -> str:
-    checked = f"{report.resources_checked} resources, {report.rows_checked} rows"
+    checked = f"{plural(report.resources_checked, 'resource')}, {plural(report.rows_checked, 'row')}"
     if report.valid:
         return f"valid: {checked}, no errors"
     per_type = ", ".join(f"{name} {count}" for name, count in report.counts().items())
@@ -85,6 +85,10 @@ def summary_line(report: Report, limit: int | None = None) -> str:
     if limit is not None and len(report.findings) > limit:
         line += f"; the first {limit} shown (--limit-errors)"
     return line
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def render_json(report: Report, limit: int | None = None) -> str:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .cache import DEFAULT_CACHE_MB, ResponseCache
+from .package import PackageError
 
 TEMPLATES = Path(__file__).parent / "templates"
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
@@ -126,6 +127,18 @@ def search_tables_from_metadata(datasette, database) -> None:
     database.fts_table = fts_table
 
 
+def check_port(host: str, port: int) -> None:
+    """A port another server holds is the user's to change (exit 2), not a crash inside uvicorn."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise PackageError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
+
+
 def make_datasette(dist: str | Path):
     """A Datasette instance over the built database: immutable, inspected, locked-down settings."""
     from datasette.app import Datasette
@@ -187,6 +200,7 @@ def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
 def run_server(dist: str | Path, host: str, port: int, cache_mb: int = DEFAULT_CACHE_MB) -> None:
     import uvicorn
 
+    check_port(host, port)
     datasette = make_datasette(dist)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(

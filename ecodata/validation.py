@@ -44,6 +44,11 @@ def validate(
     declared = [] if standard else declared_checks(package, known)
     wanted = selector(expand(set(only), known), expand(set(skip), known))
     report = Report()
+    for check in [] if standard else asked_for(set(only), known, declared):
+        declared.append((check, check.settings))
+        report.notes.append(
+            f"{check.name}: not declared by the package; run with its default settings (--check)"
+        )
     standard_checks(package, report, engine=engine, progress=progress, workers=workers, dask=dask)
     report.findings = [
         finding for finding in report.findings if finding.type not in engine_only(known, declared)
@@ -55,10 +60,33 @@ def validate(
         if check.run is not None and any(wanted(kind) for kind in check.types):
             if check.name == "cell-size" and max_cell_size is not None:
                 settings = settings | {"max": max_cell_size}
-            report.findings.extend(check.run(context, settings))
+            report.findings.extend(run_check(check, context, settings))
     report.findings = [finding for finding in report.findings if wanted(finding.type)]
     add_line_numbers(package, report)
     return report
+
+
+def asked_for(only: set[str], known: dict[str, Check], declared: list[tuple[Check, dict]]) -> list[Check]:
+    """Known checks that --check names (or names a type of) but the package does not declare."""
+    running = {check.name for check, _ in declared}
+    return [
+        check
+        for check in known.values()
+        if check.name not in running and (check.name in only or set(check.types) & only)
+    ]
+
+
+def run_check(check: Check, context: Context, settings: dict) -> list:
+    """A shipped check's failure is a bug in ecodata (exit 3); a package's or a plugin's own check
+    failing is that code's fault, named in one line (exit 2)."""
+    if check.origin == "built-in":
+        return list(check.run(context, settings))
+    try:
+        return list(check.run(context, settings))
+    except Exception as error:
+        raise PackageError(
+            f"{check.origin}: check {check.name!r} failed: {type(error).__name__}: {error}"
+        ) from None
 
 
 def engine_only(known: dict[str, Check], declared: list[tuple[Check, dict]]) -> set[str]:

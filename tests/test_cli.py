@@ -133,3 +133,11 @@ def test_help_lists_every_command():
     assert result.exit_code == 0
     for command in cli.commands:
         assert f"  {command} " in result.output
+
+
+def test_python_dash_m_runs_the_same_command_line():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ecodata", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: ecodata ")

@@ -65,7 +65,7 @@ def shouting(package_copy):
 def test_a_package_that_declares_nothing_gets_the_standard_verdict_alone(package_copy):
     resources = package_copy.parent / "resources"
     replace_cell(resources / "protected_areas.csv", "pa-national-nature-reserves-count-2018", "value", "475")
-    replace_cell(resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "-")
+    replace_cell(resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "note_en", "=SUM(1)")
     replace_cell(
         resources / "protected_areas.csv", "pa-all-protected-areas-count-2018", "category", "nonsense"
     )
@@ -240,3 +240,40 @@ def test_the_readme_documents_the_declaration_schema_the_code_enforces():
         return [bare(item) for item in node] if isinstance(node, list) else node
 
     assert shown == bare(DECLARATION_SCHEMA)
+
+
+def test_a_failing_check_of_the_package_is_its_own_fault_in_one_line(shouting):
+    descriptor, _ = shouting
+    (descriptor.parent / "validators" / "no_shouting.py").write_text(
+        SHOUTING_CHECK.replace("row[settings", "row.vals[settings"), encoding="utf-8"
+    )
+    edit(descriptor, lambda document: document["ecodata"]["checks"].append("no-shouting"))
+    result = run("validate", descriptor)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(
+        "Error: validators/no_shouting.py: check 'no-shouting' failed: AttributeError"
+    )
+
+
+def test_a_declared_resource_that_does_not_exist_cannot_run(package_copy):
+    edit(package_copy, lambda d: d["ecodata"]["checks"].append({"name": "cell-size", "resources": ["nope"]}))
+    result = run("validate", package_copy)
+    assert result.exit_code == 2
+    assert result.output == "Error: datapackage.json: check 'cell-size' names no resource nope\n"
+
+
+def test_check_runs_a_known_check_the_package_does_not_declare_and_says_so(package_copy):
+    replace_cell(
+        package_copy.parent / "resources" / "protected_areas.csv",
+        "pa-all-protected-areas-count-2018",
+        "note_en",
+        "=1",
+    )
+    edit(package_copy, lambda document: document.pop("ecodata"))
+    assert findings(package_copy) == []
+    result = run("validate", package_copy, "--check", "formula-injection")
+    assert result.exit_code == 1
+    assert (
+        "note: formula-injection: not declared by the package; run with its default settings (--check)"
+        in (result.output)
+    )

@@ -326,3 +326,14 @@ def test_the_command_module_does_not_import_heavy_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_force_keeps_the_checks_the_publisher_declared(tmp_path):
+    (tmp_path / "a.csv").write_text("id,name\n1,x\n2,y\n", encoding="utf-8")
+    assert run(tmp_path).exit_code == 0
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["ecodata"] = {"checks": ["formula-injection"]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert run(tmp_path, "--force").exit_code == 0
+    again = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert again["ecodata"] == {"checks": ["formula-injection"]}

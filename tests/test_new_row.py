@@ -94,7 +94,7 @@ def test_unknown_resource_or_field_is_a_clear_error(package_copy):
     assert run(package_copy, "no_such_table").exit_code == 2
     result = run(package_copy, "protected_areas", "--set", "colour=red", "--source", "position-paper-2020",
                  "--quote", QUOTE, "--yes", input="\n" * 20)  # fmt: skip
-    assert result.exit_code == 1 and "no field colour" in result.output
+    assert result.exit_code == 2 and "no field colour" in result.output and result.output.count("\n") == 1
 
 
 def test_suggestions_read_multipliers_and_marker_words():

@@ -84,3 +84,9 @@ def test_version_arithmetic():
     assert next_version("1.2.3", "minor") == "1.3.0"
     empty = {"resources": {}, "schema": {"resources_added": [], "resources_removed": [], "fields": {}}}
     assert required_bump(empty) is None
+
+
+def test_the_default_descriptor_is_the_package_in_the_current_folder(repository, monkeypatch):
+    monkeypatch.chdir(repository.parent)
+    result = CliRunner().invoke(cli, ["release-check", "--base", "HEAD"])
+    assert result.exit_code == 0 and "data unchanged" in result.output, result.output

@@ -121,3 +121,23 @@ def test_at_most_max_returned_rows_come_back(built):
     body = response.json()
     assert len(body["rows"]) == SETTINGS["max_returned_rows"] == 1000
     assert body["truncated"] is True
+
+
+def test_a_port_in_use_is_one_line_and_exit_2_before_any_build(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--dist", str(tmp_path / "dist"), "--port", str(port)])
+    assert result.exit_code == 2
+    assert (
+        result.output.startswith(f"Error: cannot serve on 127.0.0.1:{port}: ")
+        and result.output.count("\n") == 1
+    )
+    assert not (tmp_path / "dist").exists()

@@ -314,6 +314,8 @@ def write_descriptor(folder: Path, force: bool = False, descriptor: dict | None 
         raise InitError(f"{existing} exists; use --force to replace it")
     if descriptor is None:
         descriptor = describe_folder(folder)
+    if existing and "ecodata" not in descriptor:
+        descriptor = kept_declaration(existing, descriptor)
     target = folder / "datapackage.json"
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".datapackage.", suffix=".json.tmp")
@@ -325,6 +327,24 @@ def write_descriptor(folder: Path, force: bool = False, descriptor: dict | None 
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def kept_declaration(existing: Path, descriptor: dict) -> dict:
+    """The new descriptor with the replaced one's `ecodata` declaration: the checks a publisher chose
+    are not data to infer again."""
+    from ..package import load_package
+
+    try:
+        declared = load_package(existing).descriptor.get("ecodata")
+    except PackageError:
+        return descriptor
+    if declared is None:
+        return descriptor
+    resources = descriptor.get("resources")
+    return {key: value for key, value in descriptor.items() if key != "resources"} | {
+        "ecodata": declared,
+        "resources": resources,
+    }
 
 
 @click.command("init")

@@ -163,6 +163,11 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
                 f"{package.descriptor_path.name}: check {name!r} has no setting {', '.join(unknown)}; "
                 f"it takes: {', '.join([*sorted(check.settings), 'resources'])}"
             )
+        missing = sorted(set(given.get("resources") or []) - {r.get("name") for r in package.resources})
+        if missing:
+            raise PackageError(
+                f"{package.descriptor_path.name}: check {name!r} names no resource {', '.join(missing)}"
+            )
         chosen.append((check, check.settings | given))
     return chosen
 

@@ -1,7 +1,8 @@
 """formula-injection: a text cell that a spreadsheet would execute when the downloaded CSV is opened.
 
 Cells starting with = + - @ tab or CR are formulas to Excel/LibreOffice (OWASP "CSV injection").
-A number in a numeric field is not text, and a missing-value marker (such as `-`) is not a cell.
+A number in a numeric field is not text, and a missing-value marker is not a cell; a lone `-` or `+`
+(a common placeholder) is text to a spreadsheet too.
 """
 
 NAME = "formula-injection"
@@ -19,7 +20,12 @@ def check(context, settings):
         for row in context.rows(resource) if text_fields else []:
             for name in text_fields:
                 cell = row[name]
-                if cell.startswith(TRIGGERS) and cell not in missing and row.values.get(name) is not None:
+                if (
+                    cell.startswith(TRIGGERS)
+                    and cell not in ("-", "+")
+                    and cell not in missing
+                    and row.values.get(name) is not None
+                ):
                     yield context.finding(
                         TYPES[0],
                         resource,
