@@ -30,8 +30,14 @@ class Finding:
 
     @property
     def location(self) -> str:
+        """`file:row`, or `file:line (row N)` where the row starts on another line (a multi-line cell
+        above it, or a later part of a multipart resource)."""
         place = self.path or self.resource or "datapackage.json"
-        return f"{place}:{self.row}" if self.row is not None else place
+        if self.row is None:
+            return place
+        if self.line is not None and self.line != self.row:
+            return f"{place}:{self.line} (row {self.row})"
+        return f"{place}:{self.row}"
 
     def as_dict(self) -> dict:
         return asdict(self)

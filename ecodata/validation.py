@@ -126,15 +126,16 @@ def selector(only: set[str], skip: set[str]):
 def add_line_numbers(package: Package, report: Report) -> None:
     """Give findings the physical CSV line of their row (a multi-line cell shifts it), from the line
     maps the engine kept while reading; a file it streamed without one is read again for them."""
+    single = {r["path"] for r in package.resources if isinstance(r.get("path"), str)}  # rows are its lines
     wanted: dict[str, set[int]] = {}
     for finding in report.findings:
-        if finding.line is None and finding.row is not None and finding.path:
+        if finding.line is None and finding.row is not None and finding.path in single:
             mapped = report.lines.get(finding.path)
             if mapped is None or mapped.line(finding.row) is None:
                 wanted.setdefault(finding.path, set()).add(finding.row)
     found = {path: row_lines(package, path, rows) for path, rows in wanted.items()}
     for index, finding in enumerate(report.findings):
-        if finding.line is not None or finding.row is None or not finding.path:
+        if finding.line is not None or finding.row is None or finding.path not in single:
             continue
         mapped = report.lines.get(finding.path)
         line = mapped.line(finding.row) if mapped is not None else None

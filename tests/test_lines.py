@@ -60,3 +60,26 @@ def test_every_finding_is_on_the_line_its_row_starts(tmp_path, monkeypatch, rows
     assert [(e["row"], e["line"]) for e in errors] == [(e["row"], truth[e["row"]]) for e in errors]
     if multiline_every:
         assert any(e["line"] != e["row"] for e in errors)
+
+
+def test_a_multipart_finding_names_the_part_and_its_own_line(tmp_path):
+    (tmp_path / "p1.csv").write_text("id,name\n1,a\n2,b\n", encoding="utf-8")
+    (tmp_path / "p2.csv").write_text('id,name\n3,"c\nc"\n2,d\nx,e\n', encoding="utf-8")
+    schema = {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}],
+        "primaryKey": "id",
+    }
+    descriptor = {
+        "name": "mp",
+        "resources": [{"name": "parts", "path": ["p1.csv", "p2.csv"], "schema": schema}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--format", "json"])
+    found = [(e["type"], e["path"], e["row"], e["line"]) for e in json.loads(result.output)["errors"]]
+    assert found == [
+        ("primary-key", "p2.csv", 5, 4),
+        ("type-error", "p2.csv", 6, 5),
+        ("primary-key", "p2.csv", 6, 5),
+    ]
+    text = CliRunner().invoke(cli, ["validate", str(tmp_path)]).output
+    assert text.startswith("p2.csv:4 (row 5): duplicate or empty primary key")

@@ -8,6 +8,7 @@ within and across resources (so a cycle of references needs no particular order)
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +34,18 @@ class ResourceOutcome:
     keys: dict[str, keys.KeyColumn]
     fatal: tuple[str, str] | None
     lines: LineMap | None = None  # a single file's row → line map
+    parts: list[Part] = dataclasses.field(default_factory=list)  # a multipart resource's files
+
+
+@dataclasses.dataclass
+class Part:
+    """Where a multipart resource's rows come from: rows from `first_row` on are in file `path`,
+    at local row `row - shift`, whose line the part's own map gives."""
+
+    first_row: int
+    shift: int
+    path: str
+    lines: LineMap
 
 
 def standard_checks(
@@ -192,8 +205,11 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
     rows_before = 0
     fatal = None
     first_labels = {label_problem(problem) for problem in outcomes[0].problems}
-    for job, outcome in zip(jobs, outcomes):
+    parts = []
+    for index, (job, outcome) in enumerate(zip(jobs, outcomes)):
         shift = rows_before + (1 if plan.header else 0) - (1 if job.has_header_row else 0)
+        shown = plan.shown_parts[index] if index < len(plan.shown_parts) else job.path.name
+        parts.append(Part(rows_before + (2 if plan.header else 1), shift, shown, outcome.lines))
         for problem in outcome.problems:
             row = problem.row + shift if problem.row is not None else None
             if job is not jobs[0] and (label := label_problem(problem)):
@@ -209,8 +225,9 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
         if outcome.fatal is not None:
             fatal = fatal or outcome.fatal
             problems.append(fatal_problem(*outcome.fatal))
-    lines = outcomes[0].lines if len(jobs) == 1 else None
-    return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, lines)
+    if len(jobs) == 1 and plan.shown_path:
+        return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, outcomes[0].lines)
+    return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, parts=parts)
 
 
 def label_problem(problem: Problem) -> tuple | None:
@@ -332,8 +349,6 @@ def fields_named(plan: ResourcePlan, names: list[str]) -> list[dict]:
 def placed(outcome: ResourceOutcome) -> list[Finding]:
     """Findings in reading order: file-level first, then by row, each row's in field order."""
     ordered = sorted(outcome.problems, key=lambda problem: (problem.row is not None, problem.row or 0))
-    path = outcome.plan.shown_path
-    line = outcome.lines.line if outcome.lines is not None and path else lambda row: None
     return [
         Finding(
             type=problem.type,
@@ -343,7 +358,20 @@ def placed(outcome: ResourceOutcome) -> list[Finding]:
             row=problem.row,
             field=problem.field,
             cell=problem.cell,
-            line=line(problem.row),
+            line=line,
         )
         for problem in ordered
+        for path, line in [located(outcome, problem.row)]
     ]
+
+
+def located(outcome: ResourceOutcome, row: int | None) -> tuple[str | None, int | None]:
+    """(file, physical line) of a row: the resource's file, or for a multipart one the part holding it."""
+    if not outcome.parts:
+        path = outcome.plan.shown_path
+        return path, outcome.lines.line(row) if outcome.lines is not None and path else None
+    if row is None:
+        return outcome.parts[0].path, None
+    index = max(bisect.bisect_right([part.first_row for part in outcome.parts], row) - 1, 0)
+    part = outcome.parts[index]
+    return part.path, part.lines.line(row - part.shift)

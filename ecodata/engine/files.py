@@ -179,6 +179,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs)
+        rows.lines.next_line = 2 if start else 1  # a later part's first line is dropped unread
         try:
             if reader == "pieces":
                 check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)

@@ -49,6 +49,7 @@ class ResourcePlan:
     field_count: int | None = None
     headered_parts: bool = False  # a directory of parts: every part has its own header row
     parquet: bool = False
+    shown_parts: list[str] = field(default_factory=list)  # each part's path in the package, for findings
 
     def missing_for(self, spec: dict) -> list[str]:
         return missing_texts(spec["missingValues"]) if "missingValues" in spec else self.missing
@@ -239,6 +240,10 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     parquet = False
     if len(paths) == 1 and paths[0].is_dir():
         paths, headered, parquet = directory_parts(paths[0])
+    base = root.resolve()
+    shown_parts = [
+        path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name for path in paths
+    ]
     fmt = (resource.get("format") or Path(raw_paths[0]).suffix.lstrip(".") or "csv").lower()
     if fmt not in TABLE_FORMATS and not parquet:
         raise Unsupported(f"format {fmt}")
@@ -246,6 +251,7 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         name=resource.get("name", ""),
         paths=paths,
         shown_path=raw_paths[0] if len(raw_paths) == 1 else None,
+        shown_parts=shown_parts,
         tsv=fmt == "tsv",
         encoding=resource.get("encoding"),
         dialect=dialect,

@@ -498,11 +498,11 @@ def exact_batches(
     try:
         sample = list(itertools.islice(text, SAMPLE_LINES))
         reader = csv.reader(itertools.chain(sample, text), **layout.dialect)
-        line = 1
+        line = 2 if start else 1  # a later part's dropped first line
         for number, cells in enumerate(reader, start=1):
             if lines is not None:
                 lines.add_row(number, line)
-            line = reader.line_num + 1
+            line = reader.line_num + (2 if start else 1)
             if number < first_data:
                 continue
             if len(cells) == width:
