@@ -176,11 +176,12 @@ def index_page(sources: list[dict], file_field: str = "file") -> str:
     return html_page("Sources · 来源文献", body)
 
 
-def write_source_pages(package: Package, tables: dict, folder: Path, evidence: dict) -> None:
+def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path, evidence: dict) -> None:
     """Write `folder/<file>.html` (highlighted) and a copy of each archived text.
 
-    `tables` holds each resource's typed Arrow table; `evidence` names the quote, source and file
+    `parquet` holds each resource's built Parquet file; `evidence` names the quote, source and file
     fields (validate.context.evidence_of). A row is anchored by its single-field primary key."""
+    import pyarrow.parquet as pq
     from datasette.utils import tilde_encode
 
     def row_url(table: str, row_id: str) -> str:
@@ -191,16 +192,18 @@ def write_source_pages(package: Package, tables: dict, folder: Path, evidence: d
     quoted = []
     for resource in package.tables:
         key = resource["schema"].get("primaryKey") or []
-        names = tables[resource["name"]].column_names
+        names = {field["name"] for field in resource["schema"]["fields"]}
         if len(key) != 1 or quote not in names or source_field not in names:
             continue
-        columns = tables[resource["name"]].select([key[0], quote, source_field]).to_pylist()
+        columns = pq.read_table(parquet[resource["name"]], columns=[key[0], quote, source_field]).to_pylist()
         quoted += [
             (resource["name"], str(row[key[0]]), row[quote], str(row[source_field]))
             for row in columns
             if row[quote] and row[source_field]
         ]
-    sources = [source for source in tables[evidence["sources"]].to_pylist() if source.get(file_field)]
+    sources = [
+        source for source in pq.read_table(parquet[evidence["sources"]]).to_pylist() if source.get(file_field)
+    ]
     for source in sources:
         path = package.safe_path(source[file_field])
         text = path.read_text(encoding="utf-8")

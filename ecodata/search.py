@@ -19,6 +19,7 @@ from .package import Package
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_GLOB = "*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*"  # the same characters, for SQLite's GLOB
 WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
 
@@ -41,32 +42,53 @@ def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
 
 
 def searchable_columns(resource: dict) -> list[str]:
+    """The text columns worth a word search: not hashes and paths, and not codes — a column a foreign
+    key, an `enum` or `categories` restricts to a list (facets find those, with their labels)."""
+    schema = resource["schema"]
+    coded = {name for key in schema.get("foreignKeys", []) for name in key["fields"]}
     return [
         field["name"]
-        for field in resource["schema"]["fields"]
+        for field in schema["fields"]
         if field.get("type", "string") in ("string", "list", "array", "any")
-        and field["name"] not in SKIPPED_COLUMNS
+        and field["name"] not in SKIPPED_COLUMNS | coded
+        and "enum" not in (field.get("constraints") or {})
+        and "categories" not in field
     ]
 
 
 def write_search_tables(package: Package, database: Path) -> None:
-    """Add `<table>_fts` for every table with text columns. Run after VACUUM, which may renumber rowids."""
+    """Add `<table>_fts` for every table with text columns. Run after VACUUM, which may renumber rowids.
+
+    In bulk: SQLite indexes the rows without a Chinese character from their text as it is (its
+    tokenizer reads the same words `search_terms` would give); only rows with one go through Python.
+    (GLOB compares characters by code point, so its range is HAN's.)"""
     with sqlite3.connect(database) as connection:
+        connection.create_function(
+            "has_han", 1, lambda text: HAN.search(text) is not None, deterministic=True
+        )
         for resource in package.tables:
             columns = searchable_columns(resource)
-            if not columns:
-                continue
-            table, fts = resource["name"], fts_table_name(resource["name"])
-            connection.execute(
-                f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
-            )
-            select = ", ".join(f'"{column}"' for column in columns)
-            documents = (
-                (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
-                for rowid, *cells in connection.execute(
-                    f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid'
-                )
-            )
-            connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
-            connection.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')
+            if columns:
+                index_table(connection, resource["name"], columns)
     connection.close()
+
+
+def index_table(connection: sqlite3.Connection, table: str, columns: list[str]) -> None:
+    fts = fts_table_name(table)
+    connection.execute(
+        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
+    )
+    document = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
+    connection.execute(
+        f'INSERT INTO "{fts}" (rowid, terms) SELECT rowid, {document} FROM "{table}" '
+        f"WHERE NOT ({document}) GLOB '{HAN_GLOB}' ORDER BY rowid"
+    )
+    select = ", ".join(f'"{column}"' for column in columns)
+    documents = (
+        (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
+        for rowid, *cells in connection.execute(
+            f"SELECT rowid, {select} FROM \"{table}\" WHERE ({document}) GLOB '{HAN_GLOB}' ORDER BY rowid"
+        )
+    )
+    connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
+    connection.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')

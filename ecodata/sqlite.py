@@ -75,11 +75,37 @@ def add_bilingual_label(database, table: str) -> None:
     )
 
 
-def write_database(package: Package, tables: dict, path: Path) -> None:
-    """`tables`: each resource's typed Arrow table, in primary-key order."""
+def sqlite_columns(batch) -> list[list]:
+    """A record batch's columns as SQLite values: vectorised casts for the common types."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in batch.columns:
+        kind = column.type
+        if pa.types.is_boolean(kind):
+            column = pc.cast(column, pa.int8())
+        elif pa.types.is_date(kind):
+            column = pc.cast(column, pa.string())
+        values = column.to_pylist()
+        if not (
+            pa.types.is_integer(column.type)
+            or pa.types.is_floating(column.type)
+            or pa.types.is_string(column.type)
+        ):
+            values = [sqlite_value(value) for value in values]
+        columns.append(values)
+    return columns
+
+
+def write_database(package: Package, parquet: dict, path: Path) -> None:
+    """`parquet`: each resource's Parquet file, rows in primary-key order, loaded batch by batch."""
+    import pyarrow.parquet as pq
     import sqlite_utils
 
     database = sqlite_utils.Database(path)
+    database.execute("PRAGMA journal_mode = OFF")  # a new file in a staging folder: nothing to roll back to
+    database.execute("PRAGMA synchronous = OFF")
     for resource in creation_order(package):
         schema = resource["schema"]
         columns = {f["name"]: SQLITE_TYPES.get(f.get("type"), str) for f in schema["fields"]}
@@ -89,14 +115,11 @@ def write_database(package: Package, tables: dict, path: Path) -> None:
         table.create(columns, pk=tuple(primary_key) if primary_key else None, foreign_keys=keys)
         names = ", ".join(f'"{name}"' for name in columns)
         insert = f'INSERT INTO "{resource["name"]}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-        for batch in tables[resource["name"]].to_batches(max_chunksize=BATCH_ROWS):
-            database.conn.executemany(
-                insert, [tuple(sqlite_value(value) for value in row.values()) for row in batch.to_pylist()]
-            )
+        for batch in pq.ParquetFile(parquet[resource["name"]]).iter_batches(batch_size=BATCH_ROWS):
+            database.conn.executemany(insert, zip(*sqlite_columns(batch)))
         for column, _, _ in keys:
             table.create_index([column], find_unique_name=True)
         if has_bilingual_labels(resource):
             add_bilingual_label(database, resource["name"])
-    database.conn.commit()
-    database.vacuum()
+    database.conn.commit()  # no VACUUM: a new file with only inserts has no free pages to reclaim
     database.close()

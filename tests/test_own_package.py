@@ -78,3 +78,26 @@ def test_pages_show_only_what_the_package_has(tmp_path, built):
         own = datasette_get(built, path if path == "/" else "/china-biodiversity-conservation").text
         assert "/-/dashboards" in own and "/sources/index.html" in own
         assert 'placeholder="湿地, 大熊猫, wetland, panda reserve"' in own
+
+
+def test_search_in_a_package_without_chinese_text_matches_words_and_plurals_not_codes(tmp_path):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    for kind, name, body in blocks():
+        if kind == "csv":
+            (shop / name).write_text(body, encoding="utf-8")
+    (shop / "products.csv").write_text(
+        (shop / "products.csv").read_text(encoding="utf-8") + "11,湿地 lamp,lighting,1,2024-05-01\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(shop)]).exit_code == 0
+    assert runner.invoke(cli, ["build", str(shop), "--out", str(tmp_path / "dist")]).exit_code == 0
+
+    def found(query):
+        page = datasette_get(tmp_path / "dist", f"/shop/products.json?_search={query}&_shape=array&_col=id")
+        return sorted(row["id"] for row in page.json())
+
+    assert found("lamps") == [2, 10, 11]  # porter stemming, rows with and without Chinese text
+    assert found("湿") == [11] and found("table") == [1]
+    assert found("lighting") == []  # a code column (a foreign key): its facet finds it, not the search box
