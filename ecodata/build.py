@@ -19,6 +19,7 @@ from .validation import validate
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
+CHUNK = 1 << 20
 BUILD_INFO = "build-info.json"
 BUILD_FORMAT = 2  # bump when dist/ gains or changes outputs, so `serve` rebuilds an older dist/
 
@@ -69,7 +70,7 @@ def write_outputs(package: Package, folder: Path) -> None:
         write_csv(package, resource, folder / "csv" / f"{name}.csv")
     database = folder / f"{package.name}.db"
     write_database(package, parquet, database)
-    write_search_tables(package, database)
+    write_search_tables(package, database, parquet)
     evidence = evidence_of(package)
     sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
     if evidence:
@@ -125,16 +126,25 @@ def write_zip(package: Package, folder: Path, target: Path) -> None:
             # Parquet is zstd already; text deflates at level 1: 4x faster than 6, about a quarter larger
             info.compress_type = zipfile.ZIP_STORED if name.endswith(".parquet") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            info._compresslevel = ZIP_LEVEL  # what writestr(compresslevel=) sets; open("w") reads it
             content = entries[name]
-            data = content if isinstance(content, bytes) else content.read_bytes()
-            archive.writestr(info, data, compresslevel=ZIP_LEVEL)
+            if isinstance(content, bytes):
+                archive.writestr(info, content)
+                continue
+            big = content.stat().st_size >= zipfile.ZIP64_LIMIT
+            with open(content, "rb") as source, archive.open(info, "w", force_zip64=big) as target:
+                shutil.copyfileobj(source, target, CHUNK)  # a file at a time, never whole in memory
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as source:
+        return hashlib.file_digest(source, "sha256").hexdigest()
 
 
 def write_checksums(folder: Path) -> None:
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
+        lines.append(f"{file_digest(path)}  {path.relative_to(folder).as_posix()}\n")
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
 
 

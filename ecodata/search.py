@@ -18,8 +18,8 @@ from pathlib import Path
 from .package import Package
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-HAN_GLOB = "*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*"  # the same characters, for SQLite's GLOB
+HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # the characters themselves, for Python and RE2
+HAN = re.compile(HAN_CLASS)
 WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
 
@@ -42,10 +42,12 @@ def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
 
 
 def searchable_columns(resource: dict) -> list[str]:
-    """The text columns worth a word search: not hashes and paths, and not codes — a column a foreign
-    key, an `enum` or `categories` restricts to a list (facets find those, with their labels)."""
+    """The text columns worth a word search: not hashes and paths, not the primary key (a row's own
+    address), and not codes — a column a foreign key, an `enum` or `categories` restricts to a list
+    (facets find those, with their labels)."""
     schema = resource["schema"]
     coded = {name for key in schema.get("foreignKeys", []) for name in key["fields"]}
+    coded |= set(schema.get("primaryKey") or [])
     return [
         field["name"]
         for field in schema["fields"]
@@ -56,39 +58,67 @@ def searchable_columns(resource: dict) -> list[str]:
     ]
 
 
-def write_search_tables(package: Package, database: Path) -> None:
-    """Add `<table>_fts` for every table with text columns. Run after VACUUM, which may renumber rowids.
-
-    In bulk: SQLite indexes the rows without a Chinese character from their text as it is (its
-    tokenizer reads the same words `search_terms` would give); only rows with one go through Python.
-    (GLOB compares characters by code point, so its range is HAN's.)"""
+def write_search_tables(package: Package, database: Path, parquet: dict[str, Path]) -> None:
+    """Add `<table>_fts` for every table with text columns, in bulk: SQLite indexes the rows without a
+    Chinese character from their text as it is (its tokenizer reads the words `search_terms` would
+    give); only the rows with one, found in the Parquet files by a vectorised match, go through Python."""
     with sqlite3.connect(database) as connection:
-        connection.create_function(
-            "has_han", 1, lambda text: HAN.search(text) is not None, deterministic=True
-        )
         for resource in package.tables:
             columns = searchable_columns(resource)
             if columns:
-                index_table(connection, resource["name"], columns)
+                han = han_positions(parquet[resource["name"]], columns)
+                index_table(connection, resource["name"], columns, han)
     connection.close()
 
 
-def index_table(connection: sqlite3.Connection, table: str, columns: list[str]) -> None:
+def han_positions(path: Path, columns: list[str]):
+    """Positions (in file, so in rowid order) of the rows with a Chinese character in any of `columns`."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    found, offset = [], 0
+    for batch in pq.ParquetFile(path).iter_batches(columns=columns):
+        mask = np.zeros(batch.num_rows, dtype=bool)
+        for column in batch.columns:
+            if pa.types.is_list(column.type):
+                column = pc.binary_join(pc.cast(column, pa.list_(pa.string())), " ")
+            elif not pa.types.is_string(column.type):
+                column = pc.cast(column, pa.string())
+            mask |= pc.fill_null(pc.match_substring_regex(column, HAN_CLASS), False).to_numpy(
+                zero_copy_only=False
+            )
+        found.append(np.flatnonzero(mask) + offset)
+        offset += batch.num_rows
+    return np.concatenate(found) if found else np.array([], dtype=np.int64)
+
+
+def index_table(connection: sqlite3.Connection, table: str, columns: list[str], han) -> None:
     fts = fts_table_name(table)
     connection.execute(
         f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
     )
     document = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
-    connection.execute(
-        f'INSERT INTO "{fts}" (rowid, terms) SELECT rowid, {document} FROM "{table}" '
-        f"WHERE NOT ({document}) GLOB '{HAN_GLOB}' ORDER BY rowid"
-    )
+    rows = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    if len(han) and len(han) < rows:  # rowids in insertion (Parquet) order, whatever the key makes them
+        rowids = [rowid for (rowid,) in connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')]
+        connection.execute("CREATE TEMP TABLE han (rowid INTEGER PRIMARY KEY)")
+        connection.executemany("INSERT INTO temp.han VALUES (?)", ((rowids[int(i)],) for i in han))
+        plain, chinese = (
+            "WHERE rowid NOT IN (SELECT rowid FROM temp.han)",
+            "WHERE rowid IN (SELECT rowid FROM temp.han)",
+        )
+    else:
+        plain, chinese = ("WHERE 0", "") if len(han) else ("", "WHERE 0")
+    connection.execute(f'INSERT INTO "{fts}" (rowid, terms) SELECT rowid, {document} FROM "{table}" {plain}')
     select = ", ".join(f'"{column}"' for column in columns)
     documents = (
         (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
         for rowid, *cells in connection.execute(
-            f"SELECT rowid, {select} FROM \"{table}\" WHERE ({document}) GLOB '{HAN_GLOB}' ORDER BY rowid"
+            f'SELECT rowid, {select} FROM "{table}" {chinese} ORDER BY rowid'
         )
     )
-    connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', list(documents))
+    connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', documents)
+    connection.execute("DROP TABLE IF EXISTS temp.han")
     connection.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')
