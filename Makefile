@@ -32,6 +32,8 @@ build: $(INSTALLED)
 	$(BIN)/ecodata build --out dist
 
 bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'polars>=1,<3'
+	$(BIN)/python benchmarks/whole_process.py
 	$(BIN)/python benchmarks/validate_speed.py
 
 bench-serve: $(INSTALLED)

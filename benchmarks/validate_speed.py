@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_package import FIELDS, write  # noqa: E402
+from whole_process import MARKER  # noqa: E402
 
 
 def measure(engine: str, descriptor: Path) -> dict:
@@ -185,7 +186,13 @@ def main() -> None:
         ]
     lines += ["", f"`ecodata --help`: {help_seconds() * 1000:.0f} ms (median of 7, whole process)."]
     text = "\n".join(lines) + "\n"
-    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    results = HERE / "RESULTS.md"
+    previous = results.read_text(encoding="utf-8") if results.exists() else ""
+    whole = previous.split(MARKER, 1)[0] if MARKER in previous else ""  # whole_process.py's tables stay first
+    results.write_text(
+        f"{whole}{MARKER}\n\n{text.replace('# Validation benchmark', '## In-process engine figures', 1)}",
+        encoding="utf-8",
+    )
     print(text)
 
 

@@ -10,13 +10,13 @@ read through frictionless (`tables.rows`), a batch at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .package import Package
-from .tables import arrow_schema, arrow_type, arrow_value, rows
+from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows
 
 BATCH_ROWS = 65_536
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
@@ -50,39 +50,52 @@ def typed_batches(package: Package, name: str) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_arrays(typed, schema=schema)
 
 
-def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
-    """The text columns of a single CSV file as the engine reads it; None where the engine does not read it."""
+def engine_plan(package: Package, name: str):
+    """(the engine's plan, the file's layout) for a resource that is one CSV file with a header row, as
+    the engine reads it; None for anything else (frictionless reads it)."""
     from .engine.cells import Unsupported
     from .engine.plan import resource_plan
+    from .engine.reading import read_layout
 
     try:
         plan = resource_plan(package.resource(name), package.root, package.safe_path)
+        if len(plan.paths) != 1 or plan.parquet or not plan.header:
+            return None
+        return plan, read_layout(plan.paths[0], plan.encoding, plan.dialect, plan.tsv, True)
     except Unsupported:
         return None
-    if len(plan.paths) != 1 or plan.parquet or not plan.header:
+
+
+def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
+    """The text columns of a single CSV file as the engine reads it; None where the engine does not read it."""
+    planned = engine_plan(package, name)
+    if planned is None:
         return None
-    return engine_columns(plan)
+    return (columns for batch in numbered_batches(*planned) for columns in sliced(batch.columns))
 
 
-def engine_columns(plan) -> Iterator[list[pa.Array]]:
-    from .engine.reading import NeedsExactReader, arrow_batches, exact_batches, read_layout
+def numbered_batches(plan, layout):
+    """The engine's batches of the file: Arrow's reader, or from where it stopped, Python's csv module
+    (a file Arrow reads differently from frictionless), rows numbered as frictionless numbers them."""
+    from .engine.reading import NeedsExactReader, arrow_batches, exact_batches
 
     path, width = plan.paths[0], len(plan.fields)
-    layout = read_layout(path, plan.encoding, plan.dialect, plan.tsv, True)
-    done = 0
+    last = 1  # the header
     try:
         for batch in arrow_batches(path, layout, width, True):
-            done += len(batch.row_numbers)
-            yield from sliced(batch.columns)
-    except NeedsExactReader:  # a file Arrow reads differently from frictionless: Python's csv module
-        skipped = done
+            if len(batch.row_numbers):
+                last = int(batch.row_numbers[-1])
+            yield batch
+    except NeedsExactReader:
         for batch in exact_batches(path, layout, width, True):
-            columns = batch.columns
-            if skipped:
-                take = min(skipped, len(columns[0]))
-                columns, skipped = [column[take:] for column in columns], skipped - take
-            if len(columns[0]):
-                yield from sliced(columns)
+            keep = batch.row_numbers > last
+            if not keep.all():
+                batch = type(batch)(
+                    batch.row_numbers[keep],
+                    [column.filter(pa.array(keep)) for column in batch.columns],
+                    [(number, cells) for number, cells in batch.irregular if number > last],
+                )
+            yield batch
 
 
 def sliced(columns: list[pa.Array]) -> Iterator[list[pa.Array]]:
@@ -144,13 +157,100 @@ def per_distinct(text: pa.Array, field: dict) -> pa.Array:
     return distinct.take(encoded.indices)
 
 
+def engine_batches(package: Package, name: str) -> list | None:
+    """A CSV file's batches (row numbers, text columns, rows of another width) as the engine reads
+    them; None where the engine does not read the resource."""
+    planned = engine_plan(package, name)
+    return None if planned is None else list(numbered_batches(*planned))
+
+
+def engine_rows(package: Package, name: str) -> Iterator[Row] | None:
+    """A CSV file's rows as the engine reads them (text and typed values), for the declared checks;
+    None where the engine does not read the resource. Rows of the wrong width keep their text only."""
+    batches = engine_batches(package, name)
+    return None if batches is None else rows_of(batches, package.table(name))
+
+
+def rows_of(batches: list, table: dict) -> Iterator[Row]:
+    fields = table["schema"]["fields"]
+    missing = {field["name"]: missing_values(table, field) for field in fields}
+    names = [field["name"] for field in fields]
+    for batch in batches:
+        found: list = []
+        if len(batch.row_numbers):
+            texts = {name: column.to_pylist() for name, column in zip(names, batch.columns)}
+            values = {
+                field["name"]: typed_values(column, field, missing[field["name"]])
+                for column, field in zip(batch.columns, fields)
+            }
+            found = [
+                BatchRow(number, texts, values, index)
+                for index, number in enumerate(batch.row_numbers.tolist())
+            ]
+        if batch.irregular:
+            found += [Row(number, dict(zip(names, cells)), {}) for number, cells in batch.irregular]
+            found.sort(key=lambda row: row.number)
+        yield from found
+
+
+class ColumnView(Mapping):
+    """One row's cells, looked up in its batch's columns: no dict per row."""
+
+    __slots__ = ("columns", "index")
+
+    def __init__(self, columns: dict[str, list], index: int):
+        self.columns, self.index = columns, index
+
+    def __getitem__(self, name: str):
+        return self.columns[name][self.index]
+
+    def get(self, name: str, default=None):
+        column = self.columns.get(name)
+        return default if column is None else column[self.index]
+
+    def __iter__(self):
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+
+class BatchRow:
+    """A row as `tables.Row` has it (number, cells, values, line), read from a batch's columns."""
+
+    __slots__ = ("index", "line", "number", "texts", "typed")
+
+    def __init__(self, number: int, texts: dict[str, list], typed: dict[str, list], index: int):
+        self.number, self.texts, self.typed, self.index, self.line = number, texts, typed, index, None
+
+    @property
+    def cells(self) -> ColumnView:
+        return ColumnView(self.texts, self.index)
+
+    @property
+    def values(self) -> ColumnView:
+        return ColumnView(self.typed, self.index)
+
+    def __getitem__(self, name: str) -> str:
+        column = self.texts.get(name)
+        return (column[self.index] or "") if column is not None else ""
+
+
+def typed_values(text: pa.Array, field: dict, missing: list[str]) -> list:
+    """A column's typed values, or all None where they cannot be had (the standard checks say why)."""
+    try:
+        return typed_column(text, field, missing).to_pylist()
+    except Exception:  # only invalid data gets here; the standard checks report it
+        return [None] * len(text)
+
+
 def frictionless_batches(package: Package, name: str) -> Iterator[pa.RecordBatch]:
     """Rows through frictionless, a batch at a time (a datetime column's type is decided by its first batch)."""
     table = package.table(name)
     fields = table["schema"]["fields"]
     pending: list = []
     schema = None
-    for row in rows(package, name):
+    for row in frictionless_rows(package, name):
         pending.append(row.values)
         if len(pending) == BATCH_ROWS:
             batch, schema = values_batch(table, fields, pending, schema)

@@ -41,7 +41,9 @@ def reading_errors() -> tuple[type[Exception], ...]:
 
     import frictionless
 
-    return (OSError, UnicodeError, csv.Error, frictionless.FrictionlessException)
+    from .engine.reading import ReadError
+
+    return (OSError, UnicodeError, csv.Error, frictionless.FrictionlessException, ReadError)
 
 
 def frictionless_package(package: Package):
@@ -70,7 +72,16 @@ def normalised_resources(package: Package) -> list[dict]:
 
 
 def rows(package: Package, name: str) -> Iterator[Row]:
-    """Every row of resource `name`, in file order. Raises whatever frictionless raises on unreadable data."""
+    """Every row of resource `name`, in file order: a CSV file as the engine reads it (batches.py),
+    anything else through frictionless. Raises what reading_errors() names on unreadable data."""
+    from .batches import engine_rows
+
+    fast = engine_rows(package, name)
+    yield from frictionless_rows(package, name) if fast is None else fast
+
+
+def frictionless_rows(package: Package, name: str) -> Iterator[Row]:
+    """Every row through frictionless's readers, values as frictionless types them."""
     resource = frictionless_package(package).get_resource(name)
     with resource:
         names = resource.schema.field_names
@@ -197,7 +208,7 @@ def read_table(package: Package, name: str) -> pa.Table:
     table = package.table(name)
     fields = table["schema"]["fields"]
     columns: dict[str, list] = {field["name"]: [] for field in fields}
-    for row in rows(package, name):
+    for row in frictionless_rows(package, name):
         for field_name, column in columns.items():
             column.append(row.values.get(field_name))
     types = {field["name"]: arrow_type(field, columns[field["name"]]) for field in fields}

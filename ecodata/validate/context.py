@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
+from ..batches import engine_batches, rows_of
 from ..package import Package, PackageError
 from ..report import Finding
 from ..tables import Row, reading_errors, rows
@@ -22,6 +25,7 @@ SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha2
 class Context:
     package: Package
     _rows: dict[str, list[Row] | None] = field(default_factory=dict)
+    _batches: dict[str, list | None] = field(default_factory=dict)
     _sources: dict[tuple, dict] = field(default_factory=dict)
 
     @property
@@ -40,10 +44,46 @@ class Context:
         name = resource["name"]
         if name not in self._rows:
             try:
-                self._rows[name] = list(rows(self.package, name))
+                batches = self.batches(resource)
+                read = rows(self.package, name) if batches is None else rows_of(batches, resource)
+                self._rows[name] = list(read)
             except reading_errors():  # the standard checks report why
                 self._rows[name] = None
         return self._rows[name] or []
+
+    def batches(self, resource: dict) -> list | None:
+        """The engine's batches of a CSV file (read once), None for a resource it does not read."""
+        name = resource["name"]
+        if name not in self._batches:
+            self._batches[name] = engine_batches(self.package, name)
+        return self._batches[name]
+
+    def columns(self, resource: dict) -> Iterator[tuple[list[int], dict[str, pa.Array]]]:
+        """The resource's cells as text columns, batch by batch: (row numbers, {field: strings}). For
+        checks that look at every cell: vectorised, with no row object per row."""
+        names = [field["name"] for field in resource["schema"]["fields"]]
+        try:
+            batches = self.batches(resource)
+        except reading_errors():
+            return
+        if batches is None:
+            found = self.rows(resource)
+            if found:
+                yield (
+                    [row.number for row in found],
+                    {n: pa.array([row[n] for row in found], pa.string()) for n in names},
+                )
+            return
+        for batch in batches:
+            if len(batch.row_numbers):
+                yield batch.row_numbers.tolist(), dict(zip(names, batch.columns))
+            if batch.irregular:
+                padded = [(cells + [""] * len(names))[: len(names)] for _, cells in batch.irregular]
+                texts = {
+                    name: pa.array([cells[i] for cells in padded], pa.string())
+                    for i, name in enumerate(names)
+                }
+                yield [number for number, _ in batch.irregular], texts
 
     def readable(self, resource: dict) -> bool:
         self.rows(resource)

@@ -6,6 +6,8 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 (the sources' publication date field, `date_published`), `sources`/`id` (found by the foreign key).
 """
 
+import functools
+
 from ecodata.validate.context import SOURCE_SETTINGS
 
 NAME = "date-after-source"
@@ -13,6 +15,7 @@ TYPES = ("date-after-source",)
 SETTINGS = SOURCE_SETTINGS | {"date": "as_of", "published": "date_published"}
 
 
+@functools.cache
 def first_day(text):
     parts = str(text).split("-")
     try:

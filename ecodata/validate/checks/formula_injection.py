@@ -2,34 +2,45 @@
 
 Cells starting with = + - @ tab or CR are formulas to Excel/LibreOffice (OWASP "CSV injection").
 A number in a numeric field is not text, and a missing-value marker is not a cell; a lone `-` or `+`
-(a common placeholder) is text to a spreadsheet too.
+(a common placeholder) is text to a spreadsheet too. Vectorised over each text column.
 """
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ecodata.tables import Row
 
 NAME = "formula-injection"
 TYPES = ("formula-injection",)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PLACEHOLDERS = ["-", "+"]
 
 
 def check(context, settings):
     for resource in context.resources_with(settings):
         schema = resource["schema"]
-        missing = set(schema.get("missingValues", [""]))
         text_fields = [
             f["name"] for f in schema["fields"] if f.get("type", "any") in ("string", "list", "any")
         ]
-        for row in context.rows(resource) if text_fields else []:
+        if not text_fields:
+            continue
+        ignored = pa.array(sorted(set(schema.get("missingValues", [""])) | set(PLACEHOLDERS)), pa.string())
+        for numbers, texts in context.columns(resource):
+            found = []
             for name in text_fields:
-                cell = row[name]
-                if (
-                    cell.startswith(TRIGGERS)
-                    and cell not in ("-", "+")
-                    and cell not in missing
-                    and row.values.get(name) is not None
-                ):
-                    yield context.finding(
-                        TYPES[0],
-                        resource,
-                        row,
-                        name,
-                        f"starts with {cell[0]!r}, which a spreadsheet runs as a formula; remove or rephrase it",
-                    )
+                column = texts[name]
+                starts = pc.or_(*[pc.starts_with(column, trigger) for trigger in TRIGGERS[:2]])
+                for trigger in TRIGGERS[2:]:
+                    starts = pc.or_(starts, pc.starts_with(column, trigger))
+                flagged = pc.and_(starts, pc.invert(pc.is_in(column, value_set=ignored)))
+                positions = np.flatnonzero(pc.fill_null(flagged, False).to_numpy(zero_copy_only=False))
+                found += [(numbers[i], name, column[int(i)].as_py()) for i in positions]
+            for number, name, cell in sorted(found, key=lambda item: item[0]):
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    Row(number, {name: cell}, {}),
+                    name,
+                    f"starts with {cell[0]!r}, which a spreadsheet runs as a formula; remove or rephrase it",
+                )

@@ -14,12 +14,17 @@ SETTINGS = {"quote": "quote", "value": "value", "qualifier": "qualifier"}
 
 def check(context, settings):
     quote, qualifier = settings["quote"], settings["qualifier"]
+    readings_of: dict[tuple[str, float], set] = {}  # each (quote, value) is read once
     for resource in context.resources_with(settings, "quote", "value", "qualifier"):
         for row in context.rows(resource):
             value = number(row.values.get(settings["value"]))
             if value is None:
                 continue
-            readings = expected_qualifiers(row[quote], value) if row[quote].strip() else set()
+            if (row[quote], value) not in readings_of:
+                readings_of[row[quote], value] = (
+                    expected_qualifiers(row[quote], value) if row[quote].strip() else set()
+                )
+            readings = readings_of[row[quote], value]
             if readings and row[qualifier] not in {reading for reading, _ in readings}:
                 expected, marker = sorted(readings, key=str)[0]
                 said = (

@@ -16,12 +16,15 @@ SETTINGS = SOURCE_SETTINGS | {"quote": "quote"}
 def check(context, settings):
     sources = context.sources(settings)
     texts = {key: squeeze(entry["text"]) for key, entry in sources.items() if entry["text"] is not None}
+    found: dict[tuple[str, str], bool] = {}  # a quote repeated across rows is searched once
     for resource in context.resources_with(settings, "quote", "source"):
         for row in context.rows(resource):
-            text, quote = texts.get(row[settings["source"]]), row[settings["quote"]]
-            if text is None or not quote:
+            source, quote = row[settings["source"]], row[settings["quote"]]
+            if texts.get(source) is None or not quote:
                 continue  # an unknown source is a foreign-key error; an empty quote a required error
-            if squeeze(quote) not in text:
+            if (source, quote) not in found:
+                found[source, quote] = squeeze(quote) in texts[source]
+            if not found[source, quote]:
                 archived = sources[row[settings["source"]]]["cells"].get(settings["file"])
                 yield context.finding(
                     TYPES[0],

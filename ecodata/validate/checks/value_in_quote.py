@@ -15,6 +15,7 @@ SETTINGS = {"quote": "quote", "values": ["value", "value_max"]}
 
 def check(context, settings):
     quote_field = settings["quote"]
+    readable: dict[tuple[float, str], bool] = {}  # each (value, quote) is read once, however many rows
     for resource in context.resources_with(settings, "quote"):
         names = {f["name"] for f in resource["schema"]["fields"]}
         value_fields = [name for name in settings["values"] if name in names]
@@ -26,7 +27,9 @@ def check(context, settings):
                 value = number(row.values.get(field_name))
                 if value is None:
                     continue  # empty, or a type error the standard checks report
-                if not readable_from(value, quote):
+                if (value, quote) not in readable:
+                    readable[value, quote] = readable_from(value, quote)
+                if not readable[value, quote]:
                     stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
                     yield context.finding(
                         TYPES[0],

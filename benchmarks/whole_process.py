@@ -1,0 +1,214 @@
+"""Benchmark the commands users run, as whole processes, against their peers in the same run.
+
+For each seeded package (`make_package.py`, with ~0.1 % errors and valid) it times `ecodata validate`
+(text, json and github output), frictionless's own CLI (`--limit-errors` high enough for every error),
+a straightforward polars script doing the same checks (`polars_peer.py`), and, on the valid package,
+`ecodata build` against pyarrow CSV → Parquet plus `sqlite3 .import` of the same file. Then this
+repository's package scaled to ~200 k rows (its evidence checks on) with and without `--standard`.
+Wall time and peak RSS per process (os.wait4); findings compared as (type, row, field).
+Writes benchmarks/RESULTS.md above the in-process engine section that validate_speed.py writes.
+Usage: python benchmarks/whole_process.py [--sizes 10000,100000,1000000,5000000] [--copy-rows 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+MARKER = "<!-- in-process engine figures below (benchmarks/validate_speed.py) -->"
+sys.path.insert(0, str(HERE))
+
+from make_package import write  # noqa: E402
+
+
+def run(command: list[str], cwd: Path | None = None) -> dict:
+    """Wall seconds, peak RSS (MB), exit code and stdout of one process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return {
+        "seconds": seconds,
+        "mb": usage.ru_maxrss / 1024,
+        "exit": os.waitstatus_to_exitcode(status),
+        "out": text,
+    }
+
+
+def frictionless_findings(text: str) -> collections.Counter:
+    report = json.loads(text)
+    return collections.Counter(
+        (error["type"], error.get("rowNumber"), error.get("fieldName") or None)
+        for task in report["tasks"]
+        for error in task["errors"]
+    )
+
+
+def ecodata_findings(text: str) -> collections.Counter:
+    return collections.Counter((e["type"], e["row"], e["field"]) for e in json.loads(text)["errors"])
+
+
+def polars_findings(text: str) -> collections.Counter:
+    return collections.Counter(
+        (kind, row, field) for kind, _, row, field in map(json.loads, text.splitlines())
+    )
+
+
+def validate_rows(descriptor: Path, rows: int, errors: bool) -> list[str]:
+    ecodata = str(BIN / "ecodata")
+    reference = run(
+        [str(BIN / "frictionless"), "validate", "--json", "--limit-errors", "100000000", str(descriptor)]
+    )
+    runs = {
+        "frictionless validate --json": reference,
+        "ecodata validate": run([ecodata, "validate", str(descriptor)]),
+        "ecodata validate --format json": run([ecodata, "validate", "--format", "json", str(descriptor)]),
+        "ecodata validate --format github": run([ecodata, "validate", "--format", "github", str(descriptor)]),
+        "polars_peer.py": run([sys.executable, str(HERE / "polars_peer.py"), str(descriptor)]),
+    }
+    expected = frictionless_findings(reference["out"])
+    same = {
+        "ecodata validate --format json": ecodata_findings(runs["ecodata validate --format json"]["out"])
+        == expected,
+        "polars_peer.py": polars_findings(runs["polars_peer.py"]["out"]) == expected,
+    }
+    label = f"{rows:,} {'with errors' if errors else 'valid'} ({sum(expected.values())} findings)"
+    return [row(label, name, result, reference, same.get(name)) for name, result in runs.items()]
+
+
+def build_rows(descriptor: Path, rows: int, scratch: Path) -> list[str]:
+    out = scratch / f"dist-{rows}"
+    built = run([str(BIN / "ecodata"), "build", str(descriptor), "--out", str(out)])
+    validated = run([str(BIN / "ecodata"), "validate", str(descriptor)])
+    data = descriptor.parent / "observations.csv"
+    parquet = run(
+        [
+            sys.executable,
+            "-c",
+            f"import pyarrow.csv as c, pyarrow.parquet as q; q.write_table(c.read_csv({str(data)!r}), {str(scratch / 'peer.parquet')!r}, compression='zstd')",
+        ]
+    )
+    lines = [
+        row(f"{rows:,} valid", "ecodata build", built, validated),
+        row(f"{rows:,} valid", "(ecodata validate)", validated, validated),
+    ]
+    if shutil.which("sqlite3"):
+        (scratch / "peer.db").unlink(missing_ok=True)
+        imported = run(
+            ["sqlite3", str(scratch / "peer.db"), "-cmd", ".mode csv", f".import {data} observations"]
+        )
+        peer = {
+            "seconds": parquet["seconds"] + imported["seconds"],
+            "mb": max(parquet["mb"], imported["mb"]),
+            "exit": 0,
+        }
+        lines.append(row(f"{rows:,} valid", "pyarrow → Parquet + sqlite3 .import", peer, validated))
+        lines.append(
+            f"|  | build ÷ (Parquet + .import) |  |  | **{built['seconds'] / peer['seconds']:.2f}×** |  |"
+        )
+    return lines
+
+
+def row(label: str, name: str, result: dict, reference: dict, same: bool | None = None) -> str:
+    ratio = reference["seconds"] / result["seconds"]
+    agree = "" if same is None else (" · same findings" if same else " · **different findings**")
+    return (
+        f"| {label} | `{name}` | {result['seconds']:.2f} | {result['mb']:.0f} | {ratio:.2f}× | "
+        f"exit {result['exit']}{agree} |"
+    )
+
+
+def scaled_copy(rows: int, target: Path) -> Path:
+    """This package with its statement tables repeated (ids suffixed) up to about `rows` rows."""
+    shutil.copytree(ROOT / "resources", target / "resources")
+    shutil.copytree(ROOT / "sources", target / "sources")
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    tables = [
+        "protected_areas",
+        "germplasm_banks",
+        "enforcement_actions",
+        "international_partnerships",
+        "indicators",
+    ]
+    originals = {
+        name: list(csv.reader(open(target / "resources" / f"{name}.csv", encoding="utf-8")))
+        for name in tables
+    }
+    copies = max(1, rows // sum(len(rows) - 1 for rows in originals.values()))
+    for name, (header, *body) in originals.items():
+        with open(target / "resources" / f"{name}.csv", "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header)
+            for copy in range(copies):
+                writer.writerows([f"{cells[0]}-c{copy}", *cells[1:]] if copy else cells for cells in body)
+    return target / "datapackage.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000,5000000")
+    parser.add_argument("--copy-rows", type=int, default=200_000)
+    options = parser.parse_args()
+    header = [
+        "| package | command | wall s | peak MB | frictionless ÷ this (build: validate ÷ this) | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines = [
+        "# Benchmarks: whole processes, as users run them",
+        "",
+        f"`make bench` on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}. Each command is a fresh process (imports included), all in one run on "
+        "the same files; peak MB is the process's maximum resident memory. Packages from "
+        "`benchmarks/make_package.py` (10 typed columns, a foreign key, ~0.1 % injected errors, or none).",
+        "",
+        "## validate",
+        "",
+        *header,
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        for size in (int(size) for size in options.sizes.split(",")):
+            for errors in (True, False):
+                descriptor = write(size, scratch / f"{size}-{errors}", valid=not errors)
+                lines += validate_rows(descriptor, size, errors)
+                print("\n".join(lines[-5:]), flush=True)
+        lines += ["", "## build (valid packages)", "", *header]
+        for size in (int(size) for size in options.sizes.split(",")):
+            lines += build_rows(scratch / f"{size}-False" / "datapackage.json", size, scratch)
+            print("\n".join(lines[-4:]), flush=True)
+        copy = scaled_copy(options.copy_rows, scratch / "copy")
+        standard = run([str(BIN / "ecodata"), "validate", "--standard", str(copy)])
+        full = run([str(BIN / "ecodata"), "validate", str(copy)])
+        lines += [
+            "",
+            f"## this package, its statement tables repeated to ~{options.copy_rows:,} rows",
+            "",
+            *header,
+            row("copy", "ecodata validate --standard", standard, standard),
+            row("copy", "ecodata validate (evidence checks on)", full, standard),
+            f"|  | full ÷ --standard |  |  | **{full['seconds'] / standard['seconds']:.2f}×** |  |",
+        ]
+    previous = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+    engine = previous.split(MARKER, 1)[1] if MARKER in previous else ""
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n\n" + MARKER + engine, encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
