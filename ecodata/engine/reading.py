@@ -28,6 +28,12 @@ import numpy as np
 import pyarrow as pa
 
 SAMPLE_LINES = 100  # frictionless sniffs the dialect and reads the header from this many lines
+LONGEST_LINE = (
+    64 << 20
+)  # characters in one of those lines: a whole file on one line is refused in bounded memory
+MOST_COLUMNS = (
+    65_536  # cells in the first row: a header of millions of labels is refused, not checked one by one
+)
 ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
 ENCODING_CONFIDENCE = 0.5
 LINE_CHUNK = 100_000  # frictionless reads each part of a multipart resource in chunks of this size
@@ -265,7 +271,7 @@ def read_layout(
     try:
         encoding = detect_encoding(encoding_buffer(path, [] if folder else later), declared_encoding)
         with open_text(path, encoding) as text:
-            own = list(itertools.islice(text, SAMPLE_LINES))
+            own = sample_lines(text)
         if dialect is None:
             sample = own
             if later and not folder:
@@ -285,6 +291,11 @@ def read_layout(
         first = next(csv.reader(own, **dialect), None) if own else None
     except (TypeError, csv.Error) as error:  # "quotechar" must be a 1-character string...
         raise ReadError("source-error", str(error)) from error
+    if first is not None and len(first) > MOST_COLUMNS:
+        raise ReadError(
+            "source-error",
+            f"the first row has {len(first):,} cells; ecodata reads tables of at most {MOST_COLUMNS:,} columns",
+        )
     if (
         header
         and first is not None
@@ -294,6 +305,22 @@ def read_layout(
         refuse_guessed_header(own, dialect)
     labels = [cell.strip() for cell in first] if header and first is not None else []
     return Layout(encoding=encoding, dialect=dialect, labels=labels, has_rows=bool(own))
+
+
+def sample_lines(text) -> list[str]:
+    """The first SAMPLE_LINES lines, none longer than LONGEST_LINE (a 1 GB line is refused, not read)."""
+    lines = []
+    for number in range(1, SAMPLE_LINES + 1):
+        line = text.readline(LONGEST_LINE + 1)
+        if len(line) > LONGEST_LINE:
+            raise ReadError(
+                "source-error",
+                f"line {number} is longer than {LONGEST_LINE:,} characters; ecodata reads no longer lines",
+            )
+        if not line:
+            break
+        lines.append(line)
+    return lines
 
 
 def refuse_guessed_header(lines: list[str], dialect: dict) -> None:
