@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from ..batches import engine_batches, rows_of
+from ..batches import engine_batches, missing_values, rows_of, typed_values
 from ..package import Package, PackageError
 from ..report import Finding
 from ..tables import Row, reading_errors, rows
 
 DEFAULT_MAX_CELL_SIZE = 10_000
+UNREADABLE = "unreadable"  # a resource whose data cannot be read (the standard checks say why)
 SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha256": "sha256"}
 
 
@@ -43,10 +44,13 @@ class Context:
         """The resource's rows, or none when its data cannot be read (the standard checks say why)."""
         name = resource["name"]
         if name not in self._rows:
+            batches = self.batches(resource)
             try:
-                batches = self.batches(resource)
-                read = rows(self.package, name) if batches is None else rows_of(batches, resource)
-                self._rows[name] = list(read)
+                if self._batches[name] is UNREADABLE:
+                    self._rows[name] = None
+                else:
+                    read = rows(self.package, name) if batches is None else rows_of(batches, resource)
+                    self._rows[name] = list(read)
             except reading_errors():  # the standard checks report why
                 self._rows[name] = None
         return self._rows[name] or []
@@ -55,17 +59,18 @@ class Context:
         """The engine's batches of a CSV file (read once), None for a resource it does not read."""
         name = resource["name"]
         if name not in self._batches:
-            self._batches[name] = engine_batches(self.package, name)
-        return self._batches[name]
+            try:
+                self._batches[name] = engine_batches(self.package, name)
+            except reading_errors():  # the standard checks report why
+                self._batches[name] = UNREADABLE
+        found = self._batches[name]
+        return None if found is UNREADABLE else found
 
     def columns(self, resource: dict) -> Iterator[tuple[list[int], dict[str, pa.Array]]]:
         """The resource's cells as text columns, batch by batch: (row numbers, {field: strings}). For
         checks that look at every cell: vectorised, with no row object per row."""
         names = [field["name"] for field in resource["schema"]["fields"]]
-        try:
-            batches = self.batches(resource)
-        except reading_errors():
-            return
+        batches = self.batches(resource)
         if batches is None:
             found = self.rows(resource)
             if found:
@@ -86,8 +91,17 @@ class Context:
                 yield [number for number, _ in batch.irregular], texts
 
     def readable(self, resource: dict) -> bool:
+        if self.batches(resource) is not None:
+            return True
+        if self._batches[resource["name"]] is UNREADABLE:
+            return False
         self.rows(resource)
         return self._rows[resource["name"]] is not None
+
+    def typed(self, resource: dict, name: str, column: pa.Array) -> list:
+        """A text column of `resource` as its field's typed values (frictionless's reading rules)."""
+        field = next(field for field in resource["schema"]["fields"] if field["name"] == name)
+        return typed_values(column, field, missing_values(resource, field))
 
     def resources_with(self, settings: dict, *roles: str) -> Iterator[dict]:
         """Resources (all, or those the settings name in `resources`) that have a field for every role."""
@@ -150,6 +164,11 @@ class Context:
             cell=row[field_name] if row and field_name else None,
             line=row.line if row else None,
         )
+
+
+def at(number: int, name: str, cell: str) -> Row:
+    """The row a finding is about, as much of it as a column-wise check knows."""
+    return Row(number, {name: cell}, {})
 
 
 def number(value) -> float | None:

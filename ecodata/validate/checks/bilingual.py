@@ -1,11 +1,22 @@
 """bilingual: a `*_zh` cell filled and its `*_en` partner empty, or the reverse.
 
-Settings: `pairs`, the two suffixes that pair fields (default `["_zh", "_en"]`).
+Settings: `pairs`, the two suffixes that pair fields (default `["_zh", "_en"]`). Vectorised.
 """
+
+import numpy as np
+import pyarrow.compute as pc
+
+from ecodata.validate.context import at
 
 NAME = "bilingual"
 TYPES = ("bilingual-missing",)
 SETTINGS = {"pairs": ["_zh", "_en"]}
+
+
+def filled(column) -> np.ndarray:
+    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def check(context, settings):
@@ -17,10 +28,18 @@ def check(context, settings):
             for name in names
             if name.endswith(first) and name[: -len(first)] + second in names
         ]
-        for row in context.rows(resource) if pairs else []:
+        for numbers, texts in context.columns(resource) if pairs else []:
+            found = []
             for one, other in pairs:
-                if bool(row[one].strip()) != bool(row[other].strip()):
-                    empty, filled = (other, one) if row[one].strip() else (one, other)
-                    yield context.finding(
-                        TYPES[0], resource, row, empty, f"empty while {filled} is filled; add the translation"
-                    )
+                one_filled, other_filled = filled(texts[one]), filled(texts[other])
+                for index in np.flatnonzero(one_filled != other_filled):
+                    empty, full = (other, one) if one_filled[index] else (one, other)
+                    found.append((numbers[index], empty, full))
+            for number, empty, full in sorted(found, key=lambda item: item[0]):
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    at(number, empty, ""),
+                    empty,
+                    f"empty while {full} is filled; add the translation",
+                )

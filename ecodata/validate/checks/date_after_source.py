@@ -8,7 +8,7 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 
 import functools
 
-from ecodata.validate.context import SOURCE_SETTINGS
+from ecodata.validate.context import SOURCE_SETTINGS, at
 
 NAME = "date-after-source"
 TYPES = ("date-after-source",)
@@ -28,15 +28,18 @@ def check(context, settings):
     sources = context.sources(settings)
     published = {key: entry["cells"].get(settings["published"], "") for key, entry in sources.items()}
     for resource in context.resources_with(settings, "date", "source"):
-        for row in context.rows(resource):
-            when = first_day(row[settings["date"]]) if row[settings["date"]] else None
-            source_date = published.get(row[settings["source"]])
-            limit = first_day(source_date) if source_date else None
-            if when and limit and when > limit:
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    row,
-                    settings["date"],
-                    f"{row[settings['date']]} is after {row[settings['source']]} was published ({source_date}); a source cannot report it",
-                )
+        for numbers, columns in context.columns(resource):
+            dates = columns[settings["date"]].to_pylist()
+            cited = columns[settings["source"]].to_pylist()
+            for row, date, source in zip(numbers, dates, cited):
+                when = first_day(date) if date else None
+                source_date = published.get(source)
+                limit = first_day(source_date) if source_date else None
+                if when and limit and when > limit:
+                    yield context.finding(
+                        TYPES[0],
+                        resource,
+                        at(row, settings["date"], date),
+                        settings["date"],
+                        f"{date} is after {source} was published ({source_date}); a source cannot report it",
+                    )

@@ -4,36 +4,42 @@ Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked ag
 them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
+from ecodata.validate.context import at
+
 NAME = "list-codes"
 TYPES = ("list-code-error",)
 
 
 def check(context, settings):
     for resource in context.resources_with(settings):
-        for field in resource["schema"]["fields"]:
-            reference = field.get("x-itemReference")
-            if field.get("type") != "list" or not isinstance(reference, dict):
-                continue
+        lists = [
+            field
+            for field in resource["schema"]["fields"]
+            if field.get("type") == "list" and isinstance(field.get("x-itemReference"), dict)
+        ]
+        for field in lists:
+            reference = field["x-itemReference"]
             allowed = referenced_keys(context, reference)
             if allowed is None:
                 continue
             delimiter = field.get("delimiter", ",")
-            for row in context.rows(resource):
-                unknown = [
-                    item for item in row[field["name"]].split(delimiter) if item and item not in allowed
-                ]
-                if unknown:
-                    yield context.finding(
-                        TYPES[0],
-                        resource,
-                        row,
-                        field["name"],
-                        f"{', '.join(unknown)} not in {reference['resource']}.{reference['field']}; use a listed code",
-                    )
+            for numbers, columns in context.columns(resource):
+                for row, cell in zip(numbers, columns[field["name"]].to_pylist()):
+                    unknown = [item for item in (cell or "").split(delimiter) if item and item not in allowed]
+                    if unknown:
+                        yield context.finding(
+                            TYPES[0],
+                            resource,
+                            at(row, field["name"], cell),
+                            field["name"],
+                            f"{', '.join(unknown)} not in {reference['resource']}.{reference['field']}; use a listed code",
+                        )
 
 
 def referenced_keys(context, reference):
     target = context.resource(reference.get("resource", ""))
     if target is None or not context.readable(target):
         return None
-    return {row[reference["field"]] for row in context.rows(target)}
+    return {
+        cell for _, columns in context.columns(target) for cell in columns[reference["field"]].to_pylist()
+    }
