@@ -141,3 +141,32 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_any_build(tmp_path):
         and result.output.count("\n") == 1
     )
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_table_page_resolves_the_plugin_configuration_once_not_per_cell(built):
+    """plugin_config resolves the whole configuration on each call; render_cell runs for every cell."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from ecodata.serve import make_datasette
+
+    counted = []
+    original = Datasette.plugin_config
+
+    def counting(self, *args, **kwargs):
+        counted.append(args)
+        return original(self, *args, **kwargs)
+
+    async def calls_for_one_page():
+        datasette = make_datasette(built)
+        await datasette.invoke_startup()
+        response = await datasette.client.get("/china-biodiversity-conservation/indicators")
+        assert response.status_code == 200 and "evidence-source" in response.text
+
+    Datasette.plugin_config = counting
+    try:
+        asyncio.run(calls_for_one_page())
+    finally:
+        Datasette.plugin_config = original
+    assert len(counted) < 10, len(counted)
