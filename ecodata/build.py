@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .package import Package, load_package
+from .package import Package, PackageError, load_package
 from .report import Report, summary_line
 from .validation import validate
 
@@ -35,12 +35,15 @@ class BuildError(Exception):
 def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> Path:
     """Validate, then build every output into `out`. Raises PackageError or BuildError."""
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
+    check_output_folder(package, Path(out).resolve())  # before any work: a wrong --out is said at once
     report = validate(package)
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
     release_freed_memory()
     out = Path(out).resolve()
+    check_output_folder(package, out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         write_outputs(package, staging)
@@ -160,17 +163,57 @@ def write_checksums(folder: Path) -> None:
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
 
 
+def check_output_folder(package: Package, out: Path) -> None:
+    """The output folder is replaced whole, so it must be new, empty, or a build of ecodata's (it holds
+    BUILD_INFO), and neither the package's folder nor a folder holding it. PackageError (exit 2) otherwise."""
+    root = package.root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise PackageError(f"{out}: holds the package itself; give --out a folder of its own, such as dist")
+    if out.exists() and not out.is_dir():
+        raise PackageError(f"{out}: exists and is not a folder; give --out another path")
+    if out.is_dir() and not (out / BUILD_INFO).is_file() and any(out.iterdir()):
+        raise PackageError(
+            f"{out}: a folder ecodata did not build (it has no {BUILD_INFO}), which a build would replace; "
+            "give --out a new or empty folder"
+        )
+
+
+def remove_leftovers(out: Path) -> None:
+    """Staging and retired folders an interrupted build left beside `out`."""
+    for pattern in (f".{out.name}.building-*", f".{out.name}.old-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
 def replace_folder(staging: Path, out: Path) -> None:
-    """Swap the finished build in with two renames, so `out` is never half-written."""
+    """Swap the finished build in, so that `out` is complete at every instant: one atomic exchange of the
+    two folders where the system has it (Linux renameat2), else two renames."""
     staging.chmod(0o755)
     if not out.exists():
         staging.rename(out)
+        return
+    if exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous build
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     retired.rmdir()
     out.rename(retired)
     staging.rename(out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def exchange(one: Path, other: Path) -> bool:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+    import os
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(one), at_cwd, os.fsencode(other), rename_exchange) == 0
 
 
 def is_stale(descriptor: str | Path, out: str | Path) -> bool:

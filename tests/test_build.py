@@ -280,3 +280,31 @@ def test_descriptor_passes_the_official_frictionless_cli():
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert "INVALID" not in result.stdout
+
+
+def test_a_folder_ecodata_did_not_build_is_never_replaced(package_copy, tmp_path):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    someone = tmp_path / "notes"
+    someone.mkdir()
+    (someone / "thesis.txt").write_text("years of work", encoding="utf-8")
+    for out in (someone, package_copy.parent, tmp_path):
+        result = CliRunner().invoke(cli, ["build", str(package_copy), "--out", str(out)])
+        assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert (someone / "thesis.txt").read_text(encoding="utf-8") == "years of work"
+    assert (package_copy.parent / "resources").is_dir()
+
+
+def test_a_build_replaces_its_own_output_whole_and_clears_what_an_interrupted_one_left(
+    package_copy, tmp_path
+):
+    out = tmp_path / "dist"
+    build(package_copy, out)
+    (out / "stale.txt").write_text("from before", encoding="utf-8")
+    (tmp_path / ".dist.building-abc").mkdir()
+    (tmp_path / ".dist.old-def").mkdir()
+    build(package_copy, out)
+    assert not (out / "stale.txt").exists() and (out / "SHA256SUMS").is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "package"]
