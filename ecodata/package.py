@@ -154,7 +154,9 @@ def load_package(path: str | Path = ".") -> Package:
     check_shape(descriptor, shown)
     package = Package(descriptor_path, descriptor)
     for resource in package.resources:
-        package.resource_files(resource)  # refuse escapes and URLs before anything is read
+        for path in package.resource_files(resource):  # refuse escapes and URLs before anything is read
+            if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
+                raise PackageError(f"{shown}: {package.relative(path)} is not a regular file")
     return package
 
 

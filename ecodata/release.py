@@ -61,6 +61,8 @@ def next_version(old: str, level: str) -> str:
 
 def checkout(revision: str, repository: Path, folder: Path) -> None:
     """The tree at `revision` (e.g. a tag or origin/main) written into `folder`."""
+    if revision.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise PackageError(f"{revision!r} is not a git revision")
     result = subprocess.run(
         ["git", "-C", str(repository), "archive", "--format=tar", revision], capture_output=True, check=False
     )

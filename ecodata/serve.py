@@ -178,11 +178,12 @@ def resolve_plugin_config_once(datasette) -> None:
 
 
 def hardened(app):
-    """Refuse `..` path segments before Datasette's static handler sees them (it would tell whether a
-    directory outside dist/ exists), and label text files served from dist/ as UTF-8."""
+    """Refuse `..` segments and doubled slashes before Datasette's static handler sees them (it would tell
+    whether a folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path),
+    and label text files served from dist/ as UTF-8."""
 
     async def guarded(scope, receive, send):
-        if scope["type"] == "http" and ".." in scope["path"].split("/"):
+        if scope["type"] == "http" and (".." in scope["path"].split("/") or "//" in scope["path"]):
             await send(
                 {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]}
             )

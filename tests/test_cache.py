@@ -3,6 +3,7 @@
 import asyncio
 
 import httpx
+import pytest
 
 from ecodata.cache import ENTRY_OVERHEAD, MAX_ENTRY_BYTES, ResponseCache, cost
 from ecodata.serve import make_datasette
@@ -130,3 +131,16 @@ def test_served_app_refuses_dot_segments_and_labels_text_as_utf8(built):
     status, headers, body = raw_get(app, "/sources/position-paper-2020.zh.txt")
     assert status == 200 and headers[b"content-type"] == b"text/plain; charset=utf-8"
     assert "中国" in body.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/download//root/.ssh", "/download//proc/self/cwd/README.md", "/sources//etc/passwd", "/download//tmp"],
+)
+def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, path):
+    from ecodata.serve import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    assert raw_get(app, path)[0] == raw_get(app, "/download/no-such-file")[0] == 404

@@ -38,3 +38,23 @@ def test_a_line_longer_than_the_limit_is_one_source_error(tmp_path, monkeypatch)
     assert [(e["type"], e["message"]) for e in errors] == [
         ("source-error", "line 2 is longer than 1,000 characters; ecodata reads no longer lines")
     ]
+
+
+def test_a_fifo_as_a_resource_is_refused_not_waited_on(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "t.csv")
+    descriptor = {
+        "name": "t",
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "a"}]}}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == "Error: datapackage.json: t.csv is not a regular file\n"
+
+
+def test_a_deeply_nested_descriptor_is_one_clear_line(tmp_path):
+    (tmp_path / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output

@@ -90,3 +90,13 @@ def test_the_default_descriptor_is_the_package_in_the_current_folder(repository,
     monkeypatch.chdir(repository.parent)
     result = CliRunner().invoke(cli, ["release-check", "--base", "HEAD"])
     assert result.exit_code == 0 and "data unchanged" in result.output, result.output
+
+
+def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repository, tmp_path):
+    target = tmp_path / "victim.txt"
+    target.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["release-check", "--descriptor", str(repository), "--base", f"--output={target}"]
+    )
+    assert result.exit_code == 2 and "is not a git revision" in result.output
+    assert target.read_text(encoding="utf-8") == "keep me"
