@@ -52,7 +52,9 @@ class ResponseCache:
                 recorded["cacheable"] = recorded["size"] <= MAX_ENTRY_BYTES
                 recorded["chunks"].append(message.get("body", b""))
                 if not message.get("more_body") and recorded["cacheable"]:
-                    self.store(key, recorded["status"], recorded["headers"], b"".join(recorded["chunks"]))
+                    body = b"".join(recorded["chunks"])
+                    if not partial(body):
+                        self.store(key, recorded["status"], recorded["headers"], body)
             await send(message)
 
         await self.app(scope, receive, recording_send)
@@ -66,7 +68,7 @@ class ResponseCache:
         query = scope.get("query_string", b"")
         if any(name in headers for name in PRIVATE_HEADERS):
             return None
-        if (path.startswith(b"/-/") and not path.startswith(STATIC_PREFIXES)) or b"&sql=" in b"&" + query:
+        if (path.startswith(b"/-/") and not path.startswith(STATIC_PREFIXES)) or carries_sql(query):
             return None
         return (
             scope.get("scheme"),
@@ -85,6 +87,22 @@ class ResponseCache:
         while self.entries and (self.size > self.max_bytes or len(self.entries) > MAX_ENTRIES):
             evicted_key, (_, evicted_headers, evicted_body) = self.entries.popitem(last=False)
             self.size -= cost(evicted_key, evicted_headers, evicted_body)
+
+
+SQL_PARAMETERS = {"sql", "_where"}  # arbitrary SQL: it may call random() or take the time limit
+
+
+def carries_sql(query: bytes) -> bool:
+    """Whether the query string, decoded as Datasette decodes it (%73ql is sql), carries SQL."""
+    from urllib.parse import parse_qsl
+
+    names = {name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
+    return bool(names & SQL_PARAMETERS)
+
+
+def partial(body: bytes) -> bool:
+    """A page whose facets timed out: another request may complete it, so it is not kept."""
+    return b'"facets_timed_out": ["' in body or b"These facets timed out" in body
 
 
 def cost(key: tuple, headers: list, body: bytes) -> int:

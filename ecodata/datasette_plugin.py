@@ -7,12 +7,14 @@ serve.py), so the hooks hold no state of their own.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from markupsafe import Markup
 
 from datasette import hookimpl
 
+LOG = logging.getLogger("ecodata.serve")
 MAX_VALUE_BYTES = (
     10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
 )
@@ -33,6 +35,23 @@ def citation_html(quote: str, row_id: str | None, source: dict | None) -> Markup
     return text + Markup('<br><a class="evidence-source" href="{}{}">原文 Source: {}</a>').format(
         source["page"], anchor, source["label"]
     )
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """One log line per error, and a sort by a column that does not exist is the client's error (400).
+
+    Datasette then renders the error page as usual; serve.py keeps it from printing a rich traceback
+    with every local variable (0.2-1 s of the event loop per error page)."""
+    from datasette.views.base import DatasetteError
+
+    if isinstance(exception, DatasetteError) and str(exception.message).startswith("Cannot sort table by"):
+        exception.status = 400
+    LOG.warning("%s %s: %s: %s", request.method, request.path, type(exception).__name__, one_line(exception))
+
+
+def one_line(exception: BaseException) -> str:
+    return " ".join(str(exception).split())[:300]
 
 
 @hookimpl

@@ -83,6 +83,11 @@ def register_plugin() -> None:
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="ecodata")
     dashboards_menu_only_when_configured(pm)
+    import datasette.handle_exception as handling
+
+    handling.rich = (
+        None  # no rich traceback with locals per error: datasette_plugin.handle_exception logs one line
+    )
 
 
 def dashboards_menu_only_when_configured(pm) -> None:

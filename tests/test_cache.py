@@ -75,6 +75,9 @@ def test_arbitrary_sql_and_datasette_pages_are_not_cached_but_static_files_are()
     for path, cached in [
         ("/db.json?sql=select+random()", False),
         ("/db.json?_shape=array&sql=select+1", False),
+        ("/db.json?%73ql=select+random()", False),  # Datasette decodes the name: it is sql
+        ("/db/table.json?_where=random()>0", False),
+        ("/db/table.json?%5Fwhere=1", False),
         ("/-/threads", False),
         ("/-/static/app.css", True),
         ("/db/table.json?_search=sql", True),
@@ -82,6 +85,37 @@ def test_arbitrary_sql_and_datasette_pages_are_not_cached_but_static_files_are()
         app = CountingApp()
         fetch_all(ResponseCache(app), [(path, {}), (path, {})])
         assert app.calls == (1 if cached else 2), path
+
+
+def test_a_page_whose_facets_timed_out_is_not_kept():
+    class Partial(CountingApp):
+        async def __call__(self, scope, receive, send):
+            self.calls += 1
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b'{"facets_timed_out": ["unit"], "rows": []}'})
+
+    app = Partial()
+    fetch_all(ResponseCache(app), [("/db/t.json", {}), ("/db/t.json", {})])
+    assert app.calls == 2
+
+
+def test_an_error_is_one_log_line_and_a_sort_by_no_such_column_is_a_400(built, capsys, caplog):
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+
+    async def get(path):
+        return await datasette.client.get(path)
+
+    response = asyncio.run(get("/china-biodiversity-conservation/indicators.json?_sort=nosuchcolumn"))
+    assert response.status_code == 400
+    assert asyncio.run(get("/china-biodiversity-conservation/nosuchtable")).status_code == 404
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err and "╭" not in printed.out + printed.err
+    logged = [record.getMessage() for record in caplog.records if record.name == "ecodata.serve"]
+    assert logged == [
+        "GET /china-biodiversity-conservation/indicators.json: DatasetteError: Cannot sort table by nosuchcolumn",
+        "GET /china-biodiversity-conservation/nosuchtable: NotFound: Table not found",
+    ]
 
 
 def test_cached_datasette_answers_equal_fresh_ones(built):
