@@ -140,6 +140,14 @@ class Context:
             found[row[id_field]] = entry
         return found
 
+    def cell_findings(
+        self, kind: str, resource: dict, found: list[tuple[int, str, str]], message
+    ) -> Iterator[Finding]:
+        """Findings for (row number, field, cell) triples a column-wise check found, in row order;
+        `message(cell)` says what to change."""
+        for number, name, cell in sorted(found, key=lambda item: item[0]):
+            yield self.finding(kind, resource, at(number, name, cell), name, message(cell))
+
     def sources_resource(self, settings: dict) -> tuple[str | None, str]:
         """(resource name, id field) of the sources: as the settings say, or by the foreign key."""
         if settings.get("sources"):

@@ -7,8 +7,6 @@ Vectorised over each column's text.
 import numpy as np
 import pyarrow.compute as pc
 
-from ecodata.tables import Row
-
 NAME = "cell-size"
 TYPES = ("cell-too-large",)
 SETTINGS = {"max": 10_000}
@@ -22,11 +20,9 @@ def check(context, settings):
             for name, column in texts.items():
                 lengths = pc.utf8_length(column).to_numpy(zero_copy_only=False)
                 found += [(numbers[i], name, column[int(i)].as_py()) for i in np.flatnonzero(lengths > limit)]
-            for number, name, cell in sorted(found, key=lambda item: item[0]):
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    Row(number, {name: cell}, {}),
-                    name,
-                    f"{len(cell):,} characters, over the {limit:,} limit; shorten it",
-                )
+            yield from context.cell_findings(
+                TYPES[0],
+                resource,
+                found,
+                lambda cell: f"{len(cell):,} characters, over the {limit:,} limit; shorten it",
+            )

@@ -9,8 +9,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecodata.tables import Row
-
 NAME = "formula-injection"
 TYPES = ("formula-injection",)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,11 +34,11 @@ def check(context, settings):
                 flagged = pc.and_(starts, pc.invert(pc.is_in(column, value_set=ignored)))
                 positions = np.flatnonzero(pc.fill_null(flagged, False).to_numpy(zero_copy_only=False))
                 found += [(numbers[i], name, column[int(i)].as_py()) for i in positions]
-            for number, name, cell in sorted(found, key=lambda item: item[0]):
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    Row(number, {name: cell}, {}),
-                    name,
-                    f"starts with {cell[0]!r}, which a spreadsheet runs as a formula; remove or rephrase it",
-                )
+            yield from context.cell_findings(
+                TYPES[0],
+                resource,
+                found,
+                lambda cell: (
+                    f"starts with {cell[0]!r}, which a spreadsheet runs as a formula; remove or rephrase it"
+                ),
+            )
