@@ -22,9 +22,18 @@ MAX_VALUE_BYTES = (
 
 @hookimpl
 def prepare_connection(conn):
-    """`select hex(randomblob(400000000))` fails at once instead of allocating gigabytes past the time limit."""
+    """`select hex(randomblob(400000000))` fails at once instead of allocating gigabytes past the time
+    limit; nothing can be attached; and no query reads the database's absolute path on the server."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.set_authorizer(no_database_list)
+
+
+def no_database_list(action, first, *_):
+    """`pragma_database_list` (and PRAGMA database_list) would show where the server keeps its files."""
+    if action == sqlite3.SQLITE_PRAGMA and (first or "").lower() == "database_list":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 def citation_html(quote: str, row_id: str | None, source: dict | None) -> Markup:

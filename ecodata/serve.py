@@ -146,14 +146,12 @@ def check_port(host: str, port: int) -> None:
 
 def make_datasette(dist: str | Path):
     """A Datasette instance over the built database: immutable, inspected, locked-down settings."""
-    from datasette.app import Datasette
-
     dist = Path(dist)
     register_plugin()
     metadata = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))
     config = metadata.setdefault("plugins", {}).setdefault("ecodata", {})
     config["downloads"] = downloads(dist, config.get("tables", []))
-    datasette = Datasette(
+    datasette = served_datasette_class()(
         immutables=[str(find_database(dist))],
         inspect_data=json.loads((dist / "inspect.json").read_text(encoding="utf-8")),
         metadata=metadata,
@@ -163,8 +161,25 @@ def make_datasette(dist: str | Path):
     )
     for database in datasette.databases.values():
         search_tables_from_metadata(datasette, database)
+        database.attached_databases = no_attached_databases  # nothing can be attached (datasette_plugin)
     resolve_plugin_config_once(datasette)
     return datasette
+
+
+async def no_attached_databases():
+    return []
+
+
+def served_datasette_class():
+    """Datasette, but /-/databases.json names each database file by its name in the build, not by
+    its path on the server."""
+    from datasette.app import Datasette
+
+    class Served(Datasette):
+        def _connected_databases(self):
+            return [entry | {"path": Path(entry["path"]).name} for entry in super()._connected_databases()]
+
+    return Served
 
 
 def resolve_plugin_config_once(datasette) -> None:

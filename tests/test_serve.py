@@ -170,3 +170,14 @@ def test_a_table_page_resolves_the_plugin_configuration_once_not_per_cell(built)
     finally:
         Datasette.plugin_config = original
     assert len(counted) < 10, len(counted)
+
+
+def test_no_page_or_query_tells_where_the_server_keeps_its_files(built):
+    import json
+
+    listed = json.loads(get(built, "/-/databases.json").text)
+    assert [entry["path"] for entry in listed] == ["china-biodiversity-conservation.db"]
+    for sql in ("select * from pragma_database_list", "pragma database_list"):
+        answer = get(built, f"/china-biodiversity-conservation.json?sql={sql}")
+        assert answer.status_code == 400 and str(built) not in answer.text
+    assert get(built, "/china-biodiversity-conservation").status_code == 200
