@@ -16,6 +16,8 @@ from .package import PackageError
 TEMPLATES = Path(__file__).parent / "templates"
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
+STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
+MAX_RESPONSE_BYTES = 32_000_000  # a page or a JSON/CSV answer: past this, a 400 that says so
 
 # Declared as data, like Datasette's own settings.
 SETTINGS = {
@@ -200,14 +202,11 @@ def resolve_plugin_config_once(datasette) -> None:
 def hardened(app):
     """Refuse `..` segments and doubled slashes before Datasette's static handler sees them (it would tell
     whether a folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path),
-    and label text files served from dist/ as UTF-8."""
+    label text files served from dist/ as UTF-8, and refuse a page or answer over MAX_RESPONSE_BYTES."""
 
     async def guarded(scope, receive, send):
         if scope["type"] == "http" and (".." in scope["path"].split("/") or "//" in scope["path"]):
-            await send(
-                {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]}
-            )
-            await send({"type": "http.response.body", "body": b"Not found"})
+            await respond(send, 404, b"Not found")
             return
 
         async def send_utf8(message):
@@ -218,9 +217,46 @@ def hardened(app):
                 }
             await send(message)
 
-        await app(scope, receive, send_utf8)
+        if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIXES):
+            await app(scope, receive, send_utf8)  # the build's own files, of known size
+            return
+        await app(scope, receive, bounded(send_utf8))
 
     return guarded
+
+
+def bounded(send):
+    """A send that holds a response until it is complete and answers 400 instead when it grows past
+    MAX_RESPONSE_BYTES (`select zeroblob(…)` over many rows), so no client gets hundreds of MB."""
+    held: dict = {"start": None, "chunks": [], "size": 0, "refused": False}
+
+    async def bounded_send(message):
+        if held["refused"]:
+            return
+        if message["type"] == "http.response.start":
+            held["start"] = message
+            return
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        held["size"] += len(message.get("body", b""))
+        if held["size"] > MAX_RESPONSE_BYTES:
+            held["refused"], held["chunks"] = True, []
+            note = f"The response is larger than {MAX_RESPONSE_BYTES // 1_000_000} MB; ask for fewer rows or columns."
+            await respond(send, 400, note.encode())
+            return
+        held["chunks"].append(message.get("body", b""))
+        if not message.get("more_body"):
+            await send(held["start"])
+            await send({"type": "http.response.body", "body": b"".join(held["chunks"])})
+
+    return bounded_send
+
+
+async def respond(send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def utf8(name: bytes, value: bytes) -> tuple[bytes, bytes]:

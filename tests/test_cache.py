@@ -134,7 +134,7 @@ def test_cached_datasette_answers_equal_fresh_ones(built):
     assert uncached.json() == cached[0].json()
 
 
-def raw_get(app, path: str) -> tuple[int, dict, bytes]:
+def raw_get(app, path: str, query: bytes = b"") -> tuple[int, dict, bytes]:
     """GET `path` exactly as written (httpx would remove the dot segments before sending)."""
     messages = []
 
@@ -144,7 +144,7 @@ def raw_get(app, path: str) -> tuple[int, dict, bytes]:
     async def send(message):
         messages.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
              "headers": [(b"host", b"localhost")], "scheme": "http", "root_path": "", "http_version": "1.1",
              "server": ("localhost", 80), "client": ("127.0.0.1", 1), "asgi": {"version": "3.0"}}  # fmt: skip
     asyncio.run(app(scope, receive, send))
@@ -178,3 +178,20 @@ def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, p
     asyncio.run(datasette.invoke_startup())
     app = server_app(datasette)
     assert raw_get(app, path)[0] == raw_get(app, "/download/no-such-file")[0] == 404
+
+
+def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
+    from ecodata.serve import MAX_RESPONSE_BYTES, server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    huge = raw_get(
+        app, "/china-biodiversity-conservation.json", b"sql=select+zeroblob(1000000)+from+indicators+limit+40"
+    )
+    assert huge[0] == 400 and f"larger than {MAX_RESPONSE_BYTES // 1_000_000} MB".encode() in huge[2]
+    small = raw_get(
+        app, "/china-biodiversity-conservation.json", b"sql=select+zeroblob(1000)+from+indicators+limit+40"
+    )
+    assert small[0] == 200
+    assert raw_get(app, "/download/SHA256SUMS")[0] == 200
