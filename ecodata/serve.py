@@ -174,12 +174,20 @@ async def no_attached_databases():
 
 def served_datasette_class():
     """Datasette, but /-/databases.json names each database file by its name in the build, not by
-    its path on the server."""
+    its path on the server, and table permissions are looked up once per table."""
     from datasette.app import Datasette
 
     class Served(Datasette):
         def _connected_databases(self):
             return [entry | {"path": Path(entry["path"]).name} for entry in super()._connected_databases()]
+
+        def _table_permission_allows(self, database, table):
+            """Datasette deep-copies the whole metadata to answer this, several times a request; the
+            metadata of a build never changes, so each answer is kept."""
+            answers = self.__dict__.setdefault("_ecodata_allows", {})
+            if (database, table) not in answers:
+                answers[database, table] = super()._table_permission_allows(database, table)
+            return answers[database, table]
 
     return Served
 
