@@ -5,7 +5,7 @@ the engine read it when it validated (Arrow blocks, or Python's csv module where
 file differently), and each text column becomes the schema's type: a vectorised cast for the canonical
 spellings, the engine's cell readers (frictionless's rules) once per distinct text for anything else.
 What the engine leaves to frictionless (inline data, compressed files, several parts, no schema…) is
-read through frictionless (`tables.rows`), a batch at a time.
+read through frictionless (`tables.frictionless_rows`), a batch at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .package import Package
-from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows
+from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
 
 BATCH_ROWS = 65_536
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
@@ -247,30 +247,20 @@ def typed_values(text: pa.Array, field: dict, missing: list[str]) -> list:
 def frictionless_batches(package: Package, name: str) -> Iterator[pa.RecordBatch]:
     """Rows through frictionless, a batch at a time (a datetime column's type is decided by its first batch)."""
     table = package.table(name)
-    fields = table["schema"]["fields"]
     pending: list = []
     schema = None
     for row in frictionless_rows(package, name):
         pending.append(row.values)
         if len(pending) == BATCH_ROWS:
-            batch, schema = values_batch(table, fields, pending, schema)
+            batch, schema = fitted_batch(table, pending, schema)
             pending = []
             yield batch
     if pending or schema is None:
-        yield values_batch(table, fields, pending, schema)[0]
+        yield fitted_batch(table, pending, schema)[0]
 
 
-def values_batch(table: dict, fields: list[dict], values: list[dict], schema: pa.Schema | None):
-    columns = {field["name"]: [row.get(field["name"]) for row in values] for field in fields}
-    if schema is None:
-        schema = arrow_schema(table, {f["name"]: arrow_type(f, columns[f["name"]]) for f in fields})
+def fitted_batch(table: dict, values: list[dict], schema: pa.Schema | None):
     try:
-        arrays = [
-            pa.array(
-                [arrow_value(value, field, kept.type) for value in columns[field["name"]]], type=kept.type
-            )
-            for field, kept in zip(fields, schema)
-        ]
+        return values_batch(table, values, schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as error:
         raise MixedColumn(table["name"]) from error
-    return pa.RecordBatch.from_arrays(arrays, schema=schema), schema

@@ -35,13 +35,12 @@ class BuildError(Exception):
 def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> Path:
     """Validate, then build every output into `out`. Raises PackageError or BuildError."""
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
-    check_output_folder(package, Path(out).resolve())  # before any work: a wrong --out is said at once
+    out = Path(out).resolve()
+    check_output_folder(package, out)  # before any work: a wrong --out is said at once
     report = validate(package)
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
     release_freed_memory()
-    out = Path(out).resolve()
-    check_output_folder(package, out)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))

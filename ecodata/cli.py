@@ -134,14 +134,11 @@ def validate(
         "standard": standard,
         "engine": engine,
     }
-    try:
-        if bar is None:
-            report = validate_package(descriptor, **options, workers=workers, dask=dask)
-        else:
-            with bar:
-                report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
+    if bar is None:
+        report = validate_package(descriptor, **options, workers=workers, dask=dask)
+    else:
+        with bar:
+            report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
     click.echo(RENDERERS[output_format](report, limit_errors))
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
 
@@ -166,8 +163,6 @@ def run_build(descriptor: Path, out: Path) -> None:
 
     try:
         build_package(descriptor, out)
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
     except BuildError as error:
         click.echo(render_text(error.report), err=True)
         click.echo(f"Error: {error}", err=True)
@@ -197,11 +192,7 @@ def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
     from .serve import check_port, run_server
 
     check_port(host, port)
-    try:
-        stale = is_stale(descriptor, dist)
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
-    if stale:
+    if is_stale(descriptor, dist):
         click.echo(f"{dist} is missing or stale: building", err=True)
         run_build(descriptor, dist)
     click.echo(f"serving {dist} at http://{host}:{port}/ (read-only)", err=True)
@@ -251,10 +242,7 @@ def diff(old: Path, new: Path, output_format: str):
     """
     from .diff import RENDERERS, diff_packages, has_differences
 
-    try:
-        changes = diff_packages(old, new)
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
+    changes = diff_packages(old, new)
     click.echo(RENDERERS[output_format](changes))
     sys.exit(1 if has_differences(changes) else 0)  # like diff(1)
 
@@ -375,10 +363,7 @@ def release_check(descriptor: Path, base: str):
     """Fail when the data changed since --base and the version was not bumped enough (semver for data)."""
     from .release import release_check as check
 
-    try:
-        ok, message = check(descriptor, base)
-    except PackageError as error:
-        raise CannotRun(str(error)) from None
+    ok, message = check(descriptor, base)
     click.echo(message, err=not ok)
     sys.exit(EXIT_VALID if ok else EXIT_INVALID)
 

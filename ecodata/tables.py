@@ -1,11 +1,10 @@
-"""The reading layer for every stage after the standard checks: rows as frictionless reads them.
+"""The reading layer for every stage after the standard checks, and the Table Schema → Arrow types.
 
-Checks (text cells), `build` (typed Arrow tables), `diff` and `new-row` read a resource here, through
-frictionless's own readers, so everything frictionless reads is read the same way in every command:
-Data Package v1 and v2, YAML, inline data, compressed files, dialects and encodings, `missingValues`
-at every level, `groupChar`/`decimalChar`/`bareNumber`, date and time formats, and a resource without
-a schema (inferred as frictionless infers it). The standard checks have their own fast engine
-(`engine/`), held to the same verdicts by the parity suite.
+A CSV file the validation engine reads is read as it read it (`batches.py`); anything else — inline
+data, compressed files, several parts, a resource without a schema — through frictionless's own
+readers. So everything frictionless reads is read the same way in every command: Data Package v1 and
+v2, YAML, dialects and encodings, `missingValues` at every level, `groupChar`/`decimalChar`/
+`bareNumber`, date and time formats. The engine is held to frictionless's verdicts by the parity suite.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from .package import Package, PackageError
-
-BATCH_ROWS = 10_000
 
 
 @dataclass
@@ -204,23 +201,25 @@ def arrow_schema(table: dict, types: dict[str, pa.DataType]) -> pa.Schema:
 
 
 def read_table(package: Package, name: str) -> pa.Table:
-    """A valid resource as a typed Arrow table, sorted by its primary key's typed values."""
+    """A valid resource, whole, as a typed Arrow table sorted by its primary key's typed values; its
+    types decided by all its values (a datetime column whose offsets come and go is text)."""
     table = package.table(name)
+    batch, _ = values_batch(table, [row.values for row in frictionless_rows(package, name)])
+    return sorted_by_key(pa.Table.from_batches([batch]), table["schema"].get("primaryKey") or [])
+
+
+def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = None):
+    """(record batch, schema) of rows of typed values; the schema, when not given, from these values.
+    Raises pa.ArrowInvalid, pa.ArrowTypeError or TypeError when a value does not fit the given schema."""
     fields = table["schema"]["fields"]
-    columns: dict[str, list] = {field["name"]: [] for field in fields}
-    for row in frictionless_rows(package, name):
-        for field_name, column in columns.items():
-            column.append(row.values.get(field_name))
-    types = {field["name"]: arrow_type(field, columns[field["name"]]) for field in fields}
-    arrays = {
-        field["name"]: pa.array(
-            [arrow_value(value, field, types[field["name"]]) for value in columns[field["name"]]],
-            type=types[field["name"]],
-        )
-        for field in fields
-    }
-    typed = pa.table(arrays, schema=arrow_schema(table, types))
-    return sorted_by_key(typed, table["schema"].get("primaryKey") or [])
+    columns = {field["name"]: [row.get(field["name"]) for row in values] for field in fields}
+    if schema is None:
+        schema = arrow_schema(table, {f["name"]: arrow_type(f, columns[f["name"]]) for f in fields})
+    arrays = [
+        pa.array([arrow_value(value, field, kept.type) for value in columns[field["name"]]], type=kept.type)
+        for field, kept in zip(fields, schema)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema), schema
 
 
 def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:
