@@ -69,7 +69,12 @@ def standard_checks(
 
         outcomes = check_on_dask(dask, plans, specs, progress)
     else:
-        outcomes = [check_resource(plan, specs[plan.name], progress, workers) for plan in plans]
+        read: dict[str, ResourceOutcome] = {}
+        for plan in parents_first(plans):
+            read[plan.name] = check_resource(
+                plan, with_lookups(plan, specs[plan.name], read), progress, workers
+            )
+        outcomes = [read[plan.name] for plan in plans]
     by_name = {outcome.plan.name: outcome for outcome in outcomes}
     for outcome in outcomes:
         if outcome.fatal is None:
@@ -124,6 +129,45 @@ def key_specs(plans: list[ResourcePlan]) -> dict[str, list[KeySpec]]:
     return specs
 
 
+def parents_first(plans: list[ResourcePlan]) -> list[ResourcePlan]:
+    """The resources in their order, except that one a foreign key references comes before the
+    resource that references it (where the references form no cycle)."""
+    by_name = {plan.name: plan for plan in plans}
+    ordered: dict[str, ResourcePlan] = {}
+
+    def visit(plan: ResourcePlan, seen: frozenset) -> None:
+        for foreign in plan.foreign_keys:
+            parent = by_name.get(foreign.resource)
+            if parent is not None and parent.name not in seen | ordered.keys():
+                visit(parent, seen | {plan.name})
+        ordered.setdefault(plan.name, plan)
+
+    for plan in plans:
+        visit(plan, frozenset())
+    return list(ordered.values())
+
+
+def with_lookups(plan: ResourcePlan, specs: list[KeySpec], read: dict[str, ResourceOutcome]) -> list[KeySpec]:
+    """The resource's key specs, each foreign key whose parent is read already carrying its keys."""
+    specs = list(specs)
+    for index, foreign in enumerate(plan.foreign_keys):
+        parent = read.get(foreign.resource)
+        if parent is None or parent.fatal is not None:
+            continue
+        at = next(i for i, spec in enumerate(specs) if spec.name == f"fk:{index}")
+        specs[at] = dataclasses.replace(specs[at], lookup=lookup_for(plan, foreign, parent))
+    return specs
+
+
+def lookup_for(plan: ResourcePlan, foreign, parent: ResourceOutcome):
+    """The keys a child key must be among (keys.lookup_of): none where no value can match."""
+    parent_fields = fields_named(parent.plan, foreign.reference_fields)
+    if len(foreign.fields) == 1 and strings_meet_others(fields_named(plan, foreign.fields), parent_fields):
+        return keys.lookup_of(keys.KeyColumn())  # a string never equals a number, date...
+    bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
+    return keys.lookup_of(parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn()), bare)
+
+
 def reference_name(fields: list[str]) -> str:
     return "ref:" + "\x1f".join(fields)
 
@@ -140,6 +184,7 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
             expected=None,
             key_specs=specs,
             want_hash=single and bool(plan.hash),
+            keep_keys=not single,  # a rising key's texts may go, unless parts must be compared
         )
         for index, path in enumerate(plan.paths)
     ]
@@ -161,6 +206,8 @@ def check_resource(
     total = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
+        if any(column.lost for column in first.keys.values()):  # a key fell after its texts went
+            first = check_file(dataclasses.replace(jobs[0], keep_keys=True))
         outcomes = (
             [first, *run_parts(later_jobs(plan, jobs, first), workers, advance)]
             if first.fatal is None
@@ -218,9 +265,12 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
                 problem = dataclasses.replace(problem, message=f"{problem.message} (in part {job.path.name})")
             problems.append(dataclasses.replace(problem, row=row))
         for name, column in outcome.keys.items():
-            merged_keys.setdefault(name, keys.KeyColumn(watch_order=column.watch_order)).extend(
-                column.shifted(shift)
-            )
+            if len(jobs) == 1:  # as followed while read, its texts perhaps let go
+                merged_keys[name] = column.shifted(shift)
+            else:
+                merged_keys.setdefault(name, keys.KeyColumn(watch_order=column.watch_order)).extend(
+                    column.shifted(shift)
+                )
         rows_before += outcome.rows
         if outcome.fatal is not None:
             fatal = fatal or outcome.fatal
@@ -325,14 +375,8 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         child = outcome.keys.get(f"fk:{index}")
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
-        lookup = parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn())
-        parent_fields = fields_named(parent.plan, foreign.reference_fields)
-        child_fields = fields_named(outcome.plan, foreign.fields)
-        if len(foreign.fields) == 1 and strings_meet_others(child_fields, parent_fields):
-            # a string never equals a number, date...: no row can match (composite keys tell kinds apart)
-            lookup = keys.KeyColumn()
-        bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
-        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map, bare=bare):
+        lookup = lookup_for(outcome.plan, foreign, parent)
+        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
             note = (
                 f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
                 f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'

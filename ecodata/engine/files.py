@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from . import messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
-from .keys import KeyColumn, composite
+from .keys import KeyColumn, composite, keys_missing
 from .lines import LineMap, piece_lines
 from .plan import ResourcePlan
 from .progress import Counted
@@ -61,6 +61,9 @@ class KeySpec:
     name: str  # "pk", "unique:<field>", "uniqueKeys:<i>", "fk:<i>", "ref:<fields>"
     fields: list[str]
     skip_any_null: bool = False  # uniqueKeys compare only complete keys
+    # a foreign key whose parent was read first: its keys, so that only the child keys missing from
+    # them are kept (keys.lookup_of)
+    lookup: pa.Array | None = None
 
 
 @dataclass
@@ -77,6 +80,7 @@ class FileJob:
     # encoding and dialect are guessed from the start of that joined stream
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
     shared_dialect: dict | None = None  # a later part of a folder: the dialect guessed for the first
+    keep_keys: bool = True  # False: a key that rises lets its texts go (keys.KeyColumn)
 
 
 @dataclass
@@ -178,7 +182,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     on_bytes = Counted(on_bytes) if on_bytes is not None else None
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
-        rows = RowChecker(plan, outcome.expected, job.key_specs)
+        rows = RowChecker(plan, outcome.expected, job.key_specs, job.keep_keys)
         rows.lines.next_line = 2 if start else 1  # a later part's first line is dropped unread
         try:
             if reader == "pieces":
@@ -270,7 +274,7 @@ def check_parquet(job: FileJob, outcome: FileOutcome) -> FileOutcome:
     labels = parquet.schema_arrow.names
     outcome.problems += header_problems(labels, job.plan.fields)
     outcome.expected = expected_fields(labels, job.plan.fields, True)
-    rows = RowChecker(job.plan, outcome.expected, job.key_specs)
+    rows = RowChecker(job.plan, outcome.expected, job.key_specs, job.keep_keys)
     next_row = 2
     for record_batch in parquet.iter_batches(batch_size=65_536):
         columns = [pc.fill_null(pc.cast(column, pa.string()), "") for column in record_batch.columns]
@@ -286,7 +290,9 @@ def check_parquet(job: FileJob, outcome: FileOutcome) -> FileOutcome:
 class RowChecker:
     """Cells, rows and key texts of one file, batch after batch."""
 
-    def __init__(self, plan: ResourcePlan, expected: list[dict], key_specs: list[KeySpec]):
+    def __init__(
+        self, plan: ResourcePlan, expected: list[dict], key_specs: list[KeySpec], keep_keys: bool = True
+    ):
         self.plan = plan
         self.expected = expected
         names = {spec["name"] for spec in expected}
@@ -305,7 +311,10 @@ class RowChecker:
         ]
         self.strings = {spec["name"]: spec.get("type", DEFAULT_TYPE) in STRING_KINDS for spec in expected}
         self.problems: list[Problem] = []
-        self.keys = {spec.name: KeyColumn(watch_order=repeats_matter(spec.name)) for spec in self.key_specs}
+        self.keys = {
+            spec.name: KeyColumn(watch_order=repeats_matter(spec.name), keep=keep_keys)
+            for spec in self.key_specs
+        }
         self.count = 0
         self.pool = column_threads()
         self.lines = LineMap()
@@ -315,7 +324,7 @@ class RowChecker:
         """A checker with the same columns and nothing found yet, checking on the calling thread."""
         part = copy.copy(self)
         part.problems, part.count, part.pool = [], 0, None
-        part.keys = {name: KeyColumn(watch_order=column.watch_order) for name, column in self.keys.items()}
+        part.keys = {name: KeyColumn() for name in self.keys}  # followed once absorbed, in row order
         return part
 
     def absorb(self, part: RowChecker, first_row: int) -> int:
@@ -429,7 +438,11 @@ class RowChecker:
             empty = any_null if spec.skip_any_null else all_null
             if empty.any():
                 key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)
-            self.keys[spec.name].add(key, rows)
+            if spec.lookup is not None:
+                key, rows_kept = keys_missing(key, rows, spec.lookup)
+                self.keys[spec.name].add(key, rows_kept)
+            else:
+                self.keys[spec.name].add(key, rows)
             if spec.name == "pk":
                 for position in np.flatnonzero(all_null):
                     note = 'cells composing the primary keys are all "None"'

@@ -7,6 +7,7 @@ row, no Python objects — and duplicates are found with a hash table in Arrow, 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,59 +16,115 @@ import pyarrow.compute as pc
 
 from .cells import NEVER_EQUAL, never_equal_key
 
+KEPT_WHILE_RISING = 8 << 20  # bytes of a rising key's texts kept; past them, only its last key is
+
 
 @dataclass
 class KeyColumn:
     """One key's texts and row numbers, batch after batch.
 
-    With `watch_order`, each batch also notes whether its keys strictly rise, and its first and last
-    key: a column whose keys rise throughout has no repeats, which `duplicates` then knows at once.
-    That costs one comparison per batch, on the thread that checks the batch.
+    A key that must not repeat (`watch_order`) is also followed as it comes: while its keys never
+    fall, its repeats are neighbours, noted at once in `pairs`. Unless told to `keep` its texts, such
+    a column lets them go past KEPT_WHILE_RISING, so a sorted key costs no memory per row. Should its
+    keys fall after that, the texts are `lost`, and the file must be read again with `keep`
+    (arrow.check_resource does).
     """
 
     parts: list[pa.Array] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)
     watch_order: bool = False
-    rises: list[tuple[bool, str | None, str | None]] = field(default_factory=list)  # per part
+    keep: bool = True
+    rising: bool = True  # each key so far at least the one before it, in row order
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # (row, first row) of repeats while rising
+    last: tuple[str, int, int] | None = None  # the last key, the first row it is on, the last row seen
+    by_value: bool | None = None  # the order followed: of numbers, or (False) of texts
+    let_go: bool = False  # texts let go while rising
+    lost: bool = False  # ...and needed since
 
     def add(self, keys: pa.Array, rows: np.ndarray) -> None:
-        self.parts.append(keys)
-        self.rows.append(rows)
-        if self.watch_order:
-            present = keys.drop_null() if keys.null_count else keys
-            if not len(present):
-                self.rises.append((True, None, None))
-            else:
-                rising = len(present) < 2 or pc.all(pc.greater(present[1:], present[:-1])).as_py()
-                self.rises.append((rising, present[0].as_py(), present[-1].as_py()))
+        if not (self.let_go or self.lost):
+            self.parts.append(keys)
+            self.rows.append(rows)
+        if self.watch_order and self.rising and len(rows):
+            self.follow(keys, rows)
+
+    def follow(self, keys: pa.Array, rows: np.ndarray) -> None:
+        """Note the repeats of a batch that keeps the keys rising, or that they no longer rise."""
+        if rows[0] <= (self.last[2] if self.last else -1):  # rows out of order (a ragged row's batch)
+            return self.stop_rising()
+        if keys.null_count:
+            present = pc.is_valid(keys)
+            keys, rows = keys.filter(present), rows[present.to_numpy(zero_copy_only=False)]
+        if not len(keys):
+            return
+        chained = pa.concat_arrays([pa.array([self.last[0]], pa.string()), keys]) if self.last else keys
+        if self.by_value is None:  # numbers rise by value, not as texts ("n:10" < "n:9")
+            self.by_value = number_values(keys) is not None
+        if not never_fall(chained, self.by_value):
+            return self.stop_rising()
+        repeat = pc.equal(chained[1:], chained[:-1]).to_numpy(zero_copy_only=False)
+        if self.last is None:
+            repeat = np.concatenate([[False], repeat])
+        first = int(rows[-1])
+        if repeat.any():  # a repeated key's first row is where its run of equal neighbours starts
+            starts = np.where(repeat, -1, rows)
+            if repeat[0]:
+                starts[0] = self.last[1]
+            firsts = np.maximum.accumulate(starts)
+            self.pairs += list(zip(rows[repeat].tolist(), firsts[repeat].tolist()))
+            first = int(firsts[-1])
+        self.last = (keys[-1].as_py(), first, int(rows[-1]))
+        if not self.keep and not self.let_go and self.kept_bytes() > KEPT_WHILE_RISING:
+            self.parts, self.rows, self.let_go = [], [], True
+
+    def stop_rising(self) -> None:
+        self.rising, self.pairs = False, []
+        if self.let_go:
+            self.lost, self.parts, self.rows = True, [], []
+
+    def kept_bytes(self) -> int:
+        return sum(part.nbytes for part in self.parts) + sum(rows.nbytes for rows in self.rows)
 
     def shifted(self, offset: int) -> KeyColumn:
-        return KeyColumn(self.parts, [rows + offset for rows in self.rows], self.watch_order, self.rises)
+        return dataclasses.replace(
+            self,
+            rows=[rows + offset for rows in self.rows],
+            pairs=[(row + offset, first + offset) for row, first in self.pairs],
+            last=(self.last[0], self.last[1] + offset, self.last[2] + offset) if self.last else None,
+        )
 
     def extend(self, other: KeyColumn) -> None:
-        self.parts += other.parts
-        self.rows += other.rows
-        self.rises += other.rises
-        self.watch_order = self.watch_order and other.watch_order
-
-    def rises_throughout(self) -> bool:
-        """Every key greater than the one before it, part after part (so no key repeats)."""
-        if not self.watch_order or len(self.rises) != len(self.parts):
-            return False
-        last = None
-        for rising, first, final in self.rises:
-            if not rising:
-                return False
-            if first is not None:
-                if last is not None and not first > last:
-                    return False
-                last = final
-        return True
+        """Another batch's or part's keys, which come after these."""
+        for keys, rows in zip(other.parts, other.rows):
+            self.add(keys, rows)
+        self.lost = self.lost or other.lost
 
     def table(self) -> pa.Table:
         keys = pa.chunked_array(self.parts, pa.string()) if self.parts else pa.chunked_array([], pa.string())
         rows = np.concatenate(self.rows) if self.rows else np.array([], dtype=np.int64)
         return pa.table({"key": keys, "row": pa.array(rows, pa.int64())})
+
+
+def never_fall(texts: pa.Array, by_value: bool) -> bool:
+    """Each key at least the one before: as texts, or `by_value` as numbers ("n:…"), where two
+    texts of one rounded float must be the same text (they may be two numbers)."""
+    earlier, later = texts[:-1], texts[1:]
+    if not by_value:
+        return pc.all(pc.greater_equal(later, earlier)).as_py()
+    values = number_values(texts)
+    if values is None:
+        return False
+    return pc.all(pc.or_(pc.greater(values[1:], values[:-1]), pc.equal(later, earlier))).as_py()
+
+
+def number_values(texts: pa.Array) -> pa.Array | None:
+    """The numbers of keys that are all "n:…", else None."""
+    if not pc.all(pc.starts_with(texts, "n:")).as_py():
+        return None
+    try:
+        return pc.cast(pc.utf8_slice_codeunits(texts, 2), pa.float64())
+    except pa.ArrowInvalid:
+        return None
 
 
 def composite(columns: list[pa.Array], strings: list[bool]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -114,8 +171,8 @@ def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
     A file sorted by its key (the usual case) is told by one vectorised comparison, and its repeats
     are neighbours. Otherwise one hash table of the keys (a dictionary encoding) counts each key.
     """
-    if key.rises_throughout():
-        return []
+    if key.watch_order and key.rising:
+        return sorted(key.pairs)
     table = key.table()
     table = table.filter(pc.is_valid(table["key"]))
     if table.num_rows < 2:
@@ -143,14 +200,19 @@ def duplicates(key: KeyColumn) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def missing_from(
-    child: KeyColumn, parent: KeyColumn, spread=map, bare: bool = False
-) -> list[tuple[int, str]]:
-    """(row, key) of every non-null child key that no parent row has; `spread` may map over threads.
+def missing_from(child: KeyColumn, lookup: pa.Array, spread=map) -> list[tuple[int, str]]:
+    """(row, key) of every non-null child key not in `lookup` (lookup_of); `spread` may map over threads."""
 
-    A parent's NaN key is left out of the lookup, so that a self-reference's NaN does not find itself;
-    unless the keys are `bare` strings (one string field), which have no NaN and may start as one does.
-    """
+    def absent(keys: pa.Array, rows: np.ndarray) -> list[tuple[int, str]]:
+        keys, rows = keys_missing(keys, rows, lookup)
+        return list(zip(rows.tolist(), keys.to_pylist()))
+
+    return sorted(pair for pairs in spread(absent, child.parts, child.rows) for pair in pairs)
+
+
+def lookup_of(parent: KeyColumn, bare: bool = False) -> pa.Array:
+    """The distinct keys of a parent, less NaN keys, so that a self-reference's NaN does not find itself;
+    unless the keys are `bare` strings (one string field), which have no NaN and may start as one does."""
     lookup = (
         pa.chunked_array(parent.parts, pa.string()).unique().drop_null()
         if parent.parts
@@ -158,14 +220,15 @@ def missing_from(
     )
     if not bare:
         lookup = lookup.filter(pc.invert(pc.starts_with(lookup, NEVER_EQUAL)))
+    return lookup
 
-    def absent(keys: pa.Array, rows: np.ndarray) -> list[tuple[int, str]]:
-        found = pc.is_in(keys, value_set=lookup)
-        if keys.null_count:
-            found = pc.or_(found, pc.is_null(keys))
-        if pc.all(found).as_py():
-            return []
-        positions = np.flatnonzero(~found.to_numpy(zero_copy_only=False))
-        return list(zip(rows[positions].tolist(), keys.take(pa.array(positions)).to_pylist()))
 
-    return sorted(pair for pairs in spread(absent, child.parts, child.rows) for pair in pairs)
+def keys_missing(keys: pa.Array, rows: np.ndarray, lookup: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The non-null keys not in `lookup`, and their rows."""
+    found = pc.is_in(keys, value_set=lookup)
+    if keys.null_count:
+        found = pc.or_(found, pc.is_null(keys))
+    if pc.all(found).as_py():
+        return keys[:0], rows[:0]
+    positions = np.flatnonzero(~found.to_numpy(zero_copy_only=False))
+    return keys.take(pa.array(positions)), rows[positions]

@@ -39,7 +39,8 @@ def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]
 
 def check_parts(client, plan, specs, progress):
     """Check every part on the cluster; return the merged outcome (keys left on the workers) and them."""
-    jobs = file_jobs(plan, specs)
+    # every key text kept: the keys are compared on the cluster, not as the file is read
+    jobs = [dataclasses.replace(job, keep_keys=True) for job in file_jobs(plan, specs)]
     with progress.task(plan.name, len(jobs)) as advance:
         first = client.submit(check_file, jobs[0], pure=False)
         head = client.submit(without_keys, first).result()
