@@ -50,6 +50,9 @@ class Report:
     resources_checked: int = 0
     notes: list[str] = field(default_factory=list)  # how the package was checked, when it matters
     lines: dict = field(default_factory=dict)  # path → the engine's row → line map (engine/lines.py)
+    batches: dict = field(
+        default_factory=dict
+    )  # resource → the engine's batches, kept for the declared checks
 
     @property
     def valid(self) -> bool:

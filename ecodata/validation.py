@@ -49,13 +49,22 @@ def validate(
         report.notes.append(
             f"{check.name}: not declared by the package; run with its default settings (--check)"
         )
-    standard_checks(package, report, engine=engine, progress=progress, workers=workers, dask=dask)
+    standard_checks(
+        package,
+        report,
+        engine=engine,
+        progress=progress,
+        workers=workers,
+        dask=dask,
+        keep_batches=bool(declared),  # the declared checks read the same columns, not the files again
+    )
     report.findings = [
         finding for finding in report.findings if finding.type not in engine_only(known, declared)
     ]
     if engine == "frictionless" and (unchecked := sorted(c.name for c, _ in declared if c.run is None)):
         report.notes.append(f"{', '.join(unchecked)}: checked by the arrow engine only, not by frictionless")
-    context = Context(package)
+    context = Context(package, _batches=report.batches)
+    report.batches = {}
     for check, settings in declared:
         if check.run is not None and any(wanted(kind) for kind in check.types):
             if check.name == "cell-size" and max_cell_size is not None:

@@ -277,3 +277,29 @@ def test_check_runs_a_known_check_the_package_does_not_declare_and_says_so(packa
         "note: formula-injection: not declared by the package; run with its default settings (--check)"
         in (result.output)
     )
+
+
+def test_declared_checks_read_the_columns_the_standard_pass_read(shouting, monkeypatch):
+    """The files are read once: the declared checks take the standard pass's batches, and find the
+    same as when they read the files themselves."""
+    from ecodata.validate import context
+
+    descriptor, row = shouting
+    edit(descriptor, lambda document: document["ecodata"]["checks"].append("no-shouting"))
+    read_again = []
+    real = context.engine_batches
+    monkeypatch.setattr(
+        context, "engine_batches", lambda package, name: read_again.append(name) or real(package, name)
+    )
+    once = findings(descriptor)
+    assert read_again == []
+    assert ("shouting", "protected_areas", row, "subject_en") in once
+
+    from ecodata.engine import arrow
+
+    real_checks = arrow.standard_checks
+    monkeypatch.setattr(
+        arrow, "standard_checks", lambda *a, **k: real_checks(*a, **(k | {"keep_batches": False}))
+    )
+    assert findings(descriptor) == once
+    assert "protected_areas" in read_again

@@ -20,7 +20,14 @@ DEFAULT_ENGINE = "arrow"
 
 
 def standard_checks(
-    package: Package, report: Report, *, engine: str = DEFAULT_ENGINE, progress=None, workers=None, dask=None
+    package: Package,
+    report: Report,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    progress=None,
+    workers=None,
+    dask=None,
+    keep_batches: bool = False,
 ) -> None:
     if engine == "frictionless":
         from .reference import standard_checks as reference_checks
@@ -33,9 +40,17 @@ def standard_checks(
     from .reference import standard_checks as reference_checks
 
     try:
-        arrow_checks(package, report, progress=progress or NO_PROGRESS, workers=workers, dask=dask)
+        arrow_checks(
+            package,
+            report,
+            progress=progress or NO_PROGRESS,
+            workers=workers,
+            dask=dask,
+            keep_batches=keep_batches,
+        )
     except Unsupported as reason:
         report.findings.clear()
+        report.batches.clear()
         report.resources_checked = report.rows_checked = 0
         report.notes.append(f"the arrow engine does not support {reason}; frictionless checked this package")
         reference_checks(package, report)

@@ -35,6 +35,7 @@ class ResourceOutcome:
     fatal: tuple[str, str] | None
     lines: LineMap | None = None  # a single file's row → line map
     parts: list[Part] = dataclasses.field(default_factory=list)  # a multipart resource's files
+    batches: list | None = None  # a single CSV file's text columns, when asked to keep them
 
 
 @dataclasses.dataclass
@@ -49,9 +50,18 @@ class Part:
 
 
 def standard_checks(
-    package: Package, report: Report, *, progress=NO_PROGRESS, workers: int | None = None, dask=None
+    package: Package,
+    report: Report,
+    *,
+    progress=NO_PROGRESS,
+    workers: int | None = None,
+    dask=None,
+    keep_batches: bool = False,
 ) -> None:
-    """Add every standard finding for `package` to `report`. Raises cells.Unsupported before reading any row."""
+    """Add every standard finding for `package` to `report`. Raises cells.Unsupported before reading any row.
+
+    With `keep_batches`, `report.batches` keeps the text columns of each single CSV file read, so
+    that the declared checks need not read it again."""
     import pyarrow
 
     # The system allocator hands freed batches back at once: about 100 MB less at peak than mimalloc
@@ -71,9 +81,8 @@ def standard_checks(
     else:
         read: dict[str, ResourceOutcome] = {}
         for plan in parents_first(plans):
-            read[plan.name] = check_resource(
-                plan, with_lookups(plan, specs[plan.name], read), progress, workers
-            )
+            specs_read = with_lookups(plan, specs[plan.name], read)
+            read[plan.name] = check_resource(plan, specs_read, progress, workers, keep_batches)
         outcomes = [read[plan.name] for plan in plans]
     by_name = {outcome.plan.name: outcome for outcome in outcomes}
     for outcome in outcomes:
@@ -86,6 +95,8 @@ def standard_checks(
         report.findings += placed(outcome)
         if outcome.lines is not None and outcome.plan.shown_path:
             report.lines[outcome.plan.shown_path] = outcome.lines
+        if outcome.batches is not None:
+            report.batches[outcome.plan.name] = outcome.batches
 
 
 def reuse_freed_memory() -> None:
@@ -172,7 +183,7 @@ def reference_name(fields: list[str]) -> str:
     return "ref:" + "\x1f".join(fields)
 
 
-def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
+def file_jobs(plan: ResourcePlan, specs: list[KeySpec], keep_batches: bool = False) -> list[FileJob]:
     single = len(plan.paths) == 1
     jobs = [
         FileJob(
@@ -185,6 +196,7 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
             key_specs=specs,
             want_hash=single and bool(plan.hash),
             keep_keys=not single,  # a rising key's texts may go, unless parts must be compared
+            keep_batches=keep_batches and single and plan.header,  # as batches.engine_batches reads
         )
         for index, path in enumerate(plan.paths)
     ]
@@ -200,9 +212,9 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec]) -> list[FileJob]:
 
 
 def check_resource(
-    plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None
+    plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None, keep_batches: bool = False
 ) -> ResourceOutcome:
-    jobs = file_jobs(plan, specs)
+    jobs = file_jobs(plan, specs, keep_batches)
     total = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)
@@ -276,7 +288,9 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
             fatal = fatal or outcome.fatal
             problems.append(fatal_problem(*outcome.fatal))
     if len(jobs) == 1 and plan.shown_path:
-        return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, outcomes[0].lines)
+        outcome = ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, outcomes[0].lines)
+        outcome.batches = outcomes[0].batches if fatal is None else None
+        return outcome
     return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, parts=parts)
 
 

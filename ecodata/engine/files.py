@@ -81,6 +81,7 @@ class FileJob:
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
     shared_dialect: dict | None = None  # a later part of a folder: the dialect guessed for the first
     keep_keys: bool = True  # False: a key that rises lets its texts go (keys.KeyColumn)
+    keep_batches: bool = False  # keep the text columns read, for the declared checks
 
 
 @dataclass
@@ -93,6 +94,7 @@ class FileOutcome:
     expected: list[dict] | None = None
     digest: str | None = None
     size: int = 0
+    batches: list[Batch] | None = None  # with keep_batches, when the file's columns are the schema's
     lines: LineMap = field(default_factory=LineMap)  # each row's physical line
 
 
@@ -183,6 +185,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs, job.keep_keys)
+        rows.kept = [] if job.keep_batches and outcome.expected == plan.fields else None
         rows.lines.next_line = 2 if start else 1  # a later part's first line is dropped unread
         try:
             if reader == "pieces":
@@ -207,11 +210,13 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
             continue
         except ReadError as error:
             rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))
+            rows.kept = None  # read in part: the declared checks read it again, and find it unreadable
         break
     outcome.problems = header_problems_found + rows.problems
     outcome.lines = rows.lines
     outcome.rows = rows.count
     outcome.keys = rows.keys
+    outcome.batches = rows.kept
     outcome.digest = hasher.hexdigest() if hasher is not None else None
     return outcome
 
@@ -319,11 +324,13 @@ class RowChecker:
         self.pool = column_threads()
         self.lines = LineMap()
         self.piece: tuple = (0, 0, None, False)  # a fork's rows, lines, row starts and header (lines.py)
+        self.kept: list[Batch] | None = None  # the batches checked, when they are to be kept
 
     def fork(self) -> RowChecker:
         """A checker with the same columns and nothing found yet, checking on the calling thread."""
         part = copy.copy(self)
         part.problems, part.count, part.pool = [], 0, None
+        part.kept = [] if self.kept is not None else None
         part.keys = {name: KeyColumn() for name in self.keys}  # followed once absorbed, in row order
         return part
 
@@ -336,10 +343,14 @@ class RowChecker:
         ]
         for name, column in part.keys.items():
             self.keys[name].extend(column.shifted(first_row))
+        if self.kept is not None:
+            self.kept += [shifted(batch, first_row) for batch in part.kept]
         self.count += part.count
         return first_row + part.count
 
     def check(self, batch: Batch) -> None:
+        if self.kept is not None:
+            self.kept.append(batch)
         count = len(batch.row_numbers)
         self.count += count + len(batch.irregular)
         if count:
@@ -449,6 +460,12 @@ class RowChecker:
                     self.problems.append(
                         Problem("primary-key", messages.primary_key(note), row=int(rows[position]))
                     )
+
+
+def shifted(batch: Batch, offset: int) -> Batch:
+    return Batch(
+        batch.row_numbers + offset, batch.columns, [(row + offset, cells) for row, cells in batch.irregular]
+    )
 
 
 THREADS = os.cpu_count() or 1

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..batches import engine_batches, missing_values, rows_of, typed_values
 from ..package import Package, PackageError
@@ -89,6 +91,26 @@ class Context:
                     for i, name in enumerate(names)
                 }
                 yield [number for number, _ in batch.irregular], texts
+
+    def distinct(
+        self, resource: dict, names: list[str]
+    ) -> Iterator[tuple[list[int], list[tuple], np.ndarray]]:
+        """The named fields' texts batch by batch, as (row numbers, each distinct combination of texts,
+        the index of each row's combination): a check that reads a cell's meaning decides once per
+        combination, then finds its rows with `np.flatnonzero(verdicts[index])`, in row order."""
+        for numbers, columns in self.columns(resource):
+            if not numbers:
+                continue
+            codes = np.zeros(len(numbers), dtype=np.int64)
+            for name in names:
+                encoded = pc.dictionary_encode(columns[name])
+                width = len(encoded.dictionary) + 1  # and one for an empty cell
+                indices = pc.fill_null(encoded.indices, width - 1).to_numpy(zero_copy_only=False)
+                codes = codes * width + indices
+            _, first, index = np.unique(codes, return_index=True, return_inverse=True)
+            picked = pa.array(first)
+            texts = [columns[name].take(picked).to_pylist() for name in names]
+            yield numbers, list(zip(*texts)), index
 
     def readable(self, resource: dict) -> bool:
         if self.batches(resource) is not None:

@@ -8,6 +8,8 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 
 import functools
 
+import numpy as np
+
 from ecodata.validate.context import SOURCE_SETTINGS, at
 
 NAME = "date-after-source"
@@ -28,18 +30,20 @@ def check(context, settings):
     sources = context.sources(settings)
     published = {key: entry["cells"].get(settings["published"], "") for key, entry in sources.items()}
     for resource in context.resources_with(settings, "date", "source"):
-        for numbers, columns in context.columns(resource):
-            dates = columns[settings["date"]].to_pylist()
-            cited = columns[settings["source"]].to_pylist()
-            for row, date, source in zip(numbers, dates, cited):
-                when = first_day(date) if date else None
-                source_date = published.get(source)
-                limit = first_day(source_date) if source_date else None
-                if when and limit and when > limit:
-                    yield context.finding(
-                        TYPES[0],
-                        resource,
-                        at(row, settings["date"], date),
-                        settings["date"],
-                        f"{date} is after {source} was published ({source_date}); a source cannot report it",
-                    )
+        for numbers, pairs, index in context.distinct(resource, [settings["date"], settings["source"]]):
+            verdicts = np.array([too_late(date, published.get(source)) for date, source in pairs])
+            for position in np.flatnonzero(verdicts[index]):
+                date, source = pairs[index[position]]
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    at(numbers[position], settings["date"], date),
+                    settings["date"],
+                    f"{date} is after {source} was published ({published[source]}); a source cannot report it",
+                )
+
+
+def too_late(date: str | None, source_date: str | None) -> bool:
+    when = first_day(date) if date else None
+    limit = first_day(source_date) if source_date else None
+    return bool(when and limit and when > limit)

@@ -4,6 +4,8 @@ Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked ag
 them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
+import numpy as np
+
 from ecodata.validate.context import at
 
 NAME = "list-codes"
@@ -23,17 +25,20 @@ def check(context, settings):
             if allowed is None:
                 continue
             delimiter = field.get("delimiter", ",")
-            for numbers, columns in context.columns(resource):
-                for row, cell in zip(numbers, columns[field["name"]].to_pylist()):
-                    unknown = [item for item in (cell or "").split(delimiter) if item and item not in allowed]
-                    if unknown:
-                        yield context.finding(
-                            TYPES[0],
-                            resource,
-                            at(row, field["name"], cell),
-                            field["name"],
-                            f"{', '.join(unknown)} not in {reference['resource']}.{reference['field']}; use a listed code",
-                        )
+            for numbers, cells, index in context.distinct(resource, [field["name"]]):
+                unknown = [
+                    [item for item in (cell or "").split(delimiter) if item and item not in allowed]
+                    for (cell,) in cells
+                ]
+                for position in np.flatnonzero(np.array([bool(items) for items in unknown])[index]):
+                    (cell,), items = cells[index[position]], unknown[index[position]]
+                    yield context.finding(
+                        TYPES[0],
+                        resource,
+                        at(numbers[position], field["name"], cell),
+                        field["name"],
+                        f"{', '.join(items)} not in {reference['resource']}.{reference['field']}; use a listed code",
+                    )
 
 
 def referenced_keys(context, reference):

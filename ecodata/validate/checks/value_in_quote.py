@@ -4,6 +4,9 @@ Settings: `quote` (default `quote`) and `values`, the numeric fields to look for
 `value_max`; a field the resource lacks is skipped). Each (value, quote) pair is read once.
 """
 
+import numpy as np
+import pyarrow as pa
+
 from ecodata.numbers import numbers_in, readable_from
 from ecodata.text import squeeze
 from ecodata.validate.context import at, number
@@ -15,28 +18,38 @@ SETTINGS = {"quote": "quote", "values": ["value", "value_max"]}
 
 def check(context, settings):
     readable: dict[tuple[float, str], bool] = {}
+
+    def unreadable(value, quote) -> bool:
+        if value is None or not quote or not quote.strip():
+            return False  # empty, a type error, or an empty quote: the standard checks report those
+        if (value, quote) not in readable:
+            readable[value, quote] = readable_from(value, quote)
+        return not readable[value, quote]
+
     for resource in context.resources_with(settings, "quote"):
         names = {f["name"] for f in resource["schema"]["fields"]}
         value_fields = [name for name in settings["values"] if name in names]
-        for numbers, columns in context.columns(resource) if value_fields else []:
-            quotes = columns[settings["quote"]].to_pylist()
-            typed = {name: context.typed(resource, name, columns[name]) for name in value_fields}
-            texts = {name: columns[name].to_pylist() for name in value_fields}
-            for index, (row, quote) in enumerate(zip(numbers, quotes)):
-                if not quote or not quote.strip():
-                    continue  # an empty quote is a required-field error already
-                for field_name in value_fields:
-                    value = number(typed[field_name][index])
-                    if value is None:
-                        continue  # empty, or a type error the standard checks report
-                    if (value, quote) not in readable:
-                        readable[value, quote] = readable_from(value, quote)
-                    if not readable[value, quote]:
+        fields = [settings["quote"], *value_fields]
+        for numbers, combinations, index in context.distinct(resource, fields) if value_fields else []:
+            quotes = [combination[0] for combination in combinations]
+            values = [
+                [number(value) for value in context.typed(resource, name, pa.array(texts, pa.string()))]
+                for name, texts in zip(value_fields, list(zip(*combinations))[1:])
+            ]
+            verdicts = np.array(
+                [[unreadable(value, quote) for value in row] for quote, row in zip(quotes, zip(*values))]
+            )
+            for position in np.flatnonzero(verdicts.any(axis=1)[index]):
+                combination = index[position]
+                quote = quotes[combination]
+                for column, field_name in enumerate(value_fields):
+                    if verdicts[combination, column]:
+                        value = values[column][combination]
                         stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
                         yield context.finding(
                             TYPES[0],
                             resource,
-                            at(row, field_name, texts[field_name][index]),
+                            at(numbers[position], field_name, combinations[combination][1 + column]),
                             field_name,
                             f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
                         )
