@@ -1,11 +1,21 @@
 # Both `make serve` and `make test` bootstrap .venv themselves; a second run reinstalls nothing
-# unless pyproject.toml changed.
+# unless pyproject.toml changed. `make lock` refreshes the lock.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# requirements/lock.txt: every runtime and test dependency, transitive ones too, pinned with hashes, for
+# any platform on Python 3.11+. requirements/runtime.txt: the runtime part, same pins (.ci/wheel-check).
+LOCK := requirements/lock.txt
+RUNTIME_LOCK := requirements/runtime.txt
+UV_VERSION := 0.13.8
+LOCK_TOOL := .venv-lock
+LOCK_UV := $(LOCK_TOOL)/.uv-$(UV_VERSION)
+UV_COMPILE := $(LOCK_TOOL)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock'
 
-.PHONY: install serve test lint validate build bench bench-serve release-check clean distclean
+.PHONY: install serve test lint validate build bench bench-serve release-check lock lock-upgrade clean \
+	distclean
 
 install: $(INSTALLED)
 
@@ -13,6 +23,22 @@ $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(INSTALLED)
+
+# After editing pyproject.toml's dependencies: keeps every pin that still fits, adds or moves the rest.
+lock: $(LOCK_UV)
+	$(UV_COMPILE) --extra test -o $(LOCK) pyproject.toml
+	$(UV_COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK) pyproject.toml
+
+# Everything to its newest release that pyproject.toml allows.
+lock-upgrade: $(LOCK_UV)
+	$(UV_COMPILE) --upgrade --extra test -o $(LOCK) pyproject.toml
+	$(UV_COMPILE) --upgrade -c $(LOCK) -o $(RUNTIME_LOCK) pyproject.toml
+
+# uv in a venv of its own, not in .venv, whose contents the lock decides; a new UV_VERSION reinstalls it.
+$(LOCK_UV):
+	@test -x $(LOCK_TOOL)/bin/python || $(PYTHON) -m venv $(LOCK_TOOL)
+	$(LOCK_TOOL)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@touch $@
 
 serve: $(INSTALLED)
 	$(BIN)/ecodata validate
@@ -48,4 +74,4 @@ clean:
 	rm -rf dist .pytest_cache tests/artifacts
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LOCK_TOOL)
