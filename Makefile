@@ -1,9 +1,10 @@
-# Both `make serve` and `make test` bootstrap .venv themselves; a second run reinstalls nothing
-# unless pyproject.toml changed. `make lock` refreshes the lock.
+# Both `make serve` and `make test` bootstrap .venv themselves from the hashed lock; a second run
+# reinstalls nothing unless pyproject.toml or the lock changed. `make lock` refreshes the lock.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 # requirements/lock.txt: every runtime and test dependency, transitive ones too, pinned with hashes, for
 # any platform on Python 3.11+. requirements/runtime.txt: the runtime part, same pins (.ci/wheel-check).
 LOCK := requirements/lock.txt
@@ -19,9 +20,13 @@ UV_COMPILE := $(LOCK_TOOL)/bin/uv pip compile --quiet --universal --python-versi
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+# The lock first (pip refuses anything unpinned or with a wrong hash), then ecodata itself, editable,
+# built with the locked setuptools (-qq: without its warning about editable installs on every bootstrap).
+$(INSTALLED): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --quiet --no-deps --no-build-isolation -e .
+	$(PIP) check
 	@touch $(INSTALLED)
 
 # After editing pyproject.toml's dependencies: keeps every pin that still fits, adds or moves the rest.
@@ -58,7 +63,7 @@ build: $(INSTALLED)
 	$(BIN)/ecodata build --out dist
 
 bench: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'polars>=1,<3'
+	$(PIP) install --quiet 'polars>=1,<3'
 	$(BIN)/python benchmarks/whole_process.py
 	$(BIN)/python benchmarks/validate_speed.py
 

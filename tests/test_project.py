@@ -82,7 +82,7 @@ def test_second_bootstrap_installs_nothing():
     if not (ROOT / ".venv" / ".installed").exists():
         pytest.skip("not bootstrapped by make")
     result = subprocess.run(["make", "-q", "install"], cwd=ROOT, capture_output=True)
-    assert result.returncode == 0, "make would reinstall although pyproject.toml did not change"
+    assert result.returncode == 0, "make would reinstall although neither pyproject.toml nor the lock changed"
 
 
 def test_browser_tests_fail_rather_than_skip_in_ci_without_chromium():
