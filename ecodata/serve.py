@@ -89,6 +89,27 @@ def register_plugin() -> None:
 
     # no rich traceback with every local per error page: datasette_plugin.handle_exception logs one line
     handling.rich = None
+    work_once_per_process()
+
+
+def work_once_per_process() -> None:
+    """Work Datasette and its CSRF middleware redo for every request, done once.
+
+    Whether SQLite has JSON1 is asked on a new in-memory connection for each table page (facets,
+    filters); a client without a CSRF cookie gets a secret drawn one character at a time, each a
+    getrandom() call (128 per request). The secret stays as long and as random: 512 bits of hex.
+    """
+    import secrets
+
+    import asgi_csrf
+    import datasette.facets
+    import datasette.filters
+    from datasette.utils import detect_json1
+
+    json1 = detect_json1()
+    for module in (datasette.facets, datasette.filters):
+        module.detect_json1 = lambda conn=None: json1 if conn is None else detect_json1(conn)
+    asgi_csrf.make_secret = lambda length: secrets.token_hex((length + 1) // 2)[:length]
 
 
 def dashboards_menu_only_when_configured(pm) -> None:
@@ -162,8 +183,40 @@ def make_datasette(dist: str | Path):
     )
     for database in datasette.databases.values():
         search_tables_from_metadata(datasette, database)
+        keep_schema_answers(database)
         database.attached_databases = no_attached_databases  # nothing can be attached (datasette_plugin)
     return datasette
+
+
+SCHEMA_QUESTIONS = (
+    "table_exists",
+    "table_names",
+    "view_names",
+    "hidden_table_names",
+    "table_columns",
+    "table_column_details",
+    "primary_keys",
+    "label_column_for_table",
+    "foreign_keys_for_table",
+    "fts_table",
+)
+
+
+def keep_schema_answers(database) -> None:
+    """An immutable database's schema never changes, so each question about it is answered once;
+    Datasette asks several per page, each a trip through a worker thread. Callers get a copy."""
+    import copy
+
+    for question in SCHEMA_QUESTIONS:
+        ask = getattr(database, question)
+        answers: dict = {}
+
+        async def kept(*arguments, ask=ask, answers=answers):
+            if arguments not in answers:
+                answers[arguments] = await ask(*arguments)
+            return copy.deepcopy(answers[arguments])
+
+        setattr(database, question, kept)
 
 
 async def no_attached_databases():
@@ -181,6 +234,11 @@ def served_datasette_class():
     class Served(Datasette):
         def _connected_databases(self):
             return [entry | {"path": Path(entry["path"]).name} for entry in super()._connected_databases()]
+
+        def absolute_url(self, request, path):
+            # a plain str: urljoin on Datasette's PrefixedUrlString goes through its __getattribute__
+            # for every character test, 15 % of a table page with facets
+            return super().absolute_url(request, str.__str__(path))
 
         def plugin_config(self, plugin_name, database=None, table=None, fallback=True):
             return self.kept("plugin_config", plugin_name, database, table, fallback)

@@ -181,3 +181,52 @@ def test_no_page_or_query_tells_where_the_server_keeps_its_files(built):
         answer = get(built, f"/china-biodiversity-conservation.json?sql={sql}")
         assert answer.status_code == 400 and str(built) not in answer.text
     assert get(built, "/china-biodiversity-conservation").status_code == 200
+
+
+def test_schema_questions_reach_sqlite_once_and_answers_are_copies(built):
+    """An immutable database's schema is asked about once per question, whatever the pages; a caller
+    that changes its answer does not change the next caller's."""
+    from datasette.database import Database
+
+    asked = []
+    original = Database.execute_fn
+
+    async def counting(self, fn):
+        if "sql_operation_in_thread" not in fn.__qualname__:  # a question, not a page's own query
+            asked.append(fn.__qualname__)
+        return await original(self, fn)
+
+    async def two_pages():
+        datasette = make_datasette(built)
+        await datasette.invoke_startup()
+        database = datasette.get_database(DATABASE)
+        first = await database.table_columns("indicators")
+        first.append("mutated")
+        assert "mutated" not in await database.table_columns("indicators")
+        for path in ("indicators", "indicators.json?_sort=value", "indicators.json?_size=3"):
+            response = await datasette.client.get(f"/{DATABASE}/{path}")
+            assert response.status_code == 200
+            if path == "indicators":
+                asked.clear()  # the first page asked its questions: the later ones ask none again
+        return response
+
+    Database.execute_fn = counting
+    try:
+        last = asyncio.run(two_pages())
+    finally:
+        Database.execute_fn = original
+    assert asked == []
+    assert len(last.json()["rows"]) == 3
+
+
+def test_facet_links_and_the_csrf_cookie_are_as_datasette_makes_them(built):
+    """The faster absolute_url and CSRF secret give the same links and an equally long, random cookie."""
+    response = get(built, f"/{DATABASE}/indicators.json?_facet=unit&_size=1")
+    facet = response.json()["facet_results"]["unit"]["results"][0]
+    assert facet["toggle_url"].startswith(f"http://localhost/{DATABASE}/indicators.json?")
+    assert "unit=" in facet["toggle_url"]
+    import asgi_csrf
+
+    secrets = {asgi_csrf.make_secret(128) for _ in range(3)}
+    assert len(secrets) == 3
+    assert all(len(secret) == 128 and set(secret) <= set(asgi_csrf.allowed_chars) for secret in secrets)
