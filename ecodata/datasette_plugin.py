@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 
 from markupsafe import Markup
 
@@ -17,6 +18,9 @@ from datasette import hookimpl
 LOG = logging.getLogger("ecodata.serve")
 MAX_VALUE_BYTES = (
     10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
+)
+MAX_ANSWER_BYTES = (
+    32_000_000  # text and blobs one query may return, as serve.MAX_RESPONSE_BYTES bounds a response
 )
 
 
@@ -27,6 +31,30 @@ def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     conn.set_authorizer(no_database_list)
+    conn.row_factory = BoundedRows()
+
+
+class BoundedRows:
+    """Datasette's sqlite3.Row, counting the bytes of text and blobs each query returns: past
+    MAX_ANSWER_BYTES the query fails (a 400 that says so) before its rows fill the server's memory.
+
+    `select zeroblob(1000000) from t` over 100 rows would otherwise build a 300 MB JSON answer
+    that the response bound then refuses, the server keeping gigabytes after it."""
+
+    def __init__(self):
+        self.returned: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # cursor → bytes so far
+
+    def __call__(self, cursor, values):
+        size = self.returned.get(cursor, 0)
+        for value in values:
+            if isinstance(value, str | bytes):
+                size += len(value)
+        if size > MAX_ANSWER_BYTES:
+            raise sqlite3.DataError(
+                f"the answer is larger than {MAX_ANSWER_BYTES // 1_000_000} MB; ask for fewer rows or columns"
+            )
+        self.returned[cursor] = size
+        return sqlite3.Row(cursor, values)
 
 
 def no_database_list(action, first, *_):

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .cache import DEFAULT_CACHE_MB, ResponseCache
+from .memory import release_freed_memory
 from .package import PackageError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -265,8 +266,11 @@ def hardened(app):
             await respond(send, 404, b"Not found")
             return
 
+        status = {"code": 200}
+
         async def send_utf8(message):
             if message["type"] == "http.response.start":
+                status["code"] = message.get("status", 200)
                 message = {
                     **message,
                     "headers": [utf8(name, value) for name, value in message.get("headers", [])],
@@ -277,6 +281,8 @@ def hardened(app):
             await app(scope, receive, send_utf8)  # the build's own files, of known size
             return
         await app(scope, receive, bounded(send_utf8))
+        if status["code"] >= 400:
+            release_freed_memory()  # a refused answer's rows were freed: the server returns to its size
 
     return guarded
 

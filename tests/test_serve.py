@@ -230,3 +230,54 @@ def test_facet_links_and_the_csrf_cookie_are_as_datasette_makes_them(built):
     secrets = {asgi_csrf.make_secret(128) for _ in range(3)}
     assert len(secrets) == 3
     assert all(len(secret) == 128 and set(secret) <= set(asgi_csrf.allowed_chars) for secret in secrets)
+
+
+def test_huge_answers_are_refused_before_they_fill_the_server_and_its_memory_comes_back(built, tmp_path):
+    """100 rows of a 1 MB blob: refused while the rows are fetched, not once a 300 MB answer is built,
+    and the server's resident memory returns to about where it was (it kept gigabytes before)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ecodata", "serve", "--dist", str(built), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def resident_mb() -> float:
+        status = open(f"/proc/{server.pid}/status").read()
+        return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+    def status_of(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    try:
+        for _ in range(200):
+            try:
+                if status_of("/-/versions.json")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        status_of(f"/{DATABASE}/indicators.json")
+        before = resident_mb()
+        query = urllib.parse.quote("select zeroblob(1000000) from indicators limit 100")
+        for _ in range(4):
+            status, body = status_of(f"/{DATABASE}.json?sql={query}")
+            assert status == 400 and "the answer is larger than 32 MB" in body  # refused while fetched
+        assert resident_mb() - before < 64
+        assert status_of(f"/{DATABASE}/indicators.json")[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
