@@ -17,6 +17,7 @@ MAX_ENTRIES = 10_000
 ENTRY_OVERHEAD = 256  # bytes per entry for the key, tuple and dict slots, so tiny responses count too
 STATIC_PREFIXES = (b"/-/static/", b"/-/static-plugins/")
 PRIVATE_HEADERS = (b"cookie", b"authorization")
+CONDITIONAL_HEADERS = (b"if-none-match", b"if-modified-since")  # the server answers those with a 304
 HIT_HEADER = (b"x-ecodata-cache", b"hit")
 
 
@@ -53,7 +54,7 @@ class ResponseCache:
                 recorded["chunks"].append(message.get("body", b""))
                 if not message.get("more_body") and recorded["cacheable"]:
                     body = b"".join(recorded["chunks"])
-                    if not partial(body):
+                    if not partial(body, recorded["headers"]):
                         self.store(key, recorded["status"], recorded["headers"], body)
             await send(message)
 
@@ -66,7 +67,7 @@ class ResponseCache:
         headers = dict(scope.get("headers", []))
         path = scope.get("raw_path") or scope["path"].encode()
         query = scope.get("query_string", b"")
-        if any(name in headers for name in PRIVATE_HEADERS):
+        if any(name in headers for name in (*PRIVATE_HEADERS, *CONDITIONAL_HEADERS)):
             return None
         if (path.startswith(b"/-/") and not path.startswith(STATIC_PREFIXES)) or carries_sql(query):
             return None
@@ -100,8 +101,12 @@ def carries_sql(query: bytes) -> bool:
     return bool(names & SQL_PARAMETERS)
 
 
-def partial(body: bytes) -> bool:
+def partial(body: bytes, headers: list) -> bool:
     """A page whose facets timed out: another request may complete it, so it is not kept."""
+    if (b"content-encoding", b"gzip") in [(name.lower(), value) for name, value in headers]:
+        import gzip
+
+        body = gzip.decompress(body)
     return b'"facets_timed_out": ["' in body or b"These facets timed out" in body
 
 

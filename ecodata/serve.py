@@ -19,6 +19,12 @@ DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
 STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
 MAX_RESPONSE_BYTES = 32_000_000  # a page or a JSON/CSV answer: past this, a 400 that says so
+FILE_TYPES = {
+    ".parquet": "application/vnd.apache.parquet",
+    ".db": "application/x-sqlite3",
+    ".csv": "text/csv",
+}
+COMPRESSED_FILES = (".parquet", ".db", ".zip")  # sent as built: gzip would spend CPU to gain nothing
 
 # Declared as data, like Datasette's own settings.
 SETTINGS = {
@@ -91,6 +97,10 @@ def register_plugin() -> None:
     # no rich traceback with every local per error page: datasette_plugin.handle_exception logs one line
     handling.rich = None
     work_once_per_process()
+    import mimetypes
+
+    for suffix, kind in FILE_TYPES.items():
+        mimetypes.add_type(kind, suffix)
 
 
 def work_once_per_process() -> None:
@@ -256,14 +266,62 @@ def served_datasette_class():
     return Served
 
 
-def hardened(app):
+class BuiltFiles:
+    """The build's files as served under /download/ and /sources/: each with its SHA256SUMS digest as
+    ETag and its modification time as Last-Modified, so a client asks again with If-None-Match and
+    gets a 304; downloads as attachments."""
+
+    def __init__(self, dist: Path | None):
+        self.dist = dist
+        sums = dist / "SHA256SUMS" if dist else None
+        self.digests = (
+            dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines())
+            if sums and sums.is_file()
+            else {}
+        )
+
+    def headers(self, path: str) -> list[tuple[bytes, bytes]] | None:
+        """The ETag, Last-Modified and Content-Disposition of the file at URL `path`; None for no file."""
+        from email.utils import formatdate
+
+        name = path.removeprefix(f"/{DOWNLOAD_MOUNT}/")
+        if name == path:
+            name = "sources/" + path.removeprefix(f"/{SOURCES_MOUNT}/")
+        if self.dist is None or name not in self.digests or not (self.dist / name).is_file():
+            return None
+        modified = formatdate((self.dist / name).stat().st_mtime, usegmt=True)
+        found = [(b"etag", f'"{self.digests[name]}"'.encode()), (b"last-modified", modified.encode())]
+        if path.startswith(f"/{DOWNLOAD_MOUNT}/") and Path(name).suffix in (*FILE_TYPES, ".zip"):
+            found.append((b"content-disposition", f'attachment; filename="{Path(name).name}"'.encode()))
+        return found
+
+
+def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
+    asked = dict(scope.get("headers", []))
+    etag, modified = headers[0][1], headers[1][1]
+    if b"if-none-match" in asked:
+        return (
+            etag in [tag.strip() for tag in asked[b"if-none-match"].split(b",")]
+            or asked[b"if-none-match"].strip() == b"*"
+        )
+    return asked.get(b"if-modified-since") == modified
+
+
+def hardened(app, files: BuiltFiles | None = None):
     """Refuse `..` segments and doubled slashes before Datasette's static handler sees them (it would tell
     whether a folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path),
-    label text files served from dist/ as UTF-8, and refuse a page or answer over MAX_RESPONSE_BYTES."""
+    label text files served from dist/ as UTF-8, give the build's files their validators (BuiltFiles),
+    and refuse a page or answer over MAX_RESPONSE_BYTES."""
+    files = files or BuiltFiles(None)
 
     async def guarded(scope, receive, send):
         if scope["type"] == "http" and (".." in scope["path"].split("/") or "//" in scope["path"]):
             await respond(send, 404, b"Not found")
+            return
+        extra = files.headers(scope["path"]) if scope["type"] == "http" else None
+        if extra and not_modified(scope, extra):
+            await send({"type": "http.response.start", "status": 304, "headers": extra[:2]})
+            await send({"type": "http.response.body", "body": b""})
             return
 
         status = {"code": 200}
@@ -271,10 +329,10 @@ def hardened(app):
         async def send_utf8(message):
             if message["type"] == "http.response.start":
                 status["code"] = message.get("status", 200)
-                message = {
-                    **message,
-                    "headers": [utf8(name, value) for name, value in message.get("headers", [])],
-                }
+                headers = [utf8(name, value) for name, value in message.get("headers", [])]
+                if extra and status["code"] == 200:
+                    headers += extra
+                message = {**message, "headers": headers}
             await send(message)
 
         if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIXES):
@@ -327,9 +385,26 @@ def utf8(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     return name, value
 
 
+def compressed(app):
+    """gzip (asgi-gzip, as datasette-gzip uses it) for pages, JSON, CSV and text, when the client
+    accepts it; not for the build's Parquet, SQLite and zip files, which are compressed already."""
+    from asgi_gzip import GZipMiddleware
+
+    gzip = GZipMiddleware(app, minimum_size=500, compresslevel=6)
+
+    async def choose(scope, receive, send):
+        if scope["type"] == "http" and scope["path"].endswith(COMPRESSED_FILES):
+            return await app(scope, receive, send)
+        return await gzip(scope, receive, send)
+
+    return choose
+
+
 def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
-    """What `ecodata serve` runs: Datasette, hardened, behind the response cache."""
-    return ResponseCache(hardened(datasette.app()), max_bytes=cache_mb * 1_000_000)
+    """What `ecodata serve` runs: Datasette, compressed, hardened, behind the response cache."""
+    dist = dict(datasette.static_mounts).get(DOWNLOAD_MOUNT)
+    files = BuiltFiles(Path(dist) if dist else None)
+    return ResponseCache(hardened(compressed(datasette.app()), files), max_bytes=cache_mb * 1_000_000)
 
 
 def run_server(dist: str | Path, host: str, port: int, cache_mb: int = DEFAULT_CACHE_MB) -> None:

@@ -134,7 +134,7 @@ def test_cached_datasette_answers_equal_fresh_ones(built):
     assert uncached.json() == cached[0].json()
 
 
-def raw_get(app, path: str, query: bytes = b"") -> tuple[int, dict, bytes]:
+def raw_get(app, path: str, query: bytes = b"", headers: tuple = ()) -> tuple[int, dict, bytes]:
     """GET `path` exactly as written (httpx would remove the dot segments before sending)."""
     messages = []
 
@@ -145,7 +145,7 @@ def raw_get(app, path: str, query: bytes = b"") -> tuple[int, dict, bytes]:
         messages.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
-             "headers": [(b"host", b"localhost")], "scheme": "http", "root_path": "", "http_version": "1.1",
+             "headers": [(b"host", b"localhost"), *headers], "scheme": "http", "root_path": "", "http_version": "1.1",
              "server": ("localhost", 80), "client": ("127.0.0.1", 1), "asgi": {"version": "3.0"}}  # fmt: skip
     asyncio.run(app(scope, receive, send))
     start = messages[0]
@@ -195,3 +195,61 @@ def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
     )
     assert small[0] == 200
     assert raw_get(app, "/download/SHA256SUMS")[0] == 200
+
+
+@pytest.fixture
+def served(built):
+    from ecodata.serve import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    return server_app(datasette)
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/download/parquet/indicators.parquet", b"application/vnd.apache.parquet"),
+        ("/download/china-biodiversity-conservation.db", b"application/x-sqlite3"),
+        ("/download/csv/indicators.csv", b"text/csv; charset=utf-8"),
+    ],
+)
+def test_downloads_say_what_they_are_and_come_as_attachments(served, built, path, kind):
+    status, headers, body = raw_get(served, path)
+    name = path.rsplit("/", 1)[1]
+    assert status == 200 and headers[b"content-type"] == kind
+    assert headers[b"content-disposition"] == f'attachment; filename="{name}"'.encode()
+    assert body == (built / path.removeprefix("/download/")).read_bytes()
+
+
+def test_built_files_carry_their_checksum_as_etag_and_answer_304_when_unchanged(served, built):
+    sums = dict(reversed(line.split("  ", 1)) for line in (built / "SHA256SUMS").read_text().splitlines())
+    for path, name in [
+        ("/download/csv/indicators.csv", "csv/indicators.csv"),
+        ("/sources/index.html", "sources/index.html"),
+    ]:
+        status, headers, _ = raw_get(served, path)
+        assert status == 200 and headers[b"etag"] == f'"{sums[name]}"'.encode()
+        assert headers[b"last-modified"].endswith(b" GMT")
+        again = raw_get(served, path, headers=((b"if-none-match", headers[b"etag"]),))
+        assert again[0] == 304 and again[2] == b"" and again[1][b"etag"] == headers[b"etag"]
+        since = raw_get(served, path, headers=((b"if-modified-since", headers[b"last-modified"]),))
+        assert since[0] == 304
+        changed = raw_get(served, path, headers=((b"if-none-match", b'"another"'),))
+        assert changed[0] == 200
+
+
+def test_text_answers_are_gzipped_for_clients_that_accept_it_and_binary_files_are_not(served):
+    import gzip
+
+    accept = ((b"accept-encoding", b"gzip"),)
+    for path in (
+        "/china-biodiversity-conservation/indicators.json?_shape=array",
+        "/download/csv/indicators.csv",
+    ):
+        plain = raw_get(served, path.split("?")[0], path.partition("?")[2].encode())
+        packed = raw_get(served, path.split("?")[0], path.partition("?")[2].encode(), headers=accept)
+        assert b"content-encoding" not in plain[1]
+        assert packed[1][b"content-encoding"] == b"gzip" and gzip.decompress(packed[2]) == plain[2]
+    status, headers, _ = raw_get(served, "/download/parquet/indicators.parquet", headers=accept)
+    assert status == 200 and b"content-encoding" not in headers
