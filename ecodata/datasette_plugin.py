@@ -7,6 +7,7 @@ serve.py), so the hooks hold no state of their own.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import weakref
@@ -82,9 +83,141 @@ def handle_exception(datasette, request, exception):
     with every local variable (0.2-1 s of the event loop per error page)."""
     from datasette.views.base import DatasetteError
 
+    from datasette import NotFound
+
     if isinstance(exception, DatasetteError) and str(exception.message).startswith("Cannot sort table by"):
         exception.status = 400
     LOG.warning("%s %s: %s: %s", request.method, request.path, type(exception).__name__, one_line(exception))
+    if isinstance(exception, NotFound) and not request.path.endswith(".json"):
+        return not_found_page(datasette, request, exception)
+    return None
+
+
+def not_found_page(datasette, request, exception):
+    """The bilingual 404 page (templates/error.html), rendered with the template variables of every
+    page (its tables, its search box), which Datasette's own error rendering does not pass."""
+    from datasette.utils.asgi import Response
+
+    async def render():
+        page = await datasette.render_template(
+            "error.html",
+            {"ok": False, "status": 404, "error": exception.args[0] if exception.args else "", "title": None},
+            request=request,
+        )
+        return Response.html(page, status=404)
+
+    return render
+
+
+def page_description(datasette, database: str | None, table: str | None) -> str:
+    """A page's meta description: its table's description, else the package's, in one line."""
+    metadata = datasette.metadata() or {}
+    text = ""
+    if database and table:
+        text = datasette.table_metadata(database, table).get("description", "")
+    text = text or metadata.get("description", "") or metadata.get("title", "")
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+async def temporal_coverage(datasette, config: dict) -> str | None:
+    """The earliest and latest value of the package's date field ("2008/2021-06"), asked once."""
+    field = config.get("dataset", {}).get("date_field")
+    if not field:
+        return None
+    if "ecodata_temporal" not in datasette.__dict__:
+        found = []
+        for name, listing in package_tables(datasette, config.get("tables", [])).items():
+            database = datasette.get_database(name)
+            for entry in listing:
+                if field in await database.table_columns(entry["name"]):
+                    sql = f'select min("{field}"), max("{field}") from "{entry["name"]}" where "{field}" != \'\''
+                    found += [value for value in (await database.execute(sql)).rows[0] if value]
+        datasette.ecodata_temporal = f"{min(found)}/{max(found)}" if found else None
+    return datasette.ecodata_temporal
+
+
+def dataset_json_ld(datasette, request, config: dict, coverage: str | None = None) -> Markup:
+    """schema.org Dataset for dataset search engines: what the package is, its licence, creators,
+    each download with its format, and the sources it cites. Safe inside <script>."""
+    metadata = datasette.metadata() or {}
+    dataset = config.get("dataset", {})
+    home = datasette.absolute_url(request, datasette.urls.instance()) if request else None
+
+    def download(offer: dict, kind: str) -> dict:
+        link = datasette.absolute_url(request, offer["url"]) if request else offer["url"]
+        return {"@type": "DataDownload", "name": offer["name"], "encodingFormat": kind, "contentUrl": link}
+
+    offered = config.get("downloads", {})
+    distribution = [
+        download(offer, DOWNLOAD_FORMATS.get(offer["name"].rsplit(".", 1)[-1], "text/plain"))
+        for offer in offered.get("package", [])
+    ]
+    for table in offered.get("tables", []):
+        distribution += [
+            download(table["csv"], "text/csv"),
+            download(table["parquet"], DOWNLOAD_FORMATS["parquet"]),
+        ]
+    document = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": metadata.get("title", ""),
+        "description": metadata.get("description", ""),
+        "url": home,
+        "license": metadata.get("license_url") or metadata.get("license"),
+        "isAccessibleForFree": True,
+        "version": config.get("version") or None,
+        "keywords": dataset.get("keywords") or None,
+        "creator": [{"@type": "Organization", "name": name} for name in dataset.get("creators", [])] or None,
+        "dateCreated": dataset.get("created") or None,
+        "temporalCoverage": coverage,
+        "citation": [{"@type": "CreativeWork", "name": title} for title in dataset.get("sources", [])]
+        or None,
+        "distribution": distribution,
+    }
+    text = json.dumps(
+        {key: value for key, value in document.items() if value is not None}, ensure_ascii=False
+    )
+    return Markup(text.replace("</", "<\\/"))
+
+
+DOWNLOAD_FORMATS = {
+    "zip": "application/zip",
+    "db": "application/x-sqlite3",
+    "parquet": "application/vnd.apache.parquet",
+    "csv": "text/csv",
+}
+
+
+@hookimpl
+def sitemap_extra_paths(datasette):
+    """Every page a reader may want found (datasette-sitemap): home, tables, rows and source pages;
+    never a query-string variant (robots.txt keeps those out)."""
+    return sitemap_paths(datasette)
+
+
+async def sitemap_paths(datasette) -> list[str]:
+    from datasette.utils import tilde_encode
+
+    config = datasette.plugin_config("ecodata") or {}
+    paths = ["/"]
+    for name, listing in package_tables(datasette, config.get("tables", [])).items():
+        database = datasette.get_database(name)
+        paths.append(datasette.urls.database(name))
+        for entry in listing:
+            table = entry["name"]
+            paths.append(datasette.urls.table(name, table))
+            keys = await database.primary_keys(table)
+            if not keys:
+                continue
+            columns = ", ".join(f'"{key}"' for key in keys)
+            rows = await database.execute(f'select {columns} from "{table}" order by {columns}')
+            paths += [
+                datasette.urls.row(name, table, ",".join(tilde_encode(str(value)) for value in row))
+                for row in rows
+            ]
+    pages = sorted({entry["page"] for entry in config.get("sources", {}).values()})
+    return paths + ([f"{pages[0].rsplit('/', 1)[0]}/index.html", *pages] if pages else [])
 
 
 def one_line(exception: BaseException) -> str:
@@ -132,10 +265,33 @@ def package_tables(datasette, order: list[str]) -> dict:
 
 
 @hookimpl
-def extra_template_vars(template, datasette):
-    if template not in ("index.html", "database.html"):
-        return {}
+def extra_template_vars(template, database, table, request, datasette):
     config = datasette.plugin_config("ecodata") or {}
+    found = {"page_description": page_description(datasette, database, table)}
+    if template == "index.html":
+
+        async def with_json_ld():
+            coverage = await temporal_coverage(datasette, config)
+            return (
+                found
+                | home_vars(datasette, config)
+                | {"json_ld": dataset_json_ld(datasette, request, config, coverage)}
+            )
+
+        return with_json_ld
+    if template == "error.html":
+        found["error_tables"] = [
+            {"url": datasette.urls.table(name, entry["name"]), "title": entry["title"]}
+            for name, listing in package_tables(datasette, config.get("tables", [])).items()
+            for entry in listing
+        ]
+        found["search_examples"] = config.get("search_examples", [])
+    if template != "database.html":
+        return found
+    return found | home_vars(datasette, config)
+
+
+def home_vars(datasette, config: dict) -> dict:
     return {
         "downloads": config.get("downloads", {}),
         "package_version": config.get("version", ""),

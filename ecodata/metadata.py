@@ -113,6 +113,33 @@ def source_citations(sources: list[dict], evidence: dict) -> dict:
     }
 
 
+def dataset_facts(package: Package) -> dict:
+    """What the home page's schema.org Dataset says beyond title, description and licence; its
+    temporal coverage comes from the field the date-after-source check reads, when declared."""
+    from .package import PackageError
+    from .validate.plugins import declared_checks
+
+    descriptor = package.descriptor
+    keywords = descriptor.get("keywords")
+    try:
+        declared = {check.name: settings for check, settings in declared_checks(package)}
+    except PackageError:
+        declared = {}
+    return {
+        "date_field": declared.get("date-after-source", {}).get("date"),
+        "keywords": keywords if isinstance(keywords, list) else [],
+        "creators": [
+            person.get("title", "")
+            for person in descriptor.get("contributors") or []
+            if isinstance(person, dict) and "creator" in (person.get("roles") or [person.get("role")])
+        ],
+        "created": descriptor.get("created", ""),
+        "sources": [
+            source.get("title", "") for source in descriptor.get("sources") or [] if isinstance(source, dict)
+        ],
+    }
+
+
 def datasette_metadata(
     package: Package, sources: list[dict] | None = None, evidence: dict | None = None
 ) -> dict:
@@ -128,7 +155,10 @@ def datasette_metadata(
             "sources": source_citations(sources or [], evidence) if evidence else {},
             "evidence": {"quote": evidence["quote"], "source": evidence["source"]} if evidence else None,
             "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
-        }
+            "dataset": dataset_facts(package),
+        },
+        # the pages may be indexed, not their countless query-string variants (or SQL)
+        "datasette-block-robots": {"disallow": ["/*?sql=", "/*?_", "/*?q="]},
     }
     if configured := dashboards(package):
         plugins["datasette-dashboards"] = configured

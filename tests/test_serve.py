@@ -100,12 +100,6 @@ def test_strings_up_to_the_limit_still_work(built):
     assert response.json()["rows"] == [{"n": MAX_VALUE_BYTES // 2}]
 
 
-def test_robots_are_blocked(built):
-    response = get(built, "/robots.txt")
-    assert response.status_code == 200
-    assert "Disallow: /" in response.text.splitlines()
-
-
 def test_csv_streaming_of_whole_tables_is_off(built):
     response = get(built, f"/{DATABASE}/indicators.csv?_stream=on&_size=max")
     assert response.status_code == 400

@@ -1,0 +1,97 @@
+"""Findable and accessible: every page says its language and what it is, the home page describes the
+dataset in schema.org terms, robots.txt and the sitemap let search engines in (but not into every
+query-string variant), and a missing page helps the reader on, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, datasette_get
+
+from ecodata.package import load_package
+
+DATABASE = load_package(ROOT / "datapackage.json").name
+PAGES = ["/", f"/{DATABASE}", f"/{DATABASE}/indicators", f"/{DATABASE}/sources", "/no-such-page"]
+
+
+def test_our_base_template_is_datasette_s_with_three_additions():
+    import datasette
+
+    theirs = (Path(datasette.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    ours = (ROOT / "ecodata" / "templates" / "base.html").read_text(encoding="utf-8")
+    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
+    added = [
+        "<html lang=\"{{ page_lang or 'en' }}\">",
+        '    <meta name="description" content="{% block meta_description %}{{ page_description }}{% endblock %}">\n',
+        '{%- if json_ld %}\n    <script type="application/ld+json">{{ json_ld }}</script>\n{%- endif %}\n',
+    ]
+    assert all(part in ours for part in added)
+    restored = ours.replace(added[0], "<html>").replace(added[1], "").replace(added[2], "")
+    assert restored == theirs
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_says_its_language_and_what_it_is(built, path):
+    page = datasette_get(built, path).text
+    assert re.search(r'<html lang="[a-z]{2}', page)
+    description = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert description and len(description.group(1)) > 40
+
+
+def test_a_table_page_is_described_by_its_table(built):
+    page = datasette_get(built, f"/{DATABASE}/protected_areas").text
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page).group(1)
+    table = load_package(ROOT / "datapackage.json").table("protected_areas")
+    assert meta.replace("&#39;", "'")[:60] == " ".join(table["description"].split())[:60]
+
+
+def test_the_home_page_describes_the_dataset_for_dataset_search(built):
+    page = datasette_get(built, "/").text
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    dataset = json.loads(found.group(1))
+    descriptor = load_package(ROOT / "datapackage.json").descriptor
+    assert dataset["@type"] == "Dataset" and dataset["name"] == descriptor["title"]
+    assert dataset["license"] == descriptor["licenses"][0]["path"]
+    assert dataset["creator"] and dataset["citation"] and dataset["keywords"] == descriptor["keywords"]
+    start, end = dataset["temporalCoverage"].split("/")
+    assert start < end
+    kinds = {download["encodingFormat"] for download in dataset["distribution"]}
+    assert {"application/zip", "application/x-sqlite3", "text/csv", "application/vnd.apache.parquet"} <= kinds
+    for download in dataset["distribution"][:4]:
+        response = datasette_get(built, urllib.parse.urlsplit(download["contentUrl"]).path)
+        assert response.status_code == 200
+
+
+def test_robots_let_search_engines_in_but_not_into_query_variants(built):
+    lines = datasette_get(built, "/robots.txt").text.splitlines()
+    assert "Disallow: /" not in lines
+    assert {"Disallow: /*?sql=", "Disallow: /*?_"} <= set(lines)
+    assert any(line.startswith("Sitemap: ") and line.endswith("/sitemap.xml") for line in lines)
+
+
+def test_the_sitemap_lists_every_table_and_row_page_and_each_answers(built):
+    text = datasette_get(built, "/sitemap.xml").text
+    paths = [urllib.parse.urlsplit(url).path for url in re.findall(r"<loc>(.*?)</loc>", text)]
+    package = load_package(ROOT / "datapackage.json")
+    for resource in package.tables:
+        assert f"/{DATABASE}/{resource['name']}" in paths
+    rows = [path for path in paths if path.startswith(f"/{DATABASE}/indicators/")]
+    assert len(rows) == len(datasette_get(built, f"/{DATABASE}/indicators.json?_size=max").json()["rows"])
+    assert all("?" not in path for path in paths)
+    for path in paths[::60]:
+        assert (
+            datasette_get(built, urllib.parse.unquote(path) if "~" not in path else path).status_code == 200
+        )
+
+
+def test_a_missing_page_is_bilingual_and_leads_on(built):
+    response = datasette_get(built, f"/{DATABASE}/no_such_table")
+    assert response.status_code == 404
+    page = response.text
+    assert "Page not found" in page and "未找到" in page
+    assert 'action="/-/search"' in page and f'href="/{DATABASE}/indicators"' in page
+    assert datasette_get(built, f"/{DATABASE}/no_such_table.json").json()["status"] == 404
