@@ -175,10 +175,12 @@ def dataset_json_ld(datasette, request, config: dict, coverage: str | None = Non
         or None,
         "distribution": distribution,
     }
-    text = json.dumps(
-        {key: value for key, value in document.items() if value is not None}, ensure_ascii=False
-    )
-    return Markup(text.replace("</", "<\\/"))
+    return script_json({key: value for key, value in document.items() if value is not None})
+
+
+def script_json(value) -> Markup:
+    """JSON to write inside a <script> element: no "</" that could close it."""
+    return Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/"))
 
 
 DOWNLOAD_FORMATS = {
@@ -279,6 +281,23 @@ def extra_template_vars(template, database, table, request, datasette):
             )
 
         return with_json_ld
+    if template == "search_all.html":
+        from .search import MAX_SUBSTRING
+
+        evidence = config.get("evidence")
+        titles = {
+            f"{name}/{entry['name']}": entry["title"]
+            for name, listing in package_tables(datasette, config.get("tables", [])).items()
+            for entry in listing
+        }
+        found |= {
+            "table_titles_json": script_json(titles),
+            "search_evidence_json": script_json(
+                evidence and evidence | {"sources": config.get("sources", {})}
+            ),
+            "max_substring": MAX_SUBSTRING,
+            "search_examples": config.get("search_examples", []),
+        }
     if template == "error.html":
         found["error_tables"] = [
             {"url": datasette.urls.table(name, entry["name"]), "title": entry["title"]}

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -157,6 +158,32 @@ def test_search_box_finds_wetlands(server, page):
     page.locator("form.filters input[type=submit]").click()
     page.wait_for_url("**_search=*")
     assert "湿地" in page.locator("table.rows-and-columns").inner_text()
+
+
+def test_search_hits_link_to_their_rows_and_evidence_with_the_terms_marked(server, page):
+    page.goto(server + "/-/search?q=" + urllib.parse.quote("湿地"))
+    page.locator("#search-all-results table").first.wait_for(timeout=15000)
+    headings = page.locator("#search-all-results h2").all_inner_texts()
+    assert headings and all("·" in heading for heading in headings)  # bilingual table titles
+    assert "湿地" in page.locator("#search-all-results mark").first.inner_text()
+    row_link = page.locator("#search-all-results tr.search-hit td:first-child a").first
+    assert page.request.get(server + row_link.get_attribute("href")).status == 200
+    evidence = page.locator("#search-all-results a", has_text="原文 · source").first
+    assert "/sources/" in evidence.get_attribute("href") and "#q-" in evidence.get_attribute("href")
+    page.locator("#search-all-no-results details").wait_for(timeout=15000)  # tables without hits, folded
+    assert page.locator("#search-all-no-results details").get_attribute("open") is None
+
+
+def test_a_search_that_cannot_match_says_why_and_offers_what_works(server, page):
+    page.goto(server + "/-/search?q=" + urllib.parse.quote("1.18万"))
+    advice = page.locator(".search-advice")
+    assert "punctuation" in advice.inner_text() and "标点" in advice.inner_text()
+    advice.locator("a").first.click()
+    page.wait_for_url("**/-/search?q=1%2018*")
+    page.locator("#search-all-results table").first.wait_for(timeout=15000)
+    assert "1.18万" in page.locator("#search-all-results").inner_text()
+    page.goto(server + "/-/search?q=" + urllib.parse.quote("中华人民共和国濒危野生动植物进出口管理"))
+    assert "16" in page.locator(".search-advice").inner_text()
 
 
 def test_row_page_shows_the_quote_and_opens_it_in_the_source(server, page):
