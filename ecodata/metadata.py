@@ -15,7 +15,7 @@ from pathlib import Path
 from .package import Package, PackageError
 from .search import fts_table_name, searchable_columns
 
-DEFAULT_FACETS = ("category", "measure", "unit", "source_id")
+LABEL_BASES = ("label", "title", "name")  # a row's name, in <base>_zh and <base>_en
 QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 MAGIC_PARAMETER = re.compile(r":_\w")
 LABEL_COLUMN = "label"  # generated in SQLite from label_zh and label_en, so links show both languages
@@ -26,15 +26,28 @@ def datasette_folder(package: Package) -> Path:
     return package.root / "datasette"
 
 
-def has_bilingual_labels(resource: dict) -> bool:
+def bilingual_label(resource: dict) -> tuple[str, str] | None:
+    """The (Chinese, English) fields that name a row, e.g. label_zh and label_en or title_zh and
+    title_en: a generated `label` joins them, so a link or facet to the row shows both."""
     names = {field["name"] for field in resource["schema"]["fields"]}
-    return {"label_zh", "label_en"} <= names
+    for base in LABEL_BASES:
+        if {f"{base}_zh", f"{base}_en"} <= names:
+            return f"{base}_zh", f"{base}_en"
+    return None
 
 
 def facets(resource: dict) -> list:
-    fields = resource["schema"]["fields"]
-    chosen: list = [field["name"] for field in fields if field["name"] in DEFAULT_FACETS]
-    chosen += [{"array": field["name"]} for field in fields if field.get("x-itemReference")]
+    """Every code column: a foreign key outside the primary key (its facet shows the linked row's
+    label), a field an `enum` or `categories` restricts, and a list whose items reference a code list."""
+    schema = resource["schema"]
+    own_key = set(schema.get("primaryKey") or [])
+    linked = {name for key in schema.get("foreignKeys", []) for name in key["fields"]} - own_key
+    chosen: list = [
+        field["name"]
+        for field in schema["fields"]
+        if field["name"] in linked or "categories" in field or "enum" in (field.get("constraints") or {})
+    ]
+    chosen += [{"array": field["name"]} for field in schema["fields"] if field.get("x-itemReference")]
     return chosen
 
 
@@ -51,7 +64,7 @@ def table_metadata(resource: dict) -> dict:
         table["units"] = units  # a field's own `unit` property; per-row units stay in their column
     if primary_key:
         table["sort"] = primary_key[0]
-    if has_bilingual_labels(resource):
+    if bilingual_label(resource):
         table["label_column"] = LABEL_COLUMN
         table["columns"][LABEL_COLUMN] = "Chinese and English label, generated. 中英文名称（生成列）。"
     if chosen := facets(resource):

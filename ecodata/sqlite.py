@@ -11,7 +11,7 @@ import datetime
 import json
 from pathlib import Path
 
-from .metadata import has_bilingual_labels
+from .metadata import bilingual_label
 from .package import Package
 
 BATCH_ROWS = 10_000
@@ -67,11 +67,11 @@ def sqlite_value(value):
     return value
 
 
-def add_bilingual_label(database, table: str) -> None:
+def add_bilingual_label(database, table: str, chinese: str, english: str) -> None:
     """A generated `label` column (中文 · English): Datasette shows it wherever a foreign key links here."""
     database.execute(
         f'ALTER TABLE "{table}" ADD COLUMN label TEXT GENERATED ALWAYS AS '
-        "(coalesce(label_zh, '') || ' · ' || coalesce(label_en, '')) VIRTUAL"
+        f"""(coalesce("{chinese}", '') || ' · ' || coalesce("{english}", '')) VIRTUAL"""
     )
 
 
@@ -119,7 +119,7 @@ def write_database(package: Package, parquet: dict, path: Path) -> None:
             database.conn.executemany(insert, zip(*sqlite_columns(batch)))
         for column, _, _ in keys:
             table.create_index([column], find_unique_name=True)
-        if has_bilingual_labels(resource):
-            add_bilingual_label(database, resource["name"])
+        if labels := bilingual_label(resource):
+            add_bilingual_label(database, resource["name"], *labels)
     database.conn.commit()  # no VACUUM: a new file with only inserts has no free pages to reclaim
     database.close()

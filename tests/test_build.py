@@ -12,6 +12,7 @@ from conftest import ROOT
 
 from ecodata import build as build_module
 from ecodata.build import build, is_stale, zip_name
+from ecodata.metadata import bilingual_label
 from ecodata.package import load_package
 
 PACKAGE = load_package(ROOT / "datapackage.json")
@@ -57,9 +58,9 @@ def test_sqlite_holds_the_same_rows_and_values_as_the_csv(built, resource):
     expected = csv_frame(resource)
     with sqlite3.connect(built / DATABASE) as connection:
         actual = pd.read_sql(f'select * from "{resource["name"]}" order by rowid', connection)
-    if {"label_zh", "label_en"} <= set(expected.columns):  # code lists get a generated bilingual label
+    if labels := bilingual_label(resource):  # code lists and sources get a generated bilingual label
         assert list(actual["label"]) == [
-            f"{zh} · {en}" for zh, en in zip(expected["label_zh"], expected["label_en"])
+            f"{zh} · {en}" for zh, en in zip(expected[labels[0]], expected[labels[1]])
         ]
         actual = actual.drop(columns="label")
     assert list(actual.columns) == list(expected.columns)

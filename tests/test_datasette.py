@@ -81,10 +81,27 @@ def test_facets_search_and_labels_are_configured(built):
         "tables"
     ]
     for name in STATEMENT_TABLES:
-        assert tables[name]["facets"][:4] == ["category", "measure", "unit", "source_id"]
+        schema = PACKAGE.resource(name)["schema"]
+        linked = {field for key in schema.get("foreignKeys", []) for field in key["fields"]}
+        coded = [
+            field["name"]
+            for field in schema["fields"]
+            if field["name"] in linked or "categories" in field or "enum" in field.get("constraints", {})
+        ]
+        assert [
+            facet for facet in tables[name]["facets"] if isinstance(facet, str)
+        ] == coded  # every code column
         assert tables[name]["fts_table"] == f"{name}_fts" and tables[name]["fts_pk"] == "rowid"
     assert {"array": "partners_iso3"} in tables["international_partnerships"]["facets"]
-    assert tables["codes_unit"]["label_column"] == "label"
+    assert tables["codes_unit"]["label_column"] == tables["sources"]["label_column"] == "label"
+
+
+def test_a_linked_code_s_facet_shows_its_label_in_both_languages(built):
+    response = datasette_get(built, f"/{DATABASE}/protected_areas.json?_size=0")
+    facets = response.json()["facet_results"]
+    for column in ("designation", "unit", "source_id"):
+        labels = [result["label"] for result in facets[column]["results"]]
+        assert labels and all(" · " in label for label in labels), (column, labels)
 
 
 def test_table_page_shows_bilingual_title_facets_and_labelled_codes(built):
