@@ -307,7 +307,27 @@ def extra_template_vars(template, database, table, request, datasette):
         found["search_examples"] = config.get("search_examples", [])
     if template != "database.html":
         return found
-    return found | home_vars(datasette, config)
+    return found | home_vars(datasette, config) | {"table_groups": table_groups(datasette, database, config)}
+
+
+def table_groups(datasette, database: str, config: dict) -> list[dict]:
+    """The database page's tables: those no foreign key refers to (the topics) first, then those
+    others refer to (code lists, sources), each in the package's order."""
+    listing = package_tables(datasette, config.get("tables", [])).get(database, [])
+    tables = (datasette.metadata().get("databases") or {}).get(database, {}).get("tables", {})
+    referred = set(config.get("referenced_tables", []))
+    return [
+        {
+            "id": "tables",
+            "title": "Tables · 数据表",
+            "tables": [entry for entry in listing if entry["name"] not in referred],
+        },
+        {
+            "id": "code-lists",
+            "title": "Code lists and sources · 代码表与来源",
+            "tables": [entry for entry in listing if entry["name"] in referred and entry["name"] in tables],
+        },
+    ]
 
 
 def home_vars(datasette, config: dict) -> dict:

@@ -84,6 +84,7 @@ def read_query(path: Path) -> dict:
         query[header.group(1)] = header.group(2).strip()
         lines.pop(0)
     query["sql"] = "\n".join(lines).strip()
+    query["hide_sql"] = True  # the answer first; "Show SQL" opens the query
     if not query["sql"]:
         raise PackageError(f"{path.name}: canned query has no SQL")
     if MAGIC_PARAMETER.search(query["sql"]):
@@ -169,6 +170,20 @@ def datasette_metadata(
             "evidence": {"quote": evidence["quote"], "source": evidence["source"]} if evidence else None,
             "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
             "dataset": dataset_facts(package),
+            "referenced_tables": sorted(
+                {
+                    key["reference"]["resource"]
+                    for resource in package.tables
+                    for key in resource["schema"].get("foreignKeys", [])
+                    if key["reference"]["resource"] not in ("", resource["name"])
+                }
+                | {
+                    field["x-itemReference"]["resource"]
+                    for resource in package.tables
+                    for field in resource["schema"]["fields"]
+                    if isinstance(field.get("x-itemReference"), dict)
+                }
+            ),
         },
         # the pages may be indexed, not their countless query-string variants (or SQL)
         "datasette-block-robots": {"disallow": ["/*?sql=", "/*?_", "/*?q="]},

@@ -325,3 +325,21 @@ def test_a_resource_name_with_a_hyphen_builds_and_is_searchable(package_copy, tm
     assert {row["id"] for row in found} == {
         row["id"] for row in csv_rows("indicators") if "湿地" in searchable_text(row)
     }
+
+
+def test_the_database_page_lists_topic_tables_then_code_lists_without_hidden_tables(built):
+    page = datasette_get(built, f"/{DATABASE}").text
+    topics, codes = page.index('id="tables"'), page.index('id="code-lists"')
+    for name in STATEMENT_TABLES:
+        assert topics < page.index(f'href="/{DATABASE}/{name}"') < codes
+    for referenced in ("codes_unit", "codes_country", "sources"):
+        assert page.index(f'href="/{DATABASE}/{referenced}"') > codes
+    assert "hidden table" not in page and "_fts" not in page
+    assert "Saved queries · " in page and "Custom SQL query · " in page
+
+
+def test_a_saved_query_shows_its_answer_and_keeps_its_sql_folded(built):
+    name = sorted((ROOT / "datasette" / "queries").glob("*.sql"))[0].stem
+    page = datasette_get(built, f"/{DATABASE}/{name}").text
+    assert "(show)" in page and "<textarea" not in page
+    assert 'class="rows-and-columns"' in page
