@@ -341,5 +341,5 @@ def test_the_database_page_lists_topic_tables_then_code_lists_without_hidden_tab
 def test_a_saved_query_shows_its_answer_and_keeps_its_sql_folded(built):
     name = sorted((ROOT / "datasette" / "queries").glob("*.sql"))[0].stem
     page = datasette_get(built, f"/{DATABASE}/{name}").text
-    assert "(show)" in page and "<textarea" not in page
+    assert "_show_sql=1" in page and "<textarea" not in page
     assert 'class="rows-and-columns"' in page
