@@ -3,6 +3,8 @@
 Each side is a descriptor, a folder holding `datapackage.json`, or a zip written by `ecodata build`.
 Rows are matched by the primary key and cells are compared as the text in the CSV, so `1.0` and `1`
 differ: a diff shows what a reviewer would see in the file, not what a parser makes of it.
+Rows are streamed into a temporary SQLite index rather than held in memory, so a table may be larger
+than memory; only the differences are.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from .package import Package, PackageError, load_package
@@ -27,34 +31,40 @@ MAX_UNPACKED_BYTES = 4_000_000_000  # a zip that would unpack to more is refused
 
 @dataclass(frozen=True)
 class Side:
-    """One package read into memory, so a zip's temporary folder can go before comparing."""
+    """One version of a package; its rows are read one at a time, when they are compared."""
 
-    version: str | None
-    resources: dict[str, dict]
-    rows: dict[str, list[Row]]
+    path: Path
+    package: Package
+
+    @property
+    def version(self) -> str | None:
+        return self.package.descriptor.get("version")
+
+    @cached_property
+    def resources(self) -> dict[str, dict]:
+        return {resource["name"]: resource for resource in self.package.resources}
+
+    def rows(self, name: str) -> Iterator[Row]:
+        """The rows of resource `name`; none when this version has no such resource."""
+        if name not in self.resources:
+            return
+        try:
+            yield from text_rows(self.package, self.resources[name])
+        except reading_errors() as error:
+            reason = getattr(error, "strerror", None) or error
+            raise PackageError(f"{self.path}: cannot read resource {name!r} ({reason})") from None
 
 
 def diff_packages(old_path: str | Path, new_path: str | Path) -> dict:
     """The differences from `old_path` to `new_path`, shaped as `--format json` prints them."""
-    return compare(read_side(Path(old_path)), read_side(Path(new_path)))
+    old_path, new_path = Path(old_path), Path(new_path)
+    with opened(old_path) as old, opened(new_path) as new:
+        return compare(Side(old_path, old), Side(new_path, new))
 
 
 def has_differences(changes: dict) -> bool:
     version = changes["version"]
     return bool(changes["resources"]) or version["old"] != version["new"]
-
-
-def read_side(path: Path) -> Side:
-    with opened(path) as package:
-        rows = {}
-        for resource in package.resources:
-            try:
-                rows[resource["name"]] = list(text_rows(package, resource))
-            except reading_errors() as error:
-                reason = getattr(error, "strerror", None) or error
-                raise PackageError(f"{path}: cannot read resource {resource['name']!r} ({reason})") from None
-        resources = {resource["name"]: resource for resource in package.resources}
-        return Side(package.descriptor.get("version"), resources, rows)
 
 
 @contextmanager
@@ -128,20 +138,20 @@ def row_changes(old: Side, new: Side, name: str) -> dict:
     """Rows of a resource only on one side count as all added or all removed."""
     old_resource, new_resource = old.resources.get(name), new.resources.get(name)
     key = match_key(old_resource, new_resource)
-    old_rows = keyed(old.rows.get(name, []), key)
-    new_rows = keyed(new.rows.get(name, []), key)
     compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
-    changed = [
-        {"id": row_id(k), "field": f, "old": old_rows[k][f], "new": new_rows[k][f]}
-        for k in sorted(old_rows.keys() & new_rows.keys())
-        for f in compared
-        if old_rows[k][f] != new_rows[k][f]
-    ]
-    return {
-        "added": [row_id(k) for k in sorted(new_rows.keys() - old_rows.keys())],
-        "removed": [row_id(k) for k in sorted(old_rows.keys() - new_rows.keys())],
-        "changed": changed,
-    }
+    with RowIndex(len(key) or 1) as index:
+        index.add("old", old.rows(name), key, compared)
+        index.add("new", new.rows(name), key, compared)
+        return {
+            "added": [row_id(k) for k in index.only_in("new", "old")],
+            "removed": [row_id(k) for k in index.only_in("old", "new")],
+            "changed": [
+                {"id": row_id(k), "field": f, "old": old_cell, "new": new_cell}
+                for k, old_cells, new_cells in index.changed()
+                for f, old_cell, new_cell in zip(compared, old_cells, new_cells)
+                if old_cell != new_cell
+            ],
+        }
 
 
 def match_key(old_resource: dict | None, new_resource: dict | None) -> list[str]:
@@ -156,9 +166,58 @@ def match_key(old_resource: dict | None, new_resource: dict | None) -> list[str]
     return key
 
 
-def keyed(rows: list[Row], key: list[str]) -> dict[tuple, Row]:
-    """Rows by key; with a duplicate key (which `validate` reports) the last row wins."""
-    return {tuple(row[f] for f in key) if key else (row.number,): row for row in rows}
+class RowIndex:
+    """The rows of one resource, old and new: a table per side of key → the compared cells (JSON).
+
+    An unnamed SQLite database lives in memory up to its cache, then in a file that SQLite deletes as
+    soon as it opens it, so nothing is left behind however the process ends. Text keys sort as Python
+    sorts them (SQLite compares UTF-8 bytes, which order as code points do), so the output keeps its order.
+    """
+
+    CACHE_KB = 64_000
+
+    def __init__(self, width: int):
+        self.width = width
+        self.keys = ", ".join(f"k{i}" for i in range(width))
+        self.db = sqlite3.connect("")
+        self.db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
+        for side in ("old", "new"):
+            self.db.execute(
+                f"CREATE TABLE {side} ({self.keys}, cells, PRIMARY KEY ({self.keys})) WITHOUT ROWID"
+            )
+
+    def __enter__(self) -> RowIndex:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.db.close()
+
+    def add(self, side: str, rows: Iterable[Row], key: list[str], compared: list[str]) -> None:
+        """Index one side's rows; with a duplicate key (which `validate` reports) the last row wins."""
+        values = ", ".join("?" * (self.width + 1))
+        self.db.executemany(
+            f"INSERT OR REPLACE INTO {side} VALUES ({values})",
+            ((*row_key(row, key), json.dumps([row[f] for f in compared])) for row in rows),
+        )
+
+    def only_in(self, side: str, other: str) -> Iterator[tuple]:
+        """The keys of `side` that `other` lacks, sorted."""
+        return self.db.execute(
+            f"SELECT {self.keys} FROM {side} EXCEPT SELECT {self.keys} FROM {other} ORDER BY {self.keys}"
+        )
+
+    def changed(self) -> Iterator[tuple[tuple, list[str], list[str]]]:
+        """(key, old cells, new cells) for the keys on both sides whose compared cells differ, sorted."""
+        found = self.db.execute(
+            f"SELECT {self.keys}, old.cells, new.cells FROM old JOIN new USING ({self.keys}) "
+            f"WHERE old.cells != new.cells ORDER BY {self.keys}"
+        )
+        for row in found:
+            yield row[: self.width], json.loads(row[-2]), json.loads(row[-1])
+
+
+def row_key(row: Row, key: list[str]) -> tuple:
+    return tuple(row[f] for f in key) if key else (row.number,)
 
 
 def row_id(key: tuple) -> str:

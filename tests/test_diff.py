@@ -1,7 +1,11 @@
 import csv
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT, replace_cell
 
@@ -137,3 +141,77 @@ def test_missing_path_exits_2_with_one_line(tmp_path):
     result = run(SHIPPED, tmp_path / "nothing.json")
     assert result.exit_code == 2
     assert result.output == f"Error: {tmp_path / 'nothing.json'}: no such descriptor file\n"
+
+
+BIG_ROWS = 250_000  # ~50 MB of CSV (zipped, ~2 MB): held in memory, both sides took over 500 MB
+CHANGED_ROWS = (7, 200_007)
+
+
+def package_zip(path, rows: int, changed=()) -> None:
+    """A zipped package of one CSV of `rows` rows, repetitive so that it compresses well; the rows
+    numbered in `changed` get another value."""
+    descriptor = {
+        "name": "big",
+        "resources": [
+            {
+                "name": "items",
+                "path": "resources/items.csv",
+                "schema": {
+                    "fields": [{"name": name, "type": "string"} for name in ("id", "value", "note")],
+                    "primaryKey": "id",
+                },
+            }
+        ],
+    }
+    note = "an ordinary note that is long enough to make the file big " * 3
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big/datapackage.json", json.dumps(descriptor))
+        with archive.open("big/resources/items.csv", "w") as handle:
+            handle.write(b"id,value,note\n")
+            for start in range(0, rows, 10_000):
+                lines = (
+                    f"row-{n:07d},{'changed' if n in changed else n % 1000},{note}\n"
+                    for n in range(start, min(start + 10_000, rows))
+                )
+                handle.write("".join(lines).encode())
+
+
+@pytest.fixture(scope="module")
+def big_zips(tmp_path_factory) -> tuple:
+    folder = tmp_path_factory.mktemp("big")
+    package_zip(folder / "old.zip", BIG_ROWS)
+    package_zip(folder / "new.zip", BIG_ROWS, CHANGED_ROWS)
+    return folder / "old.zip", folder / "new.zip"
+
+
+def diff_process(old, new, temporary) -> subprocess.Popen:
+    """`ecodata diff OLD NEW` in a process of its own, its temporary files in the folder `temporary`."""
+    env = {**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ecodata", "diff", str(old), str(new)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
+
+
+def finished(process: subprocess.Popen) -> tuple[int, str, int]:
+    """(exit code, output, peak resident memory in MB) of that process alone (RUSAGE_CHILDREN would
+    count every child this test run ever waited for)."""
+    output = process.stdout.read()  # the output is short: it cannot fill the pipe before the end
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stdout.close()
+    return process.returncode, output, usage.ru_maxrss // 1024
+
+
+def test_a_big_zipped_csv_is_diffed_in_bounded_memory(big_zips, tmp_path):
+    code, output, peak_mb = finished(diff_process(*big_zips, tmp_path))
+    assert code == 1, output
+    assert output.splitlines() == [
+        "items: 0 added, 0 removed, 2 changed",
+        *(f"  ~ row-{n:07d} value: {n % 1000} → changed" for n in CHANGED_ROWS),
+    ]
+    assert peak_mb < 250
+    assert not any(tmp_path.iterdir())
