@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -45,6 +47,23 @@ class GuardedGroup(click.Group):
             raise Bug(
                 f"internal error, a bug in ecodata: {type(error).__name__}: {error} (run with --debug for the traceback)"
             ) from None
+
+
+@contextmanager
+def ended_by_signals():
+    """Ctrl-C and SIGTERM (a cancelled CI job, `timeout`) end the command as an exception would, so its
+    temporary files are removed, with the shell's status 128 + signal (not 1, which `diff` uses for
+    "the packages differ"). Without this, SIGTERM kills Python on the spot and leaves them behind."""
+
+    def stop(number, frame):
+        raise SystemExit(128 + number)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 descriptor_argument = click.argument(
@@ -242,7 +261,8 @@ def diff(old: Path, new: Path, output_format: str):
     """
     from .diff import RENDERERS, diff_packages, has_differences
 
-    changes = diff_packages(old, new)
+    with ended_by_signals():
+        changes = diff_packages(old, new)
     click.echo(RENDERERS[output_format](changes))
     sys.exit(1 if has_differences(changes) else 0)  # like diff(1)
 

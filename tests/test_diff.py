@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -215,3 +216,14 @@ def test_a_big_zipped_csv_is_diffed_in_bounded_memory(big_zips, tmp_path):
     ]
     assert peak_mb < 250
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("signal_number", [2, 15])  # Ctrl-C; SIGTERM as a cancelled CI job sends
+def test_an_interrupted_diff_removes_its_temporary_files(big_zips, tmp_path, signal_number):
+    process = diff_process(*big_zips, tmp_path)
+    while not any(tmp_path.glob("ecodata-diff-*/big/resources/items.csv")) and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal_number)
+    code, output, _ = finished(process)
+    assert not any(tmp_path.iterdir())
+    assert code == 128 + signal_number, output  # not 1, which says the packages differ
