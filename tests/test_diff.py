@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 
@@ -227,3 +228,80 @@ def test_an_interrupted_diff_removes_its_temporary_files(big_zips, tmp_path, sig
     code, output, _ = finished(process)
     assert not any(tmp_path.iterdir())
     assert code == 128 + signal_number, output  # not 1, which says the packages differ
+
+
+CSV_MEMBER = "package/resources/protected_areas.csv"
+
+
+def package_zip_with(path, *members: str, change=None) -> None:
+    """The shipped descriptor and these members in a zip; `change` alters the last one's entry in the
+    central directory (what zipfile reads), to make oddities zipfile itself would not write."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("package/datapackage.json", SHIPPED.read_text(encoding="utf-8"))
+        for member in members:
+            archive.writestr(member, "id,value\nspoiled,1\n")
+        if change:
+            change(archive.filelist[-1])
+
+
+def corrupt_member(path) -> None:
+    """A zip whose CSV's bytes no longer match its checksum."""
+    package_zip_with(path, CSV_MEMBER)
+    path.write_bytes(path.read_bytes().replace(b"spoiled", b"SPOILED"))
+
+
+def no_descriptor(path) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(CSV_MEMBER, "id,value\n1,2\n")
+
+
+def encrypted(info) -> None:
+    info.flag_bits |= 0x1
+
+
+def deflate64(info) -> None:
+    info.compress_type = 9  # zipfile cannot decompress it
+
+
+def bomb(info) -> None:
+    info.file_size = 5_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (corrupt_member, f"not a readable zip (Bad CRC-32 for file {CSV_MEMBER!r})"),
+        (no_descriptor, "expected one datapackage.json at the top or in one folder, found 0"),
+        (
+            lambda path: package_zip_with(path, "/tmp/evil"),
+            "entry '/tmp/evil' would be written outside the folder",
+        ),
+        (
+            lambda path: package_zip_with(path, CSV_MEMBER, change=encrypted),
+            f"entry {CSV_MEMBER!r} is encrypted",
+        ),
+        (
+            lambda path: package_zip_with(path, CSV_MEMBER, change=deflate64),
+            f"entry {CSV_MEMBER!r} is compressed with method 9, which ecodata cannot read",
+        ),
+        (
+            lambda path: package_zip_with(path, "package/resources", CSV_MEMBER),
+            f"cannot extract entry {CSV_MEMBER!r} (Not a directory)",
+        ),
+        (
+            lambda path: package_zip_with(path, CSV_MEMBER, change=bomb),
+            f"would unpack to {5_000_000_000 + SHIPPED.stat().st_size:,} bytes, more than 4,000,000,000",
+        ),
+    ],
+    ids=["corrupt", "no descriptor", "absolute", "encrypted", "deflate64", "file and folder", "bomb"],
+)
+def test_an_odd_zip_is_one_line_exit_2_and_leaves_no_temporary_files(tmp_path, monkeypatch, make, error):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    odd = tmp_path / "odd.zip"
+    make(odd)
+    result = run(SHIPPED, odd)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {odd}: {error}\n"
+    assert not any(temporary.iterdir())
