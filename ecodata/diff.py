@@ -43,6 +43,12 @@ class Side:
 
     @cached_property
     def resources(self) -> dict[str, dict]:
+        for resource in self.package.resources:
+            if not readable_schema(schema_of(resource)):
+                raise PackageError(
+                    f"{self.path}: resource {resource['name']!r} has a malformed schema "
+                    "(each field needs a name; primaryKey is a field name or a list of them)"
+                )
         return {resource["name"]: resource for resource in self.package.resources}
 
     def rows(self, name: str) -> Iterator[Row]:
@@ -272,6 +278,18 @@ def schema_changes(old_resource: dict, new_resource: dict) -> dict | None:
 def schema_of(resource: dict | None) -> dict:
     schema = (resource or {}).get("schema")
     return schema if isinstance(schema, dict) else {}
+
+
+def readable_schema(schema: dict) -> bool:
+    """Fields with text names and a key of names: what diff reads of a schema, which `validate` checks in full."""
+    fields, key = schema.get("fields", []), schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    return (
+        isinstance(fields, list)
+        and all(isinstance(field, dict) and isinstance(field.get("name"), str) for field in fields)
+        and isinstance(key, list)
+        and all(isinstance(name, str) for name in key)
+    )
 
 
 def field_types(resource: dict) -> dict[str, str]:

@@ -305,3 +305,23 @@ def test_an_odd_zip_is_one_line_exit_2_and_leaves_no_temporary_files(tmp_path, m
     assert result.exit_code == 2
     assert result.output == f"Error: {odd}: {error}\n"
     assert not any(temporary.iterdir())
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"fields": [{"type": "string"}]},
+        {"fields": "id"},
+        {"fields": [{"name": ["id"]}]},
+        {"fields": [{"name": "id"}], "primaryKey": 5},
+    ],
+    ids=["field without a name", "fields not a list", "name not text", "key not names"],
+)
+def test_a_malformed_schema_is_one_line_exit_2(package_copy, schema):
+    edit_descriptor(package_copy, lambda document: document["resources"][0].update(schema=schema))
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {package_copy}: resource 'sources' has a malformed schema "
+        "(each field needs a name; primaryKey is a field name or a list of them)\n"
+    )
