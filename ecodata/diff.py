@@ -173,19 +173,24 @@ def row_changes(old: Side, new: Side, name: str) -> dict:
     old_resource, new_resource = old.resources.get(name), new.resources.get(name)
     key = match_key(old_resource, new_resource)
     compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
-    with RowIndex(len(key) or 1) as index:
-        index.add("old", old.rows(name), key, compared)
-        index.add("new", new.rows(name), key, compared)
-        return {
-            "added": [row_id(k) for k in index.only_in("new", "old")],
-            "removed": [row_id(k) for k in index.only_in("old", "new")],
-            "changed": [
-                {"id": row_id(k), "field": f, "old": old_cell, "new": new_cell}
-                for k, old_cells, new_cells in index.changed()
-                for f, old_cell, new_cell in zip(compared, old_cells, new_cells)
-                if old_cell != new_cell
-            ],
-        }
+    try:
+        with RowIndex(len(key) or 1) as index:
+            index.add("old", old.rows(name), key, compared)
+            index.add("new", new.rows(name), key, compared)
+            return {
+                "added": [row_id(k) for k in index.only_in("new", "old")],
+                "removed": [row_id(k) for k in index.only_in("old", "new")],
+                "changed": [
+                    {"id": row_id(k), "field": f, "old": old_cell, "new": new_cell}
+                    for k, old_cells, new_cells in index.changed()
+                    for f, old_cell, new_cell in zip(compared, old_cells, new_cells)
+                    if old_cell != new_cell
+                ],
+            }
+    except sqlite3.OperationalError as error:  # the temporary file's disk is full or cannot be written
+        raise PackageError(
+            f"cannot index the rows of resource {name!r} in a temporary file ({error}); TMPDIR says where"
+        ) from None
 
 
 def match_key(old_resource: dict | None, new_resource: dict | None) -> list[str]:

@@ -1,6 +1,7 @@
 import csv
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from conftest import ROOT, replace_cell
 
 from ecodata.cli import cli
+from ecodata.diff import RowIndex
 
 SHIPPED = ROOT / "datapackage.json"
 ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
@@ -324,4 +326,17 @@ def test_a_malformed_schema_is_one_line_exit_2(package_copy, schema):
     assert result.output == (
         f"Error: {package_copy}: resource 'sources' has a malformed schema "
         "(each field needs a name; primaryKey is a field name or a list of them)\n"
+    )
+
+
+def test_no_room_for_the_row_index_is_one_line_exit_2(package_copy, monkeypatch):
+    def full(*arguments):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(RowIndex, "add", full)
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: cannot index the rows of resource 'sources' in a temporary file (database or disk is full); "
+        "TMPDIR says where\n"
     )
