@@ -208,18 +208,16 @@ def match_key(old_resource: dict | None, new_resource: dict | None) -> list[str]
 class RowIndex:
     """The rows of one resource, old and new: a table per side of key → the compared cells (JSON).
 
-    An unnamed SQLite database lives in memory up to its cache, then in a file that SQLite deletes as
-    soon as it opens it, so nothing is left behind however the process ends. Text keys sort as Python
-    sorts them (SQLite compares UTF-8 bytes, which order as code points do), so the output keeps its order.
+    An unnamed SQLite database lives in memory up to its cache (2 MB), then in a file that SQLite
+    deletes as soon as it opens it, so nothing is left behind however the process ends. Text keys sort
+    as Python sorts them (SQLite compares UTF-8 bytes, which order as code points do), so the output
+    keeps its order.
     """
-
-    CACHE_KB = 64_000
 
     def __init__(self, width: int):
         self.width = width
         self.keys = ", ".join(f"k{i}" for i in range(width))
         self.db = sqlite3.connect("")
-        self.db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
         for side in ("old", "new"):
             self.db.execute(
                 f"CREATE TABLE {side} ({self.keys}, cells, PRIMARY KEY ({self.keys})) WITHOUT ROWID"
