@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from .package import Package, PackageError, load_package
+from .package import Package, PackageError, load_package, parse_descriptor
 from .tables import Row, reading_errors, text_rows
 
 MARKDOWN_CELL = 120  # a pull-request comment shows at most this much of a cell (quotes can be long)
@@ -43,13 +43,26 @@ class Side:
 
     @cached_property
     def resources(self) -> dict[str, dict]:
-        for resource in self.package.resources:
+        resources = [self.with_schema(resource) for resource in self.package.resources]
+        for resource in resources:
             if not readable_schema(schema_of(resource)):
                 raise PackageError(
                     f"{self.path}: resource {resource['name']!r} has a malformed schema "
                     "(each field needs a name; primaryKey is a field name or a list of them)"
                 )
-        return {resource["name"]: resource for resource in self.package.resources}
+        return {resource["name"]: resource for resource in resources}
+
+    def with_schema(self, resource: dict) -> dict:
+        """The resource with a schema given as a path read in, so its key and fields count."""
+        schema = resource.get("schema")
+        if not isinstance(schema, str):
+            return resource
+        try:
+            text = self.package.safe_path(schema).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise PackageError(f"{self.path}: cannot read the schema {schema} ({reason})") from None
+        return resource | {"schema": parse_descriptor(text, schema)}
 
     def rows(self, name: str) -> Iterator[Row]:
         """The rows of resource `name`; none when this version has no such resource."""

@@ -61,6 +61,25 @@ def test_one_changed_cell_is_reported_with_old_and_new_value(package_copy):
     assert result.output == f"protected_areas: 0 added, 0 removed, 1 changed\n  ~ {ROW} value: 474 → 475\n"
 
 
+def test_a_schema_given_as_a_path_keys_the_rows_it_describes(package_copy, tmp_path):
+    """With the schema in its own file, rows are still matched by its primary key, cell by cell."""
+    import shutil
+
+    def schema_to_file(document):
+        resource = next(r for r in document["resources"] if r["name"] == "protected_areas")
+        (package_copy.parent / "protected_areas.schema.json").write_text(json.dumps(resource["schema"]))
+        resource["schema"] = "protected_areas.schema.json"
+
+    edit_descriptor(package_copy, schema_to_file)
+    before = tmp_path / "before"
+    shutil.copytree(package_copy.parent, before)
+    replace_cell(package_copy.parent / "resources" / "protected_areas.csv", ROW, "value", "475")
+    changes = diff_json(before / "datapackage.json", package_copy)
+    assert changes["resources"]["protected_areas"]["changed"] == [
+        {"id": ROW, "field": "value", "old": "474", "new": "475"}
+    ]
+
+
 def test_added_and_removed_rows_are_listed_by_id(package_copy):
     path = package_copy.parent / "resources" / "protected_areas.csv"
     with open(path, newline="", encoding="utf-8") as handle:
