@@ -15,7 +15,7 @@ LOCK_UV := $(LOCK_TOOL)/.uv-$(UV_VERSION)
 UV_COMPILE := $(LOCK_TOOL)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command 'make lock'
 
-.PHONY: install serve test lint validate build bench bench-serve release-check lock lock-upgrade clean \
+.PHONY: install serve test lint validate build bench bench-serve audit-web release-check lock lock-upgrade clean \
 	distclean
 
 install: $(INSTALLED)
@@ -70,6 +70,15 @@ bench: $(INSTALLED)
 bench-serve: $(INSTALLED)
 	$(BIN)/python benchmarks/serve_load.py
 
+# Lighthouse 12 (npm, pinned, into .web-audit/) with Debian's chromium on home, a table, a row, search
+# and a source page; needs Node 20 and `apt-get install chromium fonts-noto-cjk`.
+LIGHTHOUSE := .web-audit/node_modules/.bin/lighthouse
+audit-web: $(INSTALLED) $(LIGHTHOUSE)
+	$(BIN)/python benchmarks/audit_web.py --lighthouse $(LIGHTHOUSE)
+
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .web-audit -E lighthouse@12.2.3
+
 # The data must not change without a version bump: compares with the newest tag, or HEAD (uncommitted work).
 BASE ?= $(shell git describe --tags --abbrev=0 2>/dev/null || echo HEAD)
 release-check: $(INSTALLED)
@@ -79,4 +88,4 @@ clean:
 	rm -rf dist .pytest_cache tests/artifacts
 
 distclean: clean
-	rm -rf $(VENV) $(LOCK_TOOL)
+	rm -rf $(VENV) $(LOCK_TOOL) .web-audit

@@ -186,7 +186,7 @@ def datasette_metadata(
             ),
         },
         # the pages may be indexed, not their countless query-string variants (or SQL)
-        "datasette-block-robots": {"disallow": ["/*?sql=", "/*?_", "/*?q="]},
+        "datasette-block-robots": {"disallow": ["/*?sql=", "/*?_"]},
     }
     if configured := dashboards(package):
         plugins["datasette-dashboards"] = configured
