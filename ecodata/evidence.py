@@ -1,8 +1,10 @@
-"""Static pages of the archived source texts with every cited quote highlighted and anchored.
+"""Static pages of the archived source texts with every cited quote highlighted, anchored and linked.
 
-`sources/<file>.html#q-<row id>` opens the document at the quote of that row. Quotes are located after
-removing all whitespace (the archived texts break lines mid-sentence), then mapped back to the
-original characters, so the page shows the archived text exactly as it is.
+`sources/<file>.html#q-<row id>` opens the document at the quote of that row, with a few lines of context
+above it; a small number after each quote links to the row citing it. Quotes are located after removing
+all whitespace (the archived texts break lines mid-sentence), then mapped back to the original
+characters. The page reflows the print layout's line breaks for reading (see reflow.py), changing
+whitespace only; the archived file is copied next to it byte for byte.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .package import Package
+from .reflow import Reading
 from .text import squeeze
 
 NON_SPACE = re.compile(r"\S")
@@ -22,20 +25,25 @@ PAGE_STYLE = """
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; max-width: 52em; margin: 2em auto;
        padding: 0 1em; line-height: 1.8; color: #222; }
 header { border-bottom: 1px solid #ccc; margin-bottom: 1.5em; }
-.text { white-space: pre-wrap; }
+nav.back { font-size: 0.9em; }
+nav.back ul { margin: 0.2em 0 0.8em; padding-left: 1.2em; }
+.text p { margin: 0 0 0.9em; }
 mark { background: #fff1a8; }
 mark.current { background: #ffb347; outline: 2px solid #e07b00; }
+[id^="q-"] { scroll-margin-top: 30vh; }
+sup.to-rows { font-size: 0.7em; line-height: 0; user-select: none; }
+sup.to-rows a { color: #2a6496; text-decoration: none; padding: 0 0.1em; }
+sup.to-rows a:hover, sup.to-rows a:focus { text-decoration: underline; }
 """
+# The browser scrolls to #q-<row id> itself, leaving `scroll-margin-top` of context above the quote.
 PAGE_SCRIPT = """
 function showQuote() {
   document.querySelectorAll("mark.current").forEach(function (m) { m.classList.remove("current"); });
   if (!location.hash.startsWith("#q-")) return;
   var id = decodeURIComponent(location.hash.slice(3));
-  var marks = Array.from(document.querySelectorAll("mark[data-q]")).filter(function (m) {
-    return m.dataset.q.split(" ").indexOf(id) !== -1;
+  document.querySelectorAll("mark[data-q]").forEach(function (m) {
+    if (m.dataset.q.split(" ").indexOf(id) !== -1) m.classList.add("current");
   });
-  marks.forEach(function (m) { m.classList.add("current"); });
-  if (marks.length) marks[0].scrollIntoView({block: "center"});
 }
 window.addEventListener("hashchange", showQuote);
 document.addEventListener("DOMContentLoaded", showQuote);
@@ -86,15 +94,44 @@ def citations(text: str, rows: list[tuple[str, str, str]]) -> list[Citation]:
     return sorted(found, key=lambda c: (c.start, c.end, c.row_id))
 
 
-def highlighted(text: str, cited: list[Citation]) -> str:
-    """The text as HTML: each stretch covered by quotes is a <mark> listing their row ids."""
-    cuts = sorted({0, len(text)} | {c.start for c in cited} | {c.end for c in cited})
-    parts = []
+def highlighted(text: str, cited: list[Citation], row_link=None) -> str:
+    """The text as HTML paragraphs, reflowed for reading: each stretch covered by quotes is a <mark>
+    listing their row ids (split where a quote crosses a paragraph break); an anchor `q-<row id>` opens
+    each quote and, given `row_link(citation) -> (href, title)`, a numbered link to its row closes it
+    (numbered as `cited` is ordered)."""
+    reading = Reading(text)
+    paragraph_breaks = set(reading.paragraph_breaks)
+    cuts = sorted(
+        {0, len(text)}
+        | {c.start for c in cited}
+        | {c.end for c in cited}
+        | {edge for pair in paragraph_breaks for edge in pair}
+    )
+    numbers = {citation: number for number, citation in enumerate(cited, start=1)}
+
+    def links_ending(at: int) -> list[str]:
+        ending = [c for c in cited if c.end == at]
+        if not row_link or not ending:
+            return []
+        links = []
+        for c in ending:
+            href, title = row_link(c)
+            links.append(f'<a href="{html.escape(href)}" title="{html.escape(title)}">{numbers[c]}</a>')
+        return [f'<sup class="to-rows">{" ".join(links)}</sup>']
+
+    parts = ["<p>"]
     for start, end in itertools.pairwise(cuts):
+        parts += links_ending(start)
         parts += [f'<span id="q-{html.escape(c.row_id)}"></span>' for c in cited if c.start == start]
+        if (start, end) in paragraph_breaks:
+            parts.append("</p>\n<p>")
+            continue
+        chunk = html.escape(reading.shown(start, end))
         covering = " ".join(c.row_id for c in cited if c.start <= start and end <= c.end)
-        chunk = html.escape(text[start:end])
-        parts.append(f'<mark data-q="{html.escape(covering)}">{chunk}</mark>' if covering else chunk)
+        if chunk:
+            parts.append(f'<mark data-q="{html.escape(covering)}">{chunk}</mark>' if covering else chunk)
+    parts += links_ending(len(text))
+    parts.append("</p>")
     return "".join(parts)
 
 
@@ -132,11 +169,31 @@ def source_label(source: dict) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def source_page(source: dict, text: str, cited: list[Citation], row_url, file_field: str = "file") -> str:
+def back_links(tables: list[tuple[str, str, int]]) -> str:
+    """Links back to the data: home, all sources, and each table citing this source, (href, title, rows)."""
+    items = "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(title)}</a> ({count} rows · {count} 行)</li>'
+        for href, title, count in tables
+    )
+    cited_by = f"<p>Tables citing this source · 引用本文献的数据表:</p><ul>{items}</ul>" if items else ""
+    return f"""<nav class="back"><p><a href="../">← Data home · 数据首页</a> ·
+<a href="index.html">All sources · 全部来源文献</a></p>{cited_by}</nav>"""
+
+
+def source_page(
+    source: dict,
+    text: str,
+    cited: list[Citation],
+    row_link,
+    file_field: str = "file",
+    tables: list[tuple[str, str, int]] = (),
+) -> str:
+    """`row_link(citation) -> (href, title)` links a quote to its row; `tables` are the tables citing
+    this source, as (href, title, rows)."""
     raw_name = html.escape(Path(source[file_field]).name)
     rows = "".join(
-        f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> '
-        f'(<a href="{html.escape(row_url(c.table, c.row_id))}">row · 数据行</a>)</li>'
+        f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> · '
+        f'<a href="{html.escape(row_link(c)[0])}">{html.escape(row_link(c)[1])} · row 数据行</a></li>'
         for c in cited
     )
     published = " · ".join(
@@ -151,13 +208,16 @@ def source_page(source: dict, text: str, cited: list[Citation], row_url, file_fi
     title = cell(source, "title_zh", "title", "id") or raw_name
     digest = f" · sha256 <code>{html.escape(cell(source, 'sha256'))}</code>" if cell(source, "sha256") else ""
     body = f"""<header>
+{back_links(list(tables))}
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(cell(source, "title_en"))}</p>
 <p>{html.escape(published)}</p>
 <p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a>{digest}</p>
-<p>Highlighted: the {len(cited)} quotes cited by the data. 高亮部分为数据引用的原文。</p>
+<p>Highlighted: the {len(cited)} quotes cited by the data; the small number after each opens the row
+citing it. Line breaks of the print layout are joined here for reading; the archived text keeps them.
+高亮部分为数据引用的原文，其后的小号数字链接到引用它的数据行。此处为便于阅读合并了排版造成的换行，存档原文保持原样。</p>
 </header>
-<div class="text">{highlighted(text, cited)}</div>
+<div class="text">{highlighted(text, cited, row_link)}</div>
 <footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>"""
     return html_page(
         " · ".join(part for part in (title, cell(source, "title_en")) if part), body, PAGE_SCRIPT
@@ -181,13 +241,19 @@ def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path,
 
     `parquet` holds each resource's built Parquet file; `evidence` names the quote, source and file
     fields (validate.context.evidence_of). A row is anchored by its single-field primary key."""
+    import urllib.parse
+
     import pyarrow.parquet as pq
     from datasette.utils import tilde_encode
 
-    def row_url(table: str, row_id: str) -> str:
-        return f"../{tilde_encode(package.name)}/{tilde_encode(table)}/{tilde_encode(row_id)}"
-
     quote, source_field, file_field = evidence["quote"], evidence["source"], evidence["file"]
+    titles = {resource["name"]: resource.get("title") or resource["name"] for resource in package.tables}
+    database = f"../{tilde_encode(package.name)}"
+
+    def row_link(citation: Citation) -> tuple[str, str]:
+        href = f"{database}/{tilde_encode(citation.table)}/{tilde_encode(citation.row_id)}"
+        return href, f"{titles[citation.table]} · {citation.row_id}"
+
     folder.mkdir(parents=True, exist_ok=True)
     quoted = []
     for resource in package.tables:
@@ -208,9 +274,18 @@ def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path,
         path = package.safe_path(source[file_field])
         text = path.read_text(encoding="utf-8")
         source_id = str(source[evidence["id"]])
-        cited = citations(text, [(table, row_id, q) for table, row_id, q, sid in quoted if sid == source_id])
+        mine = [(table, row_id, q) for table, row_id, q, sid in quoted if sid == source_id]
+        tables = [
+            (
+                f"{database}/{tilde_encode(table)}?{urllib.parse.urlencode({source_field: source_id})}",
+                title,
+                count,
+            )
+            for table, title in titles.items()
+            if (count := sum(1 for name, _, _ in mine if name == table))
+        ]
         (folder / page_name(source[file_field])).write_text(
-            source_page(source, text, cited, row_url, file_field), encoding="utf-8"
+            source_page(source, text, citations(text, mine), row_link, file_field, tables), encoding="utf-8"
         )
         shutil.copyfile(path, folder / path.name)
     (folder / "index.html").write_text(index_page(sources, file_field), encoding="utf-8")

@@ -1,0 +1,86 @@
+"""Browser tests of what a new reader sees on the dashboard and the source pages (issue P4, items 6-7):
+charts on linear scales with whole-number ticks, bars side by side with their values, labels in both
+languages instead of codes; source pages that read as paragraphs, link every highlight to its row and
+open a cited passage with its context above it."""
+
+import re
+import urllib.parse
+
+import pytest
+from test_browser import DATABASE, browser, page, server  # noqa: F401 (fixtures)
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3}")
+
+
+def bilingual(text: str) -> bool:
+    return bool(HAN.search(text)) and bool(LATIN.search(text))
+
+
+WHITE_PAPER = "/sources/white-paper-2021-excerpt.zh.html"
+CROP_ROW = "gb-crop-germplasm-long-term-accessions-2021wp"
+
+TEXT_RECT = """([needle, beforeMark]) => {
+  // the rectangle of the last occurrence of `needle` before the current mark, across text nodes
+  const root = document.querySelector('.text');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = []; let text = ''; let markAt = -1; let node;
+  const mark = document.querySelector(beforeMark);
+  while ((node = walker.nextNode())) {
+    if (markAt < 0 && mark.contains(node)) markAt = text.length;
+    nodes.push([node, text.length]); text += node.textContent;
+  }
+  const start = text.lastIndexOf(needle, markAt);
+  if (start < 0) return null;
+  const at = (index) => { for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= index) return [nodes[i][0], index - nodes[i][1]]; };
+  const range = document.createRange();
+  range.setStart(...at(start)); range.setEnd(...at(start + needle.length));
+  const box = range.getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom};
+}"""
+
+
+def test_source_page_reads_as_paragraphs_and_opens_a_quote_with_its_context(server, page):  # noqa: F811
+    page.goto(f"{server}{WHITE_PAPER}#q-{CROP_ROW}")
+    page.locator("mark.current").first.wait_for()
+    page.wait_for_timeout(300)  # the browser's own scroll to the fragment
+    text = page.locator(".text").inner_text()
+    assert "52万余份" in text  # not "52 / 万余份" across a print line break
+    assert "保护领域的资金，为加强生物多样性保护提供重要保障。" in text  # justified spacing gone
+    assert "（二）完善迁地保护体系\n" in text  # a heading stays its own paragraph
+    viewport = page.viewport_size["height"]
+    quote_top = page.locator("mark.current").first.bounding_box()["y"]
+    assert viewport * 0.15 < quote_top < viewport * 0.8, quote_top  # not flush at the top: context above
+    date = page.evaluate(TEXT_RECT, ["截至 2020 年底", "mark.current"])  # the figure's date, as_of 2020-12-31
+    assert date is not None and 0 <= date["top"] and date["bottom"] <= quote_top, date
+
+
+def test_every_highlight_links_to_its_rows_and_back_to_the_data(server, page):  # noqa: F811
+    page.goto(server + WHITE_PAPER)
+    cited = set()
+    for ids in page.locator("mark[data-q]").evaluate_all("marks => marks.map(m => m.dataset.q)"):
+        cited |= set(ids.split())
+    links = page.locator("sup.to-rows a").evaluate_all("links => links.map(a => a.href)")
+    linked = {urllib.parse.unquote(link.rsplit("/", 1)[1]): link for link in links}
+    assert cited and set(linked) == cited
+    for row_id, link in sorted(linked.items()):
+        assert link.startswith(f"{server}/{DATABASE}/"), link
+        response = page.request.get(link)
+        assert response.status == 200 and row_id in response.text(), link
+    home = page.locator("nav.back a").first
+    assert home.get_attribute("href") in ("/", "../")
+    tables = page.locator("nav.back a[href*='source_id=white-paper-2021']")
+    assert tables.count() >= 5
+    for label in tables.all_inner_texts():
+        assert bilingual(label), label
+    tables.first.click()
+    page.wait_for_url("**source_id=white-paper-2021*")
+    assert page.locator("table.rows-and-columns tbody tr").count() > 0
+
+
+@pytest.mark.parametrize("name", ["white-paper-2021-excerpt.zh.txt", "position-paper-2020.zh.txt"])
+def test_the_archived_text_is_served_byte_for_byte(server, page, name):  # noqa: F811
+    from conftest import ROOT
+
+    response = page.request.get(f"{server}/sources/{name}")
+    assert response.status == 200 and response.body() == (ROOT / "sources" / name).read_bytes()
