@@ -3,6 +3,7 @@ charts on linear scales with whole-number ticks, bars side by side with their va
 languages instead of codes; source pages that read as paragraphs, link every highlight to its row and
 open a cited passage with its context above it."""
 
+import json
 import re
 import urllib.parse
 
@@ -11,10 +12,83 @@ from test_browser import DATABASE, browser, page, server  # noqa: F401 (fixtures
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{3}")
+CODE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)+$")  # a slug or table name such as white-paper-2021
+WHOLE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*$")
 
 
 def bilingual(text: str) -> bool:
     return bool(HAN.search(text)) and bool(LATIN.search(text))
+
+
+def vega_lite_charts(built) -> dict:
+    metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
+    dashboard = metadata["plugins"]["datasette-dashboards"]["headline-figures"]
+    return {slug: chart for slug, chart in dashboard["charts"].items() if chart["library"] == "vega-lite"}
+
+
+CHART_FACTS = """(slug) => {
+  const svg = document.querySelector(`#chart-${slug} svg`);
+  const texts = (selector) => Array.from(svg.querySelectorAll(selector)).map((e) => e.textContent);
+  const axes = Array.from(svg.querySelectorAll('g.role-axis')).map((axis) => ({
+    aria: axis.getAttribute('aria-label') || '',
+    labels: Array.from(axis.querySelectorAll('g.role-axis-label text')).map((e) => e.textContent),
+    title: Array.from(axis.querySelectorAll('g.role-axis-title text')).map((e) => e.textContent).join(' '),
+  }));
+  const bars = Array.from(svg.querySelectorAll('g.role-mark path[aria-roledescription="bar"]')).map((bar) => {
+    const box = bar.getBoundingClientRect();
+    return {x: box.x, y: box.y, w: box.width, h: box.height, aria: bar.getAttribute('aria-label')};
+  });
+  return {
+    axes, bars,
+    values: texts('g.mark-text.role-mark text'),
+    legendTitles: texts('g.role-legend-title text'),
+    legendLabels: texts('g.role-legend-label text'),
+  };
+}"""
+
+
+def overlapping(bars: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of bars whose drawn boxes share more than a hairline."""
+    found = []
+    for index, a in enumerate(bars):
+        for b in bars[index + 1 :]:
+            width = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            height = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if width > 0.5 and height > 0.5:
+                found.append((a["aria"], b["aria"]))
+    return found
+
+
+def test_dashboard_charts_can_be_trusted(server, page, built):  # noqa: F811
+    charts = vega_lite_charts(built)
+    page.goto(server + "/-/dashboards/headline-figures")
+    page.wait_for_function(
+        f"document.querySelectorAll('.vega-embed svg g.role-mark path').length > 0 && "
+        f"document.querySelectorAll('.vega-embed svg').length >= {len(charts)}",
+        timeout=20000,
+    )
+    for title in page.locator(".dashboard-card-title").all_inner_texts():
+        assert bilingual(title), title
+    for slug in charts:
+        facts = page.evaluate(CHART_FACTS, slug)
+        continuous = [axis for axis in facts["axes"] if " scale with values from " in axis["aria"]]
+        assert continuous, slug
+        for axis in continuous:
+            assert "for a linear scale" in axis["aria"], (slug, axis["aria"])  # no log scale
+            assert bilingual(axis["title"]), (slug, axis["title"])
+            assert axis["labels"] and all(WHOLE_NUMBER.match(label) for label in axis["labels"]), (
+                slug,
+                axis["labels"],  # counts are whole numbers: no 0.5 steps
+            )
+        for axis in facts["axes"]:
+            if axis not in continuous:
+                assert all(bilingual(label) and not CODE.match(label) for label in axis["labels"]), slug
+        assert facts["bars"], slug
+        assert overlapping(facts["bars"]) == [], slug
+        assert len(facts["values"]) == len(facts["bars"]), slug  # every bar says its value
+        assert all(WHOLE_NUMBER.match(value) for value in facts["values"]), (slug, facts["values"])
+        for text in facts["legendTitles"] + facts["legendLabels"]:
+            assert bilingual(text) and not CODE.match(text), (slug, text)
 
 
 WHITE_PAPER = "/sources/white-paper-2021-excerpt.zh.html"

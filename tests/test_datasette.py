@@ -272,6 +272,31 @@ def test_dashboard_renders_and_every_chart_query_returns_rows(built):
                     assert linked.status_code == 200 and "<tbody>" in linked.text, row["url"]
 
 
+def test_dashboard_labels_are_bilingual_and_its_source_filter_narrows_every_chart(built):
+    metadata = json.loads((built / "metadata.json").read_text(encoding="utf-8"))
+    dashboard = metadata["plugins"]["datasette-dashboards"]["headline-figures"]
+    labels = [
+        row["label"] for row in json_rows(built, f"/{DATABASE}", sql=dashboard["filters"]["source"]["query"])
+    ]
+    assert len(labels) == len(csv_rows("sources")) and all(is_bilingual(label) for label in labels)
+    titles = {resource.get("title") for resource in PACKAGE.resources}
+    white_paper = next(label for label in labels if label.startswith("2021"))
+    for name, chart in dashboard["charts"].items():
+        every = json_rows(built, f"/{DATABASE}", sql=re.sub(r"\[\[.*?\]\]", "", chart["query"]))
+        only = json_rows(
+            built, f"/{DATABASE}", sql=re.sub(r"\[\[(.*?)\]\]", r"\1", chart["query"]), source=white_paper
+        )
+        assert only, name
+        if chart["library"] != "vega-lite":
+            assert 0 < next(iter(only[0].values())) < next(iter(every[0].values())), name
+            continue
+        assert {row["source"] for row in only} == {white_paper}, name
+        for row in every:  # labels, not codes: a table's title from the descriptor, items in both languages
+            label = row.get("resource") or row.get("subject") or row["country"]
+            assert is_bilingual(label) and " · " in label, (name, label)
+            assert "resource" not in row or row["resource"] in titles, (name, label)
+
+
 # 6. Downloads
 
 
