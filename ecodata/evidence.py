@@ -135,13 +135,14 @@ def highlighted(text: str, cited: list[Citation], row_link=None) -> str:
     return "".join(parts)
 
 
-def html_page(title: str, body: str, script: str = "") -> str:
+def html_page(title: str, body: str, script: str = "", description: str = "") -> str:
     """A self-contained page (no external resources): the archive must read the same offline."""
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="{html.escape(description or title)}">
 <title>{html.escape(title)}</title>
 <style>{PAGE_STYLE}</style>
 {f"<script>{script}</script>" if script else ""}
@@ -220,7 +221,11 @@ citing it. Line breaks of the print layout are joined here for reading; the arch
 <div class="text">{highlighted(text, cited, row_link)}</div>
 <footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>"""
     return html_page(
-        " · ".join(part for part in (title, cell(source, "title_en")) if part), body, PAGE_SCRIPT
+        " · ".join(part for part in (title, cell(source, "title_en")) if part),
+        body,
+        PAGE_SCRIPT,
+        f"The archived text of {cell(source, 'title_en') or title}, {published}, with the {len(cited)} "
+        f"passages the data quotes highlighted. 存档原文，高亮数据引用的 {len(cited)} 处段落。",
     )
 
 
@@ -233,7 +238,9 @@ def index_page(sources: list[dict], file_field: str = "file") -> str:
 <p>The archived texts every row quotes. 数据引用的存档原文。</p>
 <ul>{items}</ul>
 <p><a href="/">Back to the data · 返回数据</a></p>"""
-    return html_page("Sources · 来源文献", body)
+    return html_page(
+        "Sources · 来源文献", body, description="The archived texts every row quotes. 数据引用的存档原文。"
+    )
 
 
 def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path, evidence: dict) -> None:

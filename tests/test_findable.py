@@ -15,7 +15,15 @@ from conftest import ROOT, datasette_get
 from ecodata.package import load_package
 
 DATABASE = load_package(ROOT / "datapackage.json").name
-PAGES = ["/", f"/{DATABASE}", f"/{DATABASE}/indicators", f"/{DATABASE}/sources", "/no-such-page"]
+PAGES = [
+    "/",
+    f"/{DATABASE}",
+    f"/{DATABASE}/indicators",
+    f"/{DATABASE}/sources",
+    "/no-such-page",
+    "/sources/index.html",
+    "/sources/white-paper-2021-excerpt.zh.html",
+]
 
 
 def test_our_base_template_is_datasette_s_with_three_additions():
