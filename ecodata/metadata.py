@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .display import page_plans
 from .package import Package, PackageError
 from .search import fts_table_name, searchable_columns
 
@@ -114,13 +115,23 @@ def dashboards(package: Package) -> dict:
 
 
 def source_citations(sources: list[dict], evidence: dict) -> dict:
-    """What a quote cell needs to cite its source: its label (titles, publisher, date) and its page."""
-    from .evidence import page_name, source_label
+    """What a quote cites: the source's label (titles, publisher, date), its highlighted page, and for
+    the row card its titles, publisher, date, checksum, address and how to cite it."""
+    from .evidence import cell, page_name, source_label
 
     return {
         str(source[evidence["id"]]): {
             "label": source_label(source),
             "page": f"{SOURCE_PAGES}/{page_name(source[evidence['file']])}",
+            "title": cell(source, "title_zh", "title"),
+            "title_en": cell(source, "title_en"),
+            "publisher": " · ".join(
+                filter(None, [cell(source, "publisher_zh", "publisher"), cell(source, "publisher_en")])
+            ),
+            "date": cell(source, "date_published", "date"),
+            "sha256": cell(source, evidence.get("sha256") or "sha256"),
+            "url": cell(source, "url", "path"),
+            "citation": cell(source, "citation"),
         }
         for source in sources
         if source.get(evidence["file"])
@@ -168,6 +179,7 @@ def datasette_metadata(
             ],  # descriptor order, for the home page
             "sources": source_citations(sources or [], evidence) if evidence else {},
             "evidence": {"quote": evidence["quote"], "source": evidence["source"]} if evidence else None,
+            "pages": page_plans(package, evidence),  # what table and row pages show first, and how
             "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
             "dataset": dataset_facts(package),
             "referenced_tables": sorted(

@@ -52,6 +52,11 @@ DECLARATION_SCHEMA = {
             "items": {"type": "string"},
             "description": "example queries shown in the web UI's search box",
         },
+        "unit_fields": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "a number field → the field holding each row's unit code, shown beside the number",
+        },
     },
     "additionalProperties": False,
 }
