@@ -7,6 +7,8 @@ serve.py), so the hooks hold no state of their own.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import sqlite3
@@ -15,6 +17,9 @@ import weakref
 from markupsafe import Markup
 
 from datasette import hookimpl
+
+from .pages import TablePage, cell_html, load_code_labels
+from .serve import STATIC, STATIC_URL
 
 LOG = logging.getLogger("ecodata.serve")
 MAX_VALUE_BYTES = (
@@ -63,16 +68,6 @@ def no_database_list(action, first, *_):
     if action == sqlite3.SQLITE_PRAGMA and (first or "").lower() == "database_list":
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
-
-
-def citation_html(quote: str, row_id: str | None, source: dict | None) -> Markup:
-    text = Markup('<q lang="zh-Hans" class="evidence-quote">{}</q>').format(quote)
-    if not source:
-        return text
-    anchor = f"#q-{row_id}" if row_id else ""
-    return text + Markup('<br><a class="evidence-source" href="{}{}">原文 Source: {}</a>').format(
-        source["page"], anchor, source["label"]
-    )
 
 
 @hookimpl
@@ -228,24 +223,23 @@ def one_line(exception: BaseException) -> str:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """A quote cell shows the quote and links to it, highlighted, in the archived source text.
-
-    Only in a package that declares its evidence (the quote-in-source check): the plugin configuration's
-    `evidence` names the quote and source fields."""
+    """Cells of the package's tables as people read them (pages.cell_html): figures with their unit,
+    qualifier and 万/亿 reading, quotes clipped with a short link to their highlighted passage, long
+    text clipped. Other cells, and every cell of a query, are Datasette's."""
     config = datasette.plugin_config("ecodata") or {}
-    evidence = config.get("evidence")
-    if not evidence or column != evidence["quote"] or not isinstance(value, str) or not value:
+    plan = config.get("pages", {}).get(table) if table else None
+    if plan is None or value is None:
         return None
-    keys = row.keys()
-    if evidence["source"] not in keys:
-        return None
-    row_id = plain(row["id"]) if "id" in keys else None
-    return citation_html(value, row_id, config.get("sources", {}).get(str(plain(row[evidence["source"]]))))
+    codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+    return cell_html(row, value, column, plan, codes, config.get("sources", {}))
 
 
-def plain(cell):
-    """A cell's value, also when Datasette has expanded a foreign key into {"value", "label"}."""
-    return cell["value"] if isinstance(cell, dict) else cell
+@hookimpl
+def startup(datasette):
+    async def load():
+        await load_code_labels(datasette)
+
+    return load
 
 
 def package_tables(datasette, order: list[str]) -> dict:
@@ -305,6 +299,10 @@ def extra_template_vars(template, database, table, request, datasette):
             for entry in listing
         ]
         found["search_examples"] = config.get("search_examples", [])
+    plan = config.get("pages", {}).get(table) if table else None
+    if template == "table.html" and plan:
+        codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+        found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template != "database.html":
         return found
     return found | home_vars(datasette, config) | {"table_groups": table_groups(datasette, database, config)}
@@ -340,3 +338,14 @@ def home_vars(datasette, config: dict) -> dict:
         "has_source_pages": bool(config.get("evidence")),
         "search_examples": config.get("search_examples", []),
     }
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    """ecodata.css (table roles and figures), its version in the URL so a new one is fetched."""
+    return [{"url": f"{STATIC_URL}/ecodata.css?{static_version()}"}]
+
+
+@functools.cache
+def static_version() -> str:
+    return hashlib.sha256((STATIC / "ecodata.css").read_bytes()).hexdigest()[:12]

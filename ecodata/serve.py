@@ -15,6 +15,8 @@ from .memory import release_freed_memory
 from .package import PackageError
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+STATIC_URL = "/-/static-plugins/ecodata"  # where STATIC is served, as Datasette would a plugin's static/
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
 STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
@@ -190,7 +192,11 @@ def make_datasette(dist: str | Path):
         metadata=metadata,
         settings=SETTINGS,
         template_dir=str(TEMPLATES),
-        static_mounts=[(DOWNLOAD_MOUNT, str(dist)), (SOURCES_MOUNT, str(dist / "sources"))],
+        static_mounts=[
+            (DOWNLOAD_MOUNT, str(dist)),
+            (SOURCES_MOUNT, str(dist / "sources")),
+            (STATIC_URL.lstrip("/"), str(STATIC)),  # ecodata.css (a plugin module has no static/ of its own)
+        ],
     )
     for database in datasette.databases.values():
         search_tables_from_metadata(datasette, database)

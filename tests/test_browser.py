@@ -5,6 +5,7 @@ chromium and fonts-noto-cjk. Screenshots are saved to tests/artifacts/.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -104,10 +105,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request):
+def recording_page(browser, request, width: int, height: int):
     """A page that records console errors and uncaught exceptions; the test fails on any."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -117,6 +117,18 @@ def page(browser, request):
     page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
     assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, request):
+    """A desktop window, 1280×900."""
+    yield from recording_page(browser, request, 1280, 900)
+
+
+@pytest.fixture
+def phone(browser, request):
+    """A phone's window, 390×844."""
+    yield from recording_page(browser, request, 390, 844)
 
 
 def test_home_page_is_bilingual_and_its_downloads_work(server, page):
@@ -204,3 +216,81 @@ def test_dashboard_renders_charts(server, page):
     page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=20000)
     assert page.locator(".vega-embed").count() >= 4
     assert "Headline figures · 主要数字" in page.locator("h1").inner_text()
+
+
+# Pages people can read (the measures of issue P4): a table is a screen of rows, figures read as people
+# read them, and a phone gets it without scrolling sideways.
+
+AREA_ROW = "pa-all-protected-areas-area-2018"  # 超过172.8万平方公里
+RESERVES_ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
+
+
+def page_height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+def overflows_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def test_a_table_page_is_a_screen_of_readable_rows(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    assert page_height(page) <= 6000  # 26 238 px before: a row was ~700 px tall
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 35
+    assert (
+        rows.nth(1).bounding_box()["y"] + rows.nth(1).bounding_box()["height"] <= 900
+    )  # on the first screen
+    page.locator("table.rows-and-columns").evaluate("table => table.scrollIntoView()")
+    tops = [rows.nth(i).bounding_box() for i in range(14)]
+    assert sum(box["y"] + box["height"] <= 900 for box in tops) >= 12  # a dozen rows on one screen
+    columns = page.locator("table.rows-and-columns thead th").evaluate_all(
+        "cells => cells.map(cell => cell.dataset.column)"
+    )
+    assert columns[:7] == ["id", "subject_zh", "subject_en", "value", "as_of", "source_id", "quote"]
+    for name in ("value", "as_of", "source_id", "quote"):  # the key columns are all in the window
+        box = page.locator(f'thead th[data-column="{name}"]').bounding_box()
+        assert box["x"] + box["width"] <= 1280, name
+    descriptions = page.locator("details.ecodata-columns")
+    assert not descriptions.locator("dl").is_visible()
+    descriptions.locator("summary").click()
+    assert descriptions.locator("dl").is_visible()
+
+
+def test_figures_read_as_people_read_them(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    area = page.locator(f'tr:has(a[href$="/{AREA_ROW}"])')
+    value = " ".join(area.locator("td.col-value").inner_text().split())
+    assert value == "more than · 超过 1,728,000 km² 172.8万"
+    values = page.locator("td.col-value").all_inner_texts()
+    assert not [text for text in values if re.search(r"\d\.0\b", text)]  # no 474.0, 18.0
+    reserves = page.locator(f'tr:has(a[href$="/{RESERVES_ROW}"]) td.col-value')
+    assert reserves.inner_text().strip() == "474"
+
+
+def test_a_quote_is_two_lines_with_a_short_link_and_a_note_opens_on_a_click(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    row = page.locator(f'tr:has(a[href$="/{AREA_ROW}"])')
+    link = row.locator("a.evidence-source")
+    assert link.inner_text() == "原文 · source ↗" and link.get_attribute("href").endswith(f"#q-{AREA_ROW}")
+    quote = row.locator("q.evidence-quote").bounding_box()
+    assert quote["height"] <= 3 * 22  # clipped to two lines
+    note = row.locator("td.col-note_en details")
+    clipped = note.bounding_box()["height"]
+    assert clipped <= 3 * 22
+    note.locator("summary").click()
+    assert note.bounding_box()["height"] > 2 * clipped
+
+
+def test_a_table_page_fits_a_phone(server, phone):
+    phone.goto(f"{server}/{DATABASE}/protected_areas")
+    assert not overflows_sideways(phone)
+    first = phone.locator("table.rows-and-columns tbody tr").first
+    value = first.locator("td.col-value")
+    assert value.is_visible() and "1,728,000" in value.inner_text()
+    label = value.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert "value" in label and "数值" in label  # each cell says its column
+    assert first.bounding_box()["width"] <= 390
+    for table in ("international_partnerships", "indicators"):
+        phone.goto(f"{server}/{DATABASE}/{table}")
+        assert not overflows_sideways(phone), table

@@ -1,12 +1,36 @@
-"""Pages people can read: what each table's pages show first comes from the descriptor's declarations
-(display.py), and numbers read as people read them (figures.py)."""
+"""Pages people can read, in-process: figures formatted from the descriptor's declarations, quotes
+clipped with a short link, the JSON and CSV untouched, and a package that declares nothing still served
+sensibly. The browser measures the same pages in test_browser.py."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
 import pytest
+from conftest import ROOT, datasette_get
 
 from ecodata.display import chinese_label, page_plan
 from ecodata.figures import chinese_reading, plain_number, qualifier_marker
+from ecodata.package import load_package
+
+DATABASE = load_package(ROOT / "datapackage.json").name
+AREA_ROW = "pa-all-protected-areas-area-2018"  # 超过172.8万平方公里 → 1728000, more_than, km2
+RESERVES_ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
+
+
+def test_our_table_template_is_datasette_s_with_the_column_descriptions_folded():
+    import datasette
+
+    theirs = (Path(datasette.__file__).parent / "templates" / "table.html").read_text(encoding="utf-8")
+    ours = (ROOT / "ecodata" / "templates" / "table.html").read_text(encoding="utf-8")
+    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
+    folded = re.search(r'<details class="ecodata-columns">\n<summary>.*?</summary>\n', ours).group(0)
+    restored = ours.replace(folded, "").replace("</dl>\n</details>\n", "</dl>\n")
+    assert restored == theirs
 
 
 @pytest.mark.parametrize(
@@ -71,3 +95,98 @@ def test_a_plan_comes_from_the_declarations_not_from_names():
     bare = page_plan(resource, {}, None, {})
     assert bare["order"][:3] == ["key", "naam_nl", "amount"] and bare["quote"] is None
     assert bare["figures"]["amount"] == {"unit": None, "symbol": None, "qualifier": None}
+
+
+def test_the_table_page_shows_figures_short_citations_and_folded_descriptions(built):
+    page = datasette_get(built, f"/{DATABASE}/protected_areas").text
+    area = re.search(rf'href="[^"]*/{AREA_ROW}">.*?</tr>', page, flags=re.S).group(0)
+    assert '<data class="ecodata-number" value="1728000.0">1,728,000</data>' in area
+    assert '<span class="ecodata-reading" lang="zh-Hans">172.8万</span>' in area
+    assert "more than · 超过" in area and ">km²</abbr>" in area
+    assert ">474</data>" in page and "474.0<" not in page and "1728000.0<" not in page
+    assert area.count("原文 · source ↗") == 1 and "Building a Shared Future" not in area.split("title=")[0]
+    assert '<details class="ecodata-columns">' in page  # column descriptions one click away
+    header = page.index('<table class="rows-and-columns ecodata-table">')
+    columns = re.findall(r'<th [^>]*data-column="(\w+)"', page[header:])
+    assert columns[:7] == ["id", "subject_zh", "subject_en", "value", "as_of", "source_id", "quote"]
+
+
+def test_sorting_by_a_figure_offers_one_unit_at_a_time(built):
+    page = datasette_get(built, f"/{DATABASE}/protected_areas?_sort=value").text
+    note = re.search(r'<p class="ecodata-units-note">(.*?)</p>', page, flags=re.S).group(1)
+    assert "unit=km2" in note and ">km²</a>" in note and "unit=percent" in note
+
+
+def test_json_and_csv_keep_the_exact_values(built):
+    rows = datasette_get(built, f"/{DATABASE}/protected_areas.json?_shape=array&id={AREA_ROW}").json()
+    assert rows[0]["value"] == 1728000.0 and rows[0]["qualifier"] == "more_than" and rows[0]["unit"] == "km2"
+    row = datasette_get(built, f"/{DATABASE}/protected_areas/{RESERVES_ROW}.json?_shape=array").json()
+    assert row[0]["value"] == 474.0 and row[0]["designation"] == "national_nature_reserve"
+    for path in (
+        f"/{DATABASE}/protected_areas.csv?id={AREA_ROW}",
+        f"/{DATABASE}/protected_areas/{AREA_ROW}.csv",
+    ):
+        (found,) = csv.DictReader(io.StringIO(datasette_get(built, path).text))
+        assert found["value"] == "1728000.0" and found["qualifier"] == "more_than", path
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A package that declares nothing: no evidence, no bilingual labels, no units."""
+    from ecodata.build import build
+
+    folder = tmp_path_factory.mktemp("shop")
+    (folder / "products.csv").write_text(
+        "id,name,category,price,added,notes\n1,Oak table,furniture,120.50,2024-03-01,\n"
+        "2,Desk lamp,lighting,35,2024-03-15,\n3,Warehouse shelving,furniture,12500,2024-04-02,"
+        "Forty adjustable shelves and a lifetime guarantee; delivered flat and assembled on site by the maker\n",
+        encoding="utf-8",
+    )
+    (folder / "categories.csv").write_text(
+        "code,label\nfurniture,Furniture\nlighting,Lighting\n", encoding="utf-8"
+    )
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "name", "type": "string"},
+        {"name": "category", "type": "string"},
+        {"name": "price", "type": "number"},
+        {"name": "added", "type": "date"},
+        {"name": "notes", "type": "string"},
+    ]
+    descriptor = {
+        "name": "shop",
+        "resources": [
+            {
+                "name": "categories",
+                "path": "categories.csv",
+                "schema": {
+                    "fields": [{"name": "code", "type": "string"}, {"name": "label", "type": "string"}]
+                },
+            },
+            {
+                "name": "products",
+                "path": "products.csv",
+                "schema": {
+                    "fields": fields,
+                    "primaryKey": ["id"],
+                    "foreignKeys": [
+                        {"fields": ["category"], "reference": {"resource": "categories", "fields": ["code"]}}
+                    ],
+                },
+            },
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return build(folder / "datapackage.json", folder / "dist")
+
+
+def test_a_package_without_evidence_or_labels_still_reads_well(shop):
+    table = datasette_get(shop, "/shop/products")
+    assert table.status_code == 200
+    assert (
+        ">120.5</data>" in table.text
+        and ">12,500</data>" in table.text
+        and "evidence-source" not in table.text
+    )
+    assert re.search(r'<details class="ecodata-more"><summary[^>]*>Forty adjustable', table.text)  # clipped
+    assert datasette_get(shop, "/shop/products/3.json?_shape=array").json()[0]["price"] == 12500.0

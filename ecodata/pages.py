@@ -1,0 +1,262 @@
+"""Table pages people can read, from a table's page plan (display.py), its code lists' labels and its
+sources' citations.
+
+Cells: a figure with its qualifier in words, its unit and the source's 万/亿 reading; a quote clipped to
+two lines with a short link to its highlighted passage; long text clipped, opened by a click. The table:
+its columns in the plan's order, each with its role (for ecodata.css) and its label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from datasette.utils import to_css_class
+from markupsafe import Markup
+
+from .figures import EXACT, chinese_reading, plain_number, qualifier_marker, unit_symbol
+
+CLIP_CHARACTERS = 60  # longer text cells in a table are clipped to two lines, opened by a click
+MAX_CODE_LIST = 10_000  # code lists with more rows are not held in memory; their cells show the code
+CJK = re.compile(r"[\u3400-\u9fff]")
+TIGHT_UNITS = ("%", "‰", "°")  # written right after the number: 18%
+
+
+def plain(cell):
+    """A cell's value, also when Datasette has expanded a foreign key into {"value", "label"}."""
+    return cell["value"] if isinstance(cell, dict) else cell
+
+
+def cell_of(row, name: str | None):
+    if not name:
+        return None
+    try:
+        return plain(row[name])
+    except (IndexError, KeyError):
+        return None
+
+
+# Figures
+
+
+def figure_parts(value, row, name: str, plan: dict, codes: dict) -> dict:
+    """A number's parts as shown: qualifier words, number, unit, and the quote's 万/亿 reading."""
+    figure = plan["figures"].get(name) or {}
+    quote = cell_of(row, plan.get("quote"))
+    parts: dict = {"number": plain_number(value), "value": value}
+    qualifier = cell_of(row, figure.get("qualifier"))
+    if qualifier and qualifier != EXACT:
+        labels = codes.get(figure["qualifier"], {}).get(str(qualifier)) or {}
+        english = labels.get("en") or str(qualifier).replace("_", " ")
+        chinese = qualifier_marker(value, quote, qualifier) or labels.get("zh")
+        parts["qualifier"] = {"code": qualifier, "text": " · ".join(filter(None, [english, chinese]))}
+    code = cell_of(row, figure.get("unit")) if figure.get("unit") else figure.get("symbol")
+    if code not in (None, ""):
+        labels = codes.get(figure.get("unit"), {}).get(str(code)) or {}
+        symbol = unit_symbol(str(code), labels)
+        label = " · ".join(filter(None, [labels.get("zh"), labels.get("en")])) or str(code)
+        parts["unit"] = {"code": code, "text": label if symbol is None else symbol, "title": label}
+    parts["reading"] = chinese_reading(value, quote)
+    return parts
+
+
+def unit_after(parts: dict) -> str:
+    """The unit as it follows the number: `%` right after it, any other unit after a space."""
+    unit = parts.get("unit", {}).get("text") or ""
+    return unit if unit in TIGHT_UNITS else f" {unit}" if unit else ""
+
+
+def figure_text(parts: dict) -> str:
+    text = " ".join(
+        filter(
+            None,
+            [
+                parts.get("qualifier", {}).get("text"),
+                parts["number"] + unit_after(parts),
+            ],
+        )
+    )
+    return f"{text} ({parts['reading']})" if parts.get("reading") else text
+
+
+def figure_html(parts: dict) -> Markup:
+    html = Markup("")
+    if parts.get("qualifier"):
+        html += Markup('<span class="ecodata-qualifier" title="{}">{}</span> ').format(
+            parts["qualifier"]["code"], parts["qualifier"]["text"]
+        )
+    html += Markup('<data class="ecodata-number" value="{}">{}</data>').format(
+        parts["value"], parts["number"]
+    )
+    if parts.get("unit", {}).get("text"):
+        html += Markup('{}<abbr class="ecodata-unit" title="{}">{}</abbr>').format(
+            unit_after(parts)[: -len(parts["unit"]["text"])], parts["unit"]["title"], parts["unit"]["text"]
+        )
+    if parts.get("reading"):
+        html += Markup(' <span class="ecodata-reading" lang="zh-Hans">{}</span>').format(parts["reading"])
+    return Markup('<span class="ecodata-figure">{}</span>').format(html)
+
+
+# Quotes and long text
+
+
+def quote_html(quote: str, row_id, source: dict | None) -> Markup:
+    """A quote in a table: the quote, and a short link to it highlighted in the archived source (the
+    source's label in the link's title; the row card shows the whole citation)."""
+    text = Markup('<q lang="zh-Hans" class="evidence-quote">{}</q>').format(quote)
+    if not source:
+        return text
+    link = f"{source['page']}#q-{row_id}" if row_id is not None else source["page"]
+    return text + Markup(
+        ' <a class="evidence-source" href="{}" title="原文 Source: {}">原文 · source ↗</a>'
+    ).format(link, source["label"])
+
+
+def clipped_html(text: str) -> Markup:
+    """Long text in a table: two lines, the rest a click away (no script needed)."""
+    return Markup(
+        '<details class="ecodata-more"><summary title="Click to read it all · 点击展开">{}</summary></details>'
+    ).format(text)
+
+
+def cell_html(row, value, column: str, plan: dict, codes: dict, sources: dict) -> Markup | None:
+    """A table cell as our pages show it, or None to leave it to Datasette."""
+    if column == plan.get("quote") and isinstance(value, str) and value:
+        source = sources.get(str(cell_of(row, plan.get("source"))))
+        key = plan["key"]
+        return quote_html(value, cell_of(row, key[0]) if len(key) == 1 else None, source)
+    if column in plan["figures"] and isinstance(value, int | float) and not isinstance(value, bool):
+        return figure_html(figure_parts(value, row, column, plan, codes))
+    if column in plan["text"] and isinstance(value, str) and len(value) > CLIP_CHARACTERS:
+        return clipped_html(value)
+    return None
+
+
+# The table page
+
+
+def roles(plan: dict) -> dict[str, str]:
+    """Each column's role, for ecodata.css: the key columns first, then long text, then the rest."""
+    found = dict.fromkeys(plan["key"], "key")
+    found |= dict.fromkeys(plan["subject"], "subject")
+    for role, name in (("figure", plan.get("lead")), ("date", plan.get("date"))):
+        if name:
+            found.setdefault(name, role)
+    for role in ("source", "quote"):
+        if plan.get(role):
+            found.setdefault(plan[role], role)
+    for name in plan["text"]:
+        found.setdefault(name, "text")
+    for name in plan["figures"]:
+        found.setdefault(name, "number")
+    return found
+
+
+class TablePage:
+    """What _table.html asks about a table's columns: their order, labels and roles."""
+
+    def __init__(self, plan: dict, display_columns: list[dict], codes: dict):
+        self.plan = plan
+        self.labels = plan["labels"]
+        self.roles = roles(plan)
+        self.codes = codes
+        rank = {name: index for index, name in enumerate(plan["order"])}
+        names = [column["name"] for column in display_columns]
+        self.positions = sorted(
+            range(len(names)), key=lambda index: (rank.get(names[index], len(rank)), index)
+        )
+
+    def rows(self, display_rows) -> list[list[tuple]]:
+        """Each row's cells in the plan's order, with their td classes and small-screen labels, worked
+        out here once per column rather than in the template once per cell."""
+        if not display_rows:
+            return []
+        columns = [cell["column"] for cell in display_rows[0].cells]
+        extra = [(f" ecodata-role-{self.roles.get(name, 'other')}", self.header(name)) for name in columns]
+        order = sorted(range(len(columns)), key=self.rank(columns))
+        return [
+            [
+                (
+                    cell := row.cells[index],
+                    f"col-{to_css_class(cell['column'])} type-{cell['value_type']}" + extra[index][0],
+                    extra[index][1],
+                )
+                for index in order
+            ]
+            for row in display_rows
+        ]
+
+    def rank(self, names: list[str]):
+        rank = {name: index for index, name in enumerate(self.plan["order"])}
+        return lambda index: (rank.get(names[index], len(rank)), index)
+
+    def header(self, name: str) -> str:
+        zh = self.labels.get(name, {}).get("zh")
+        return f"{name} · {zh}" if zh else name
+
+    def units_note(self, sorted_by: str | None, facet_results: dict | None) -> dict | None:
+        """When rows are sorted by a figure whose unit differs between them, the units to pick from
+        (the unit facet's own links), so like is compared with like."""
+        unit = (self.plan["figures"].get(sorted_by or "") or {}).get("unit")
+        facet = next((f for f in (facet_results or {}).values() if f.get("name") == unit), None)
+        if not unit or not facet or len(facet.get("results", [])) < 2:
+            return None
+        units = []
+        for result in facet["results"]:
+            labels = self.codes.get(unit, {}).get(str(result["value"])) or {}
+            symbol = unit_symbol(str(result["value"]), labels)
+            units.append(
+                {
+                    "label": symbol or result.get("label") or str(result["value"]),
+                    "count": result["count"],
+                    "toggle_url": result["toggle_url"],
+                }
+            )
+        return {"column": sorted_by, "units": units}
+
+    def columns(self) -> list[dict]:
+        """The column descriptions, folded above the table, in the table's order."""
+        return [{"name": name, **self.labels[name]} for name in self.plan["order"] if name in self.labels]
+
+
+# Code lists
+
+
+async def load_code_labels(datasette) -> None:
+    """The Chinese and English labels (and any `symbol`) of every code list a table refers to, held
+    once on `datasette.ecodata_codes`: figures show their unit and qualifier with them, the row card
+    every code's labels."""
+    config = datasette.plugin_config("ecodata") or {}
+    plans = config.get("pages", {})
+    held: dict = {}
+    lists: dict = {}
+    for database in datasette.metadata().get("databases") or {}:
+        if database not in datasette.databases:
+            continue
+        db = datasette.get_database(database)
+        for table, plan in plans.items():
+            for column, target in plan.get("references", {}).items():
+                labels = plans.get(target["resource"], {}).get("labels", {})
+                if not {"label_zh", "label_en"} <= set(labels) or target["field"] not in labels:
+                    continue
+                wanted = (database, target["resource"], target["field"])
+                if wanted not in lists:
+                    lists[wanted] = await code_list(db, target, "symbol" in labels)
+                if lists[wanted]:
+                    held.setdefault((database, table), {})[column] = lists[wanted]
+    datasette.ecodata_codes = held
+
+
+async def code_list(db, target: dict, has_symbol: bool) -> dict:
+    symbol = ', "symbol"' if has_symbol else ""
+    sql = (
+        f'select "{target["field"]}", "label_zh", "label_en"{symbol} from "{target["resource"]}" '
+        f"limit {MAX_CODE_LIST + 1}"
+    )
+    rows = (await db.execute(sql)).rows
+    if len(rows) > MAX_CODE_LIST:
+        return {}
+    return {
+        str(row[0]): {"zh": row[1] or "", "en": row[2] or ""}
+        | ({"symbol": row[3] or ""} if has_symbol else {})
+        for row in rows
+    }
