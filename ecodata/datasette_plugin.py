@@ -19,6 +19,7 @@ from markupsafe import Markup
 from datasette import hookimpl
 
 from .pages import TablePage, cell_html, load_code_labels
+from .row_card import card_for
 from .serve import STATIC, STATIC_URL
 
 LOG = logging.getLogger("ecodata.serve")
@@ -303,6 +304,13 @@ def extra_template_vars(template, database, table, request, datasette):
     if template == "table.html" and plan:
         codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
         found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
+    if template == "row.html" and plan and request is not None:
+
+        async def with_card():
+            card = await card_for(datasette, request, database, table, plan, config)
+            return found | ({"ecodata_card": card} if card else {})
+
+        return with_card
     if template != "database.html":
         return found
     return found | home_vars(datasette, config) | {"table_groups": table_groups(datasette, database, config)}
@@ -342,7 +350,7 @@ def home_vars(datasette, config: dict) -> dict:
 
 @hookimpl
 def extra_css_urls(datasette):
-    """ecodata.css (table roles and figures), its version in the URL so a new one is fetched."""
+    """ecodata.css (table roles, figures, the row card), its version in the URL so a new one is fetched."""
     return [{"url": f"{STATIC_URL}/ecodata.css?{static_version()}"}]
 
 

@@ -219,7 +219,7 @@ def test_dashboard_renders_charts(server, page):
 
 
 # Pages people can read (the measures of issue P4): a table is a screen of rows, figures read as people
-# read them, and a phone gets it without scrolling sideways.
+# read them, a row is an evidence card, and a phone gets all of it without scrolling sideways.
 
 AREA_ROW = "pa-all-protected-areas-area-2018"  # 超过172.8万平方公里
 RESERVES_ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
@@ -294,3 +294,50 @@ def test_a_table_page_fits_a_phone(server, phone):
     for table in ("international_partnerships", "indicators"):
         phone.goto(f"{server}/{DATABASE}/{table}")
         assert not overflows_sideways(phone), table
+
+
+def test_a_row_page_is_an_evidence_card_on_the_first_screen(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas/{RESERVES_ROW}")
+    heading = " ".join(page.locator("h1").inner_text().split())
+    assert heading == "National nature reserves · 国家级自然保护区: 474 (2018-12-31)"
+
+    def on_first_screen(locator) -> bool:
+        box = locator.bounding_box()
+        return locator.is_visible() and box["y"] >= 0 and box["y"] + box["height"] <= 900 and box["x"] >= 0
+
+    quote = page.locator("q.evidence-quote")
+    assert quote.inner_text() == "国家级自然保护区474个" and on_first_screen(quote)
+    citation = page.locator("dl.ecodata-citation")
+    assert on_first_screen(citation)
+    text = citation.inner_text()
+    assert (
+        "共建地球生命共同体" in text
+        and "中华人民共和国政府" in text
+        and "2020-09" in text
+        and "sha256" in text
+    )
+    passage = page.locator("a.evidence-source")
+    assert on_first_screen(passage)
+    fields = page.locator(".ecodata-field")
+    assert fields.count() == 15  # every field but the quote, shown above
+    assert all(on_first_screen(fields.nth(i)) for i in range(fields.count()))
+    designation = page.locator(".ecodata-field-designation").inner_text()
+    assert "国家级自然保护区 · national nature reserve" in designation and "保护地类型" in designation
+    cite = page.locator("#cite")
+    assert "[Data row protected_areas/" + RESERVES_ROW + "]" in cite.locator("pre.ecodata-apa").inner_text()
+    assert cite.locator("pre.ecodata-bibtex").inner_text().startswith("@misc{protected_areas:" + RESERVES_ROW)
+    for name, exact in (("JSON", "474.0"), ("CSV", "474.0")):
+        response = page.request.get(
+            server + page.get_by_role("link", name=name, exact=True).get_attribute("href")
+        )
+        assert response.status == 200 and exact in response.text(), name
+    passage.click()
+    page.wait_for_url(f"**/sources/*.html#q-{RESERVES_ROW}")
+    assert page.locator("mark.current").first.is_visible()
+
+
+def test_a_row_page_fits_a_phone(server, phone):
+    phone.goto(f"{server}/{DATABASE}/protected_areas/{AREA_ROW}")
+    assert not overflows_sideways(phone)
+    assert phone.locator("q.evidence-quote").is_visible()
+    assert "172.8万" in phone.locator("h1").inner_text()

@@ -1,6 +1,6 @@
 """Pages people can read, in-process: figures formatted from the descriptor's declarations, quotes
-clipped with a short link, the JSON and CSV untouched, and a package that declares nothing still served
-sensibly. The browser measures the same pages in test_browser.py."""
+clipped with a short link, the row page an evidence card, the JSON and CSV untouched, and a package
+that declares nothing still served sensibly. The browser measures the same pages in test_browser.py."""
 
 from __future__ import annotations
 
@@ -117,6 +117,21 @@ def test_sorting_by_a_figure_offers_one_unit_at_a_time(built):
     assert "unit=km2" in note and ">km²</a>" in note and "unit=percent" in note
 
 
+def test_the_row_page_is_an_evidence_card(built):
+    page = datasette_get(built, f"/{DATABASE}/protected_areas/{RESERVES_ROW}").text
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page, flags=re.S).group(1))
+    assert " ".join(heading.split()) == "National nature reserves · 国家级自然保护区: 474 (2018-12-31)"
+    assert '<q lang="zh-Hans" class="evidence-quote">国家级自然保护区474个</q>' in page
+    sources = list(csv.DictReader(open(ROOT / "resources" / "sources.csv", encoding="utf-8")))
+    source = next(row for row in sources if row["id"] == "position-paper-2020")
+    for part in (source["title_zh"], source["publisher_zh"], source["date_published"], source["sha256"]):
+        assert part in page.replace("&#39;", "'")
+    assert f'class="evidence-source" href="/sources/position-paper-2020.zh.html#q-{RESERVES_ROW}"' in page
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "国家级自然保护区 · national nature reserve" in text and "value_max · 区间上限" in text
+    assert "@misc{protected_areas:" + RESERVES_ROW in page and "[Data row protected_areas/" in page
+
+
 def test_json_and_csv_keep_the_exact_values(built):
     rows = datasette_get(built, f"/{DATABASE}/protected_areas.json?_shape=array&id={AREA_ROW}").json()
     assert rows[0]["value"] == 1728000.0 and rows[0]["qualifier"] == "more_than" and rows[0]["unit"] == "km2"
@@ -189,4 +204,9 @@ def test_a_package_without_evidence_or_labels_still_reads_well(shop):
         and "evidence-source" not in table.text
     )
     assert re.search(r'<details class="ecodata-more"><summary[^>]*>Forty adjustable', table.text)  # clipped
+    card = datasette_get(shop, "/shop/products/3")
+    assert card.status_code == 200
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", card.text, flags=re.S).group(1))
+    assert " ".join(heading.split()) == "Warehouse shelving: 12,500 (2024-04-02)"
+    assert "Quote · 原文摘录" not in card.text and "@misc{products:3" in card.text
     assert datasette_get(shop, "/shop/products/3.json?_shape=array").json()[0]["price"] == 12500.0
