@@ -90,10 +90,11 @@ def write_outputs(package: Package, folder: Path) -> None:
     if evidence:
         write_source_pages(package, parquet, folder / "sources", evidence)
     write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
-    write_inspect_file(database, folder / "inspect.json")
+    digests = {database: file_digest(database)}  # for inspect.json and SHA256SUMS: read once
+    write_inspect_file(database, folder / "inspect.json", digests[database])
     write_zip(package, folder, folder / zip_name(package))
     write_json(folder / BUILD_INFO, build_info(package))
-    write_checksums(folder)
+    write_checksums(folder, digests)
 
 
 def read_parquet(path: Path, columns: list[str] | None = None):
@@ -155,10 +156,12 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(source, "sha256").hexdigest()
 
 
-def write_checksums(folder: Path) -> None:
+def write_checksums(folder: Path, known: dict[Path, str]) -> None:
+    """SHA256SUMS for every file in `folder`; `known`: digests already taken, by path."""
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        lines.append(f"{file_digest(path)}  {path.relative_to(folder).as_posix()}\n")
+        digest = known.get(path) or file_digest(path)
+        lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
 
 

@@ -1,3 +1,4 @@
+import asyncio
 import csv
 import hashlib
 import json
@@ -175,6 +176,14 @@ def test_inspect_file_matches_the_database(built):
     assert inspect["hash"] == hashlib.sha256((built / DATABASE).read_bytes()).hexdigest()
     with open(ROOT / "resources" / "sources.csv", encoding="utf-8") as handle:
         assert inspect["tables"]["sources"]["count"] == len(list(csv.DictReader(handle)))
+
+
+def test_inspect_file_is_what_datasette_inspect_writes(built):
+    from datasette.cli import inspect_
+
+    expected = asyncio.run(inspect_([str(built / DATABASE)], None))
+    expected[PACKAGE.name]["file"] = DATABASE
+    assert json.loads((built / "inspect.json").read_text(encoding="utf-8")) == expected
 
 
 def test_failed_build_leaves_previous_output_intact(package_copy, tmp_path, monkeypatch):
