@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .package import Package, PackageError, load_package
@@ -65,36 +66,67 @@ def release_freed_memory() -> None:
 
 
 def write_outputs(package: Package, folder: Path) -> None:
+    """Every output, on both cores: this thread loads SQLite and builds its search index while others
+    write Parquet, then copy the CSV files, zip the package and take the digests."""
     from .evidence import write_source_pages
     from .metadata import datasette_metadata
-    from .parquet import write_parquet
     from .search import write_search_tables
     from .serve import write_inspect_file
-    from .sqlite import write_database
-    from .tables import write_csv
+    from .sqlite import new_database
     from .validate.context import evidence_of
 
     (folder / "parquet").mkdir()
-    (folder / "csv").mkdir()
-    parquet = {}
-    for resource, table in zip(package.resources, package.tables):
-        name = table["name"]
-        parquet[name] = folder / "parquet" / f"{name}.parquet"
-        write_parquet(package, name, parquet[name])
-        write_csv(package, resource, folder / "csv" / f"{name}.csv")
     database = folder / f"{package.name}.db"
-    write_database(package, parquet, database)
-    write_search_tables(package, database, parquet)
-    evidence = evidence_of(package)
-    sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
-    if evidence:
-        write_source_pages(package, parquet, folder / "sources", evidence)
-    write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
-    digests = {database: file_digest(database)}  # for inspect.json and SHA256SUMS: read once
-    write_inspect_file(database, folder / "inspect.json", digests[database])
-    write_zip(package, folder, folder / zip_name(package))
-    write_json(folder / BUILD_INFO, build_info(package))
+    with ThreadPoolExecutor(1, thread_name_prefix="ecodata-build") as background:
+        with new_database(database) as connection:
+            parquet = write_tables(package, folder / "parquet", connection)
+            downloads = background.submit(write_downloads, package, folder)
+            info = background.submit(build_info, package)
+            write_search_tables(package, connection.conn, parquet)
+        evidence = evidence_of(package)
+        sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
+        if evidence:
+            write_source_pages(package, parquet, folder / "sources", evidence)
+        write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
+        digests = {database: file_digest(database)}  # for inspect.json and SHA256SUMS: read once
+        write_inspect_file(database, folder / "inspect.json", digests[database])
+        digests |= downloads.result()
+        write_json(folder / BUILD_INFO, info.result())
     write_checksums(folder, digests)
+
+
+def write_tables(package: Package, folder: Path, database) -> dict[str, Path]:
+    """Each resource into Parquet and SQLite in one pass, referenced tables first: a thread of its own
+    reads the typed batches and writes them to Parquet while this one loads them into SQLite. Rows that
+    did not come in key order are loaded from the sorted Parquet file instead."""
+    from .engine.reading import read_ahead
+    from .parquet import ParquetWrite
+    from .sqlite import TableLoad, creation_order
+
+    parquet = {}
+    for resource in creation_order(package):
+        name = resource["name"]
+        parquet[name] = folder / f"{name}.parquet"
+        table = TableLoad(database, resource)
+        written = ParquetWrite(package, name, parquet[name])
+        for batch in read_ahead(iter(written)):
+            table.add(batch)
+        if not written.in_order:
+            table.reload(parquet[name])
+        table.finish()
+    return parquet
+
+
+def write_downloads(package: Package, folder: Path) -> dict[Path, str]:
+    """The CSV files and the zip; returns their digests and the Parquet files' (for SHA256SUMS)."""
+    from .tables import write_csv
+
+    (folder / "csv").mkdir()
+    for resource, table in zip(package.resources, package.tables):
+        write_csv(package, resource, folder / "csv" / f"{table['name']}.csv")
+    write_zip(package, folder, folder / zip_name(package))
+    files = [*(folder / "csv").iterdir(), *(folder / "parquet").iterdir(), folder / zip_name(package)]
+    return {path: file_digest(path) for path in files}
 
 
 def read_parquet(path: Path, columns: list[str] | None = None):

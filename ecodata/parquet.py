@@ -1,12 +1,13 @@
 """Each resource as a Parquet file: typed batches streamed in, one row group each, rows in key order.
 
-Rows already in primary-key order (as curated files are) stream straight through, so memory stays flat
-however many rows there are; a file in another order is sorted once written (the whole table in memory,
-Arrow's, never Python objects).
+Rows already in primary-key order (as curated files are) stream straight through, and on into SQLite,
+so memory stays flat however many rows there are; a file in another order is sorted once written (the
+whole table in memory, Arrow's, never Python objects).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,25 +21,37 @@ from .tables import read_table, sorted_by_key
 COMPRESSION = "zstd"
 
 
-def write_parquet(package: Package, name: str, target: Path) -> None:
-    key = package.table(name)["schema"].get("primaryKey") or []
-    try:
-        in_order = stream(typed_batches(package, name), target, key)
-    except MixedColumn:  # a column whose type only all its values decide: read whole
-        in_order = False
-        write(read_table(package, name), target)
-    if in_order is None:  # no rows: the types come from the schema alone
-        write(read_table(package, name), target)
-    elif not in_order:
-        write(sorted_by_key(pq.read_table(target), key), target)
+class ParquetWrite:
+    """Writes a resource to a Parquet file as it is iterated, handing over each batch once written while
+    the rows come in primary-key order. Afterwards `in_order` says whether every row was handed over;
+    if not (rows out of key order, a column typed by all its values), the file holds them all, sorted."""
+
+    def __init__(self, package: Package, name: str, target: Path):
+        self.package, self.name, self.target = package, name, target
+        self.in_order = False
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        key = self.package.table(self.name)["schema"].get("primaryKey") or []
+        try:
+            in_order = yield from stream(typed_batches(self.package, self.name), self.target, key)
+        except MixedColumn:  # a column whose type only all its values decide: read whole
+            in_order = False
+            write(read_table(self.package, self.name), self.target)
+        if in_order is None:  # no rows: the types come from the schema alone
+            in_order = True
+            write(read_table(self.package, self.name), self.target)
+        elif not in_order:
+            write(sorted_by_key(pq.read_table(self.target), key), self.target)
+        self.in_order = in_order
 
 
 def write(table: pa.Table, target: Path) -> None:
     pq.write_table(table, target, compression=COMPRESSION, row_group_size=BATCH_ROWS)
 
 
-def stream(batches, target: Path, key: list[str]) -> bool | None:
-    """Write the batches as row groups; True when their rows were already in key order, None for none."""
+def stream(batches, target: Path, key: list[str]) -> Iterator[pa.RecordBatch]:
+    """Write the batches as row groups, yielding each while their rows are in key order; returns whether
+    they all were, None for no rows."""
     writer = None
     in_order, last = True, None
     try:
@@ -48,6 +61,8 @@ def stream(batches, target: Path, key: list[str]) -> bool | None:
             writer.write_batch(batch, row_group_size=BATCH_ROWS)
             if in_order and key:
                 in_order, last = ordered(batch, key, last)
+            if in_order:
+                yield batch
     finally:
         if writer is not None:
             writer.close()

@@ -11,6 +11,7 @@ A term with punctuation inside (1.18万) is split by unicode61 into a phrase and
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from pathlib import Path
@@ -58,27 +59,25 @@ def searchable_columns(resource: dict) -> list[str]:
     ]
 
 
-def write_search_tables(package: Package, database: Path, parquet: dict[str, Path]) -> None:
+def write_search_tables(package: Package, connection: sqlite3.Connection, parquet: dict[str, Path]) -> None:
     """Add `<table>_fts` for every table with text columns, in bulk: SQLite indexes the rows without a
     Chinese character from their text as it is (its tokenizer reads the words `search_terms` would
     give); only the rows with one, found in the Parquet files by a vectorised match, go through Python."""
-    with sqlite3.connect(database) as connection:
-        for resource in package.tables:
-            columns = searchable_columns(resource)
-            if columns:
-                han = han_positions(parquet[resource["name"]], columns)
-                index_table(connection, resource["name"], columns, han)
-    connection.close()
+    for resource in package.tables:
+        columns = searchable_columns(resource)
+        if columns:
+            han = han_rows(parquet[resource["name"]], columns)
+            index_table(connection, resource["name"], columns, han)
 
 
-def han_positions(path: Path, columns: list[str]):
-    """Positions (in file, so in rowid order) of the rows with a Chinese character in any of `columns`."""
+def han_rows(path: Path, columns: list[str]):
+    """Per row (in file, so in rowid order), whether any of `columns` holds a Chinese character."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    found, offset = [], 0
+    found = []
     for batch in pq.ParquetFile(path).iter_batches(columns=columns):
         mask = np.zeros(batch.num_rows, dtype=bool)
         for column in batch.columns:
@@ -89,9 +88,8 @@ def han_positions(path: Path, columns: list[str]):
             mask |= pc.fill_null(pc.match_substring_regex(column, HAN_CLASS), False).to_numpy(
                 zero_copy_only=False
             )
-        found.append(np.flatnonzero(mask) + offset)
-        offset += batch.num_rows
-    return np.concatenate(found) if found else np.array([], dtype=np.int64)
+        found.append(mask)
+    return np.concatenate(found) if found else np.zeros(0, dtype=bool)
 
 
 def index_table(connection: sqlite3.Connection, table: str, columns: list[str], han) -> None:
@@ -100,17 +98,16 @@ def index_table(connection: sqlite3.Connection, table: str, columns: list[str], 
         f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
     )
     document = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
-    rows = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    if len(han) and len(han) < rows:  # rowids in insertion (Parquet) order, whatever the key makes them
-        rowids = [rowid for (rowid,) in connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')]
+    if han.any() and not han.all():  # rowids in insertion (Parquet) order, whatever the key makes them
+        rowids = connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')
         connection.execute("CREATE TEMP TABLE han (rowid INTEGER PRIMARY KEY)")
-        connection.executemany("INSERT INTO temp.han VALUES (?)", ((rowids[int(i)],) for i in han))
+        connection.executemany("INSERT INTO temp.han VALUES (?)", itertools.compress(rowids, iter(han)))
         plain, chinese = (
             "WHERE rowid NOT IN (SELECT rowid FROM temp.han)",
             "WHERE rowid IN (SELECT rowid FROM temp.han)",
         )
     else:
-        plain, chinese = ("WHERE 0", "") if len(han) else ("", "WHERE 0")
+        plain, chinese = ("WHERE 0", "") if han.any() else ("", "WHERE 0")
     connection.execute(f'INSERT INTO "{fts}" (rowid, terms) SELECT rowid, {document} FROM "{table}" {plain}')
     select = ", ".join(f'"{column}"' for column in columns)
     documents = (

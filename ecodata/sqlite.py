@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from .metadata import bilingual_label
@@ -98,28 +99,55 @@ def sqlite_columns(batch) -> list[list]:
     return columns
 
 
-def write_database(package: Package, parquet: dict, path: Path) -> None:
-    """`parquet`: each resource's Parquet file, rows in primary-key order, loaded batch by batch."""
-    import pyarrow.parquet as pq
+@contextmanager
+def new_database(path: Path):
+    """A new database (sqlite-utils), committed and closed on the way out. It is written once, in a
+    staging folder, by this connection alone: no journal, no syncs, no lock taken per statement."""
     import sqlite_utils
 
     database = sqlite_utils.Database(path)
-    database.execute("PRAGMA journal_mode = OFF")  # a new file in a staging folder: nothing to roll back to
-    database.execute("PRAGMA synchronous = OFF")
-    for resource in creation_order(package):
+    try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE"):
+            database.execute(f"PRAGMA {pragma}")
+        yield database
+        database.conn.commit()  # no VACUUM: a new file with only inserts has no free pages to reclaim
+    finally:
+        database.close()
+
+
+class TableLoad:
+    """One resource's table: created, filled a batch at a time in primary-key order, then indexed
+    (`finish`): an index built once over all rows is faster than one kept up row by row."""
+
+    def __init__(self, database, resource: dict):
         schema = resource["schema"]
         columns = {f["name"]: SQLITE_TYPES.get(f.get("type"), str) for f in schema["fields"]}
         primary_key = schema.get("primaryKey")
-        keys = foreign_keys(resource)
-        table = database[resource["name"]]
-        table.create(columns, pk=tuple(primary_key) if primary_key else None, foreign_keys=keys)
+        self.database, self.resource = database, resource
+        self.table = database[resource["name"]]
+        self.table.create(columns, pk=tuple(primary_key) if primary_key else None, foreign_keys=self.keys)
         names = ", ".join(f'"{name}"' for name in columns)
-        insert = f'INSERT INTO "{resource["name"]}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-        for batch in pq.ParquetFile(parquet[resource["name"]]).iter_batches(batch_size=BATCH_ROWS):
-            database.conn.executemany(insert, zip(*sqlite_columns(batch)))
-        for column, _, _ in keys:
-            table.create_index([column], find_unique_name=True)
-        if labels := bilingual_label(resource):
-            add_bilingual_label(database, resource["name"], *labels)
-    database.conn.commit()  # no VACUUM: a new file with only inserts has no free pages to reclaim
-    database.close()
+        self.insert = f'INSERT INTO "{resource["name"]}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+    @property
+    def keys(self) -> list[tuple[str, str, str]]:
+        return foreign_keys(self.resource)
+
+    def add(self, batch) -> None:
+        """Insert a record batch's rows, BATCH_ROWS at a time (Python values for only so many rows)."""
+        for start in range(0, batch.num_rows, BATCH_ROWS):
+            self.database.conn.executemany(self.insert, zip(*sqlite_columns(batch.slice(start, BATCH_ROWS))))
+
+    def reload(self, parquet: Path) -> None:
+        """Replace the rows with those of a Parquet file (in key order)."""
+        import pyarrow.parquet as pq
+
+        self.database.execute(f'DELETE FROM "{self.resource["name"]}"')
+        for batch in pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS):
+            self.add(batch)
+
+    def finish(self) -> None:
+        for column, _, _ in self.keys:
+            self.table.create_index([column], find_unique_name=True)
+        if labels := bilingual_label(self.resource):
+            add_bilingual_label(self.database, self.resource["name"], *labels)

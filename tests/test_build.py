@@ -260,6 +260,38 @@ def test_parquet_keeps_the_schema_types_and_sorts_by_the_typed_key(tmp_path):
     assert first["flag"] is True and first["items"] == [1, 2]
 
 
+@pytest.mark.parametrize("offsets", ["same", "mixed"], ids=["out of key order", "a column typed whole"])
+def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_path, monkeypatch, offsets):
+    monkeypatch.setattr("ecodata.batches.BATCH_ROWS", 2)  # batches of two: the first goes in, then it breaks
+    later = "+08:00" if offsets == "same" else ""  # an offset in the first batch only: typed whole, as text
+    rows = [(3, "wetland survey"), (5, "湿地保护"), (4, "国家公园 national park"), (1, ""), (2, "熊猫")]
+    (tmp_path / "t.csv").write_text(
+        "id,note,at\n"
+        + "".join(
+            f"{key},{note},2020-01-0{key}T00:00:00{'+08:00' if index < 2 else later}\n"
+            for index, (key, note) in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
+    fields = [{"name": "id", "type": "integer"}, {"name": "note"}, {"name": "at", "type": "datetime"}]
+    descriptor = {
+        "name": "p",
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": "id"}}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    out = build(tmp_path, tmp_path / "dist")
+    assert pq.read_table(out / "parquet" / "t.parquet").column("id").to_pylist() == [1, 2, 3, 4, 5]
+    with sqlite3.connect(out / "p.db") as connection:
+        assert [key for (key,) in connection.execute("select id from t order by rowid")] == [1, 2, 3, 4, 5]
+
+        def found(term: str) -> list[int]:
+            query = "select rowid from t_fts where t_fts match ? order by rowid"
+            return [rowid for (rowid,) in connection.execute(query, (f'"{term}"',))]
+
+        assert found("湿地") == [5] and found("国家") == found("park") == [4] and found("wetland") == [3]
+        assert found("熊猫") == [2]
+
+
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
     from ecodata.metadata import datasette_metadata
     from ecodata.package import Package
