@@ -75,27 +75,68 @@ def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None
 
 
 def numbered_batches(plan, layout):
-    """The engine's batches of the file: Arrow's reader, or from where it stopped, Python's csv module
-    (a file Arrow reads differently from frictionless), rows numbered as frictionless numbers them."""
-    from .engine.reading import NeedsExactReader, arrow_batches, exact_batches
+    """The engine's batches of the file, read as it read the file when it validated, rows numbered as
+    frictionless numbers them: in pieces parsed by Arrow one at a time, so memory stays flat; from
+    where that cannot go on, Arrow's streaming reader; from where that cannot, Python's csv module (a
+    file Arrow reads differently from frictionless). Where Arrow's parser does not fit the dialect,
+    Python's csv module from the start."""
+    from .engine.reading import (
+        NeedsExactReader,
+        NeedsOneStream,
+        arrow_batches,
+        exact_batches,
+        fast_reader_fits,
+    )
 
     path, width = plan.paths[0], len(plan.fields)
+    empty_is_missing = all("" in plan.missing_for(spec) for spec in plan.fields)
+    fast = fast_reader_fits(layout, width, empty_is_missing)
+    readers = [piece_batches, arrow_batches, exact_batches] if fast else [exact_batches]
     last = 1  # the header
-    try:
-        for batch in arrow_batches(path, layout, width, True):
-            if len(batch.row_numbers):
-                last = int(batch.row_numbers[-1])
-            yield batch
-    except NeedsExactReader:
-        for batch in exact_batches(path, layout, width, True):
-            keep = batch.row_numbers > last
-            if not keep.all():
-                batch = type(batch)(
-                    batch.row_numbers[keep],
-                    [column.filter(pa.array(keep)) for column in batch.columns],
-                    [(number, cells) for number, cells in batch.irregular if number > last],
-                )
-            yield batch
+    while readers:
+        try:
+            for batch in readers.pop(0)(path, layout, width, True):
+                batch = rows_after(batch, last)
+                if len(batch.row_numbers):
+                    last = int(batch.row_numbers[-1])
+                yield batch
+            return
+        except NeedsOneStream:
+            continue
+        except NeedsExactReader:
+            readers = [exact_batches]
+
+
+def piece_batches(path, layout, width: int, header: bool):
+    """The file in pieces, each parsed by Arrow as the engine parses it when it checks the file."""
+    import codecs
+
+    import numpy as np
+
+    from .engine.reading import Batch, NeedsOneStream, file_pieces, parse_piece, without_header
+
+    next_row = 2 if header else 1
+    for index, (piece, followed) in enumerate(file_pieces(path)):
+        if index and piece[: len(codecs.BOM_UTF8)] == codecs.BOM_UTF8:
+            raise NeedsOneStream("a piece starts with a byte-order mark, which Arrow would drop")
+        columns = parse_piece(piece, layout, width, followed)
+        if header and index == 0 and columns and len(columns[0]):
+            columns = without_header(columns, None)
+        count = len(columns[0]) if columns else 0
+        yield Batch(np.arange(next_row, next_row + count, dtype=np.int64), columns)
+        next_row += count
+
+
+def rows_after(batch, last: int):
+    """The batch without the rows up to `last`, which an earlier reader gave before it had to stop."""
+    keep = batch.row_numbers > last
+    if keep.all():
+        return batch
+    return type(batch)(
+        batch.row_numbers[keep],
+        [column.filter(pa.array(keep)) for column in batch.columns],
+        [(number, cells) for number, cells in batch.irregular if number > last],
+    )
 
 
 def sliced(columns: list[pa.Array]) -> Iterator[list[pa.Array]]:
