@@ -1,8 +1,8 @@
 """A valid resource as typed Arrow record batches, read with the validation engine's own readers.
 
 `build` streams these into Parquet and SQLite, so memory stays flat as rows grow. A CSV file is read as
-the engine read it when it validated (Arrow blocks, or Python's csv module where Arrow would read the
-file differently), and each text column becomes the schema's type: a vectorised cast for the canonical
+the engine read it when it validated (pieces parsed by Arrow, or Python's csv module where Arrow would
+read the file differently), and each text column becomes the schema's type: a vectorised cast for the canonical
 spellings, the engine's cell readers (frictionless's rules) once per distinct text for anything else.
 What the engine leaves to frictionless (inline data, compressed files, several parts, no schema…) is
 read through frictionless (`tables.frictionless_rows`), a batch at a time.

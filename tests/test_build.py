@@ -13,6 +13,7 @@ from conftest import ROOT
 
 from ecodata import build as build_module
 from ecodata.build import build, is_stale, zip_name
+from ecodata.engine.reading import parse_piece as PARSE_PIECE
 from ecodata.metadata import bilingual_label
 from ecodata.package import load_package
 
@@ -290,6 +291,41 @@ def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_
 
         assert found("湿地") == [5] and found("国家") == found("park") == [4] and found("wetland") == [3]
         assert found("熊猫") == [2]
+
+
+PIECES = {
+    "plain": b"a,b,c\n" + b"".join(b"%d,x%d,y\n" % (n, n) for n in range(40)),
+    # pieces first, then from where one ends inside quotes, Arrow's stream reader
+    "quoted-newlines-later": b"a,b,c\n"
+    + b"".join(b"%d,x%d,y\n" % (n, n) for n in range(20))
+    + b"".join(b'%d,"line\n%d, ""q""",y\n' % (n, n) for n in range(20, 40)),
+    "non-ascii-crlf": b"a,b,c\r\n" + "".join(f"{n},中文{n},é\r\n" for n in range(40)).encode(),
+}
+
+
+@pytest.mark.parametrize("content", PIECES.values(), ids=PIECES.keys())
+def test_the_build_reads_a_file_cut_into_pieces_as_the_exact_reader_does(tmp_path, monkeypatch, content):
+    from ecodata.batches import engine_plan, engine_rows
+    from ecodata.engine import reading
+
+    monkeypatch.setattr(reading, "SMALLEST_PIECE", 64)
+    monkeypatch.setattr(reading, "PIECE_SIZE", 64)
+    pieces = []
+    monkeypatch.setattr(reading, "parse_piece", lambda *args: pieces.append(1) or PARSE_PIECE(*args))
+    (tmp_path / "t.csv").write_bytes(content)
+    fields = [{"name": name, "type": "string"} for name in "abc"]
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields}}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    package = load_package(tmp_path)
+    read = [(row.number, [row.cells[name] for name in "abc"]) for row in engine_rows(package, "t")]
+    plan, layout = engine_plan(package, "t")
+    exact = [
+        (number, [column[index].as_py() for column in batch.columns])
+        for batch in reading.exact_batches(plan.paths[0], layout, 3, True)
+        for index, number in enumerate(batch.row_numbers.tolist())
+    ]
+    assert read == exact and len(exact) == 40
+    assert len(pieces) >= 2  # the file was cut
 
 
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
