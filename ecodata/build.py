@@ -88,7 +88,7 @@ def write_outputs(package: Package, folder: Path) -> None:
             parquet = write_tables(package, folder / "parquet", connection)
             downloads = background.submit(write_downloads, package, folder)
             info = background.submit(build_info, package)
-            write_search_tables(package, connection.conn, parquet)
+            write_search_tables(package, connection, parquet)
         evidence = evidence_of(package)
         sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
         if evidence:
