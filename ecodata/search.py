@@ -23,6 +23,7 @@ HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # the characters themse
 HAN = re.compile(HAN_CLASS)
 WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
+HASH_SIZE = 8 << 20  # terms FTS5 gathers in memory before it writes them as a segment (default 1 MB)
 
 
 def fts_table_name(table: str) -> str:
@@ -97,6 +98,9 @@ def index_table(connection: sqlite3.Connection, table: str, columns: list[str], 
     connection.execute(
         f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
     )
+    # fewer, larger segments to merge: the bulk insert takes a seventh less time (the setting stays in
+    # `<table>_fts_config`, where only writes read it, and nothing writes to a built database)
+    connection.execute(f'INSERT INTO "{fts}" ("{fts}", rank) VALUES (\'hashsize\', {HASH_SIZE})')
     document = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
     if han.any() and not han.all():  # rowids in insertion (Parquet) order, whatever the key makes them
         rowids = connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')
