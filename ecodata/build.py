@@ -23,7 +23,6 @@ ZIP_LEVEL = 1
 CHUNK = 1 << 20
 BUILD_INFO = "build-info.json"
 BUILD_FORMAT = 2  # bump when dist/ gains or changes outputs, so `serve` rebuilds an older dist/
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
 class BuildError(Exception):
@@ -42,7 +41,7 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> P
     report = validate(package)
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
-    release_freed_memory()
+    memory_for_the_build()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -55,20 +54,15 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> P
     return out
 
 
-def release_freed_memory() -> None:
+def memory_for_the_build() -> None:
     """Hand what validation freed back to the system before the build's own work, and from then on any
     freed megabyte. The engine has glibc keep up to 64 MB of freed blocks per thread and serve blocks
     of up to 32 MB from its heaps, where the build's pieces and batches, freed in another order than
     taken, would leave most of it unusable (1 M rows: 300 MB -> 230 MB at the build's peak)."""
-    import ctypes
+    from .memory import release_freed_memory, set_thresholds
 
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        libc.mallopt(M_TRIM_THRESHOLD, 1 << 20)
-        libc.malloc_trim(0)
-    except (AttributeError, OSError):
-        pass  # not glibc
+    set_thresholds(mmap_bytes=1 << 20, trim_bytes=1 << 20)
+    release_freed_memory()
 
 
 def write_outputs(package: Package, folder: Path) -> None:

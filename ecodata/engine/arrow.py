@@ -23,8 +23,6 @@ from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
 from .reading import first_line_length, new_hasher
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
-
 
 @dataclasses.dataclass
 class ResourceOutcome:
@@ -105,14 +103,9 @@ def reuse_freed_memory() -> None:
     By default every new batch's buffers are fresh pages, zeroed by the kernel: some 20 000 page
     faults per 1 M rows, about 15 % of the run. Elsewhere than glibc this does nothing.
     """
-    import ctypes
+    from ..memory import set_thresholds
 
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError):
-        return
-    mallopt(M_MMAP_THRESHOLD, 32 << 20)
-    mallopt(M_TRIM_THRESHOLD, 64 << 20)
+    set_thresholds(mmap_bytes=32 << 20, trim_bytes=64 << 20)
 
 
 def key_specs(plans: list[ResourcePlan]) -> dict[str, list[KeySpec]]:
