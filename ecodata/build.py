@@ -38,7 +38,7 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> P
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     out = Path(out).resolve()
     check_output_folder(package, out)  # before any work: a wrong --out is said at once
-    report = validate(package)
+    report = validate(package, lean_memory=True)  # validation's peak is the build's
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
     memory_for_the_build()

@@ -31,13 +31,14 @@ def validate(
     progress=None,
     workers: int | None = None,
     dask: str | None = None,
+    lean_memory: bool = False,
 ) -> Report:
     """Validate a package and return a Report with every finding. Raises PackageError (cannot run).
 
     `only` and `skip` name error types (e.g. `quote-not-in-source`, `type-error`) or checks: declared
     checks outside the selection do not run, and standard findings outside it are dropped. `standard`
     runs the Table Schema checks alone, whatever the package declares. `max_cell_size` overrides the
-    `cell-size` check's `max`.
+    `cell-size` check's `max`. `lean_memory` trades a little speed for a lower peak (the build's).
     """
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     known = known_checks(package)
@@ -57,6 +58,7 @@ def validate(
         workers=workers,
         dask=dask,
         keep_batches=bool(declared),  # the declared checks read the same columns, not the files again
+        lean_memory=lean_memory,
     )
     report.findings = [
         finding for finding in report.findings if finding.type not in engine_only(known, declared)

@@ -28,6 +28,7 @@ def standard_checks(
     workers=None,
     dask=None,
     keep_batches: bool = False,
+    lean_memory: bool = False,
 ) -> None:
     if engine == "frictionless":
         from .reference import standard_checks as reference_checks
@@ -47,6 +48,7 @@ def standard_checks(
             workers=workers,
             dask=dask,
             keep_batches=keep_batches,
+            lean_memory=lean_memory,
         )
     except Unsupported as reason:
         report.findings.clear()
