@@ -8,7 +8,7 @@ from ecodata.validate.context import Context
 from ecodata.validate.plugins import declared_checks
 from ecodata.validation import validate
 
-EVIDENCE = ["quote-in-source", "value-in-quote", "source-hash", "list-codes"]
+EVIDENCE = ["quote-in-source", "value-in-quote", "subject-in-quote", "source-hash", "list-codes"]
 
 
 @pytest.mark.parametrize("name", EVIDENCE)
