@@ -51,7 +51,7 @@ def test_a_row_with_flags_is_inserted_in_key_order_and_the_package_stays_valid(p
     after = path.read_text(encoding="utf-8").splitlines()
     assert [line for line in after if line not in before.splitlines()] == [
         f"{CELLS['id']},国家级自然保护区,National nature reserves,status,national_nature_reserve,count,474,,exact,"
-        f"count,2018-12-31,,,position-paper-2020,{QUOTE},"
+        f"count,2018-12-31,,,position-paper-2020,{QUOTE},,"
     ]
     assert CliRunner().invoke(cli, ["validate", str(package_copy)]).exit_code == 0
 
@@ -59,7 +59,7 @@ def test_a_row_with_flags_is_inserted_in_key_order_and_the_package_stays_valid(p
 def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
     answers = ["position-paper-2020", QUOTE, "2"] + [CELLS.get(name, "") for name in (
         "id", "subject_zh", "subject_en", "category", "designation", "measure", "value_max", "unit", "as_of",
-        "period_start", "period_end", "note_en")] + ["y"]  # fmt: skip
+        "period_start", "period_end", "note_en", "group_id")] + ["y"]  # fmt: skip
     result = run(package_copy, "protected_areas", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "2: 474 exact" in result.output
