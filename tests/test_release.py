@@ -5,10 +5,13 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from conftest import replace_cell
+from conftest import ROOT, replace_cell
 
 from ecodata.cli import cli
 from ecodata.release import bump_level, next_version, required_bump
+
+SHIPPED = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+PATCH, MINOR = next_version(SHIPPED, "patch"), next_version(SHIPPED, "minor")
 
 
 def git(folder, *arguments):
@@ -46,18 +49,18 @@ def test_a_corrected_value_needs_a_patch_release(repository):
     )
     result = check(repository)
     assert result.exit_code == 1
-    assert "needs a patch release" in result.output and "set it to 0.1.1" in result.output
-    set_version(repository, "0.1.1")
+    assert "needs a patch release" in result.output and f"set it to {PATCH}" in result.output
+    set_version(repository, PATCH)
     assert check(repository).exit_code == 0
 
 
 def test_a_new_row_needs_a_minor_release(repository):
     path = repository.parent / "resources" / "codes_unit.csv"
     path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
-    set_version(repository, "0.1.1")
+    set_version(repository, PATCH)
     result = check(repository)
-    assert result.exit_code == 1 and "needs a minor release" in result.output and "0.2.0" in result.output
-    set_version(repository, "0.2.0")
+    assert result.exit_code == 1 and "needs a minor release" in result.output and MINOR in result.output
+    set_version(repository, MINOR)
     assert check(repository).exit_code == 0
 
 
@@ -65,7 +68,7 @@ def test_a_removed_field_needs_a_major_release(repository):
     document = json.loads(repository.read_text(encoding="utf-8"))
     fields = document["resources"][0]["schema"]["fields"]
     fields.pop()
-    document["version"] = "0.2.0"
+    document["version"] = MINOR
     repository.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     result = check(repository)
     assert result.exit_code == 1 and "needs a major release" in result.output
