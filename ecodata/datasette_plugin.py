@@ -273,6 +273,7 @@ def extra_template_vars(template, database, table, request, datasette):
                 found
                 | home_vars(datasette, config)
                 | {"json_ld": dataset_json_ld(datasette, request, config, coverage)}
+                | {"headlines": await headline_figures(datasette, config)}
             )
 
         return with_json_ld
@@ -314,6 +315,43 @@ def extra_template_vars(template, database, table, request, datasette):
     if template != "database.html":
         return found
     return found | home_vars(datasette, config) | {"table_groups": table_groups(datasette, database, config)}
+
+
+async def headline_figures(datasette, config: dict) -> list[dict]:
+    """The rows the package's declaration puts on the home page: each row's statement as its card's
+    headline (row_card.headline), a link to its row page and one to its quote in the source.
+    A row that is not there is left out (the descriptor names it; the data may not have it yet)."""
+    from datasette.utils import tilde_encode
+
+    from .row_card import headline
+
+    found = []
+    evidence = config.get("evidence") or {}
+    for name in datasette.databases:
+        database = datasette.get_database(name)
+        for wanted in config.get("headlines", []):
+            plan = config.get("pages", {}).get(wanted["resource"])
+            keys = await database.primary_keys(wanted["resource"]) if plan else []
+            if len(keys) != 1:
+                continue
+            rows = (
+                await database.execute(
+                    f'select * from "{wanted["resource"]}" where "{keys[0]}" = ?', [wanted["id"]]
+                )
+            ).rows
+            if not rows:
+                continue
+            row = dict(rows[0])
+            codes = datasette.__dict__.get("ecodata_codes", {}).get((name, wanted["resource"]), {})
+            source = config.get("sources", {}).get(str(row.get(evidence.get("source"))))
+            found.append(
+                {
+                    "html": headline(row, plan, codes)["html"],
+                    "url": datasette.urls.row(name, wanted["resource"], tilde_encode(wanted["id"])),
+                    "evidence": f"{source['page']}#q-{wanted['id']}" if source else None,
+                }
+            )
+    return found
 
 
 def table_groups(datasette, database: str, config: dict) -> list[dict]:

@@ -181,6 +181,7 @@ def datasette_metadata(
             "evidence": {"quote": evidence["quote"], "source": evidence["source"]} if evidence else None,
             "pages": page_plans(package, evidence),  # what table and row pages show first, and how
             "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
+            "headlines": (descriptor.get("ecodata") or {}).get("headlines", []),
             "dataset": dataset_facts(package),
             "referenced_tables": sorted(
                 {

@@ -371,3 +371,17 @@ def test_a_saved_query_shows_its_answer_and_keeps_its_sql_folded(built):
     page = datasette_get(built, f"/{DATABASE}/{name}").text
     assert "_show_sql=1" in page and "<textarea" not in page
     assert 'class="rows-and-columns"' in page
+
+
+def test_the_home_page_leads_with_the_declared_headline_figures(built):
+    page = datasette_get(built, "/").text
+    headlines = PACKAGE.descriptor["ecodata"]["headlines"]
+    listed = page[
+        page.index('<ul class="ecodata-headlines">') : page.index("</ul>", page.index("ecodata-headlines"))
+    ]
+    assert listed.count("<li>") == len(headlines)
+    for wanted in headlines:
+        assert f'href="/{DATABASE}/{wanted["resource"]}/{wanted["id"]}"' in listed
+        assert f'#q-{wanted["id"]}"' in listed  # its quote, highlighted in the source
+    assert "1,728,000" in listed and "172.8万" in listed  # the figure as people read it
+    assert page.index("ecodata-headlines") < page.index('id="downloads"')

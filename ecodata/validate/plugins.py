@@ -57,6 +57,16 @@ DECLARATION_SCHEMA = {
             "additionalProperties": {"type": "string"},
             "description": "a number field → the field holding each row's unit code, shown beside the number",
         },
+        "headlines": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"resource": {"type": "string"}, "id": {"type": "string"}},
+                "required": ["resource", "id"],
+                "additionalProperties": False,
+            },
+            "description": "rows the home page leads with (resource and primary key): statement, figure, evidence",
+        },
     },
     "additionalProperties": False,
 }
