@@ -451,7 +451,8 @@ class RowChecker:
                 key = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), key)
             if spec.lookup is not None:
                 key, rows_kept = keys_missing(key, rows, spec.lookup)
-                self.keys[spec.name].add(key, rows_kept)
+                if len(key):
+                    self.keys[spec.name].add(key, rows_kept)
             else:
                 self.keys[spec.name].add(key, rows)
             if spec.name == "pk":

@@ -228,7 +228,7 @@ def keys_missing(keys: pa.Array, rows: np.ndarray, lookup: pa.Array) -> tuple[pa
     found = pc.is_in(keys, value_set=lookup)
     if keys.null_count:
         found = pc.or_(found, pc.is_null(keys))
-    if pc.all(found).as_py():
-        return keys[:0], rows[:0]
+    if pc.all(found).as_py():  # a new empty array: a slice of `keys` would keep its buffers alive
+        return pa.array([], pa.string()), rows[:0].copy()
     positions = np.flatnonzero(~found.to_numpy(zero_copy_only=False))
     return keys.take(pa.array(positions)), rows[positions]
