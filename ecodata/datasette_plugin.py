@@ -302,9 +302,11 @@ def extra_template_vars(template, database, table, request, datasette):
         ]
         found["search_examples"] = config.get("search_examples", [])
     plan = config.get("pages", {}).get(table) if table else None
-    if template == "table.html" and plan:
+    if template == "table.html":
         codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
-        found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
+        found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
+        if plan:
+            found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template == "row.html" and plan and request is not None:
 
         async def with_card():
@@ -352,6 +354,14 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
                 }
             )
     return found
+
+
+def facet_label(codes: dict, facet_value: dict) -> str:
+    """A facet value as its code list names it (中文 · English), else as Datasette labels it."""
+    labels = codes.get(str(facet_value.get("value")))
+    if labels and (labels["zh"] or labels["en"]):
+        return " · ".join(part for part in (labels["zh"], labels["en"]) if part)
+    return str(facet_value.get("label") or "") or "-"
 
 
 def table_groups(datasette, database: str, config: dict) -> list[dict]:

@@ -249,3 +249,37 @@ def test_a_package_without_evidence_or_labels_still_reads_well(shop):
     assert " ".join(heading.split()) == "Warehouse shelving: 12,500 (2024-04-02)"
     assert "Quote · 原文摘录" not in card.text and "@misc{products:3" in card.text
     assert datasette_get(shop, "/shop/products/3.json?_shape=array").json()[0]["price"] == 12500.0
+
+
+FACET_TEMPLATE_EDITS = [
+    (
+        '<li><a href="{{ facet_value.toggle_url }}">{{ (facet_value.label | string()) or "-" }}</a> {{ "{:,}".format(facet_value.count) }}</li>',
+        '<li><a href="{{ facet_value.toggle_url }}">{{ facet_labels(facet_info.name, facet_value) }}</a> {{ "{:,}".format(facet_value.count) }}</li>',
+    ),
+    (
+        '<li>{{ facet_value.label or "-" }} &middot; {{ "{:,}".format(facet_value.count) }}',
+        '<li>{{ facet_labels(facet_info.name, facet_value) }} &middot; {{ "{:,}".format(facet_value.count) }}',
+    ),
+]
+
+
+def test_our_facet_template_is_datasette_s_with_values_shown_by_their_labels():
+    import datasette
+
+    theirs = (Path(datasette.__file__).parent / "templates" / "_facet_results.html").read_text(
+        encoding="utf-8"
+    )
+    ours = (ROOT / "ecodata" / "templates" / "_facet_results.html").read_text(encoding="utf-8")
+    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
+    for original, changed in FACET_TEMPLATE_EDITS:
+        assert ours.count(changed) == 1, changed
+        ours = ours.replace(changed, original)
+    assert ours == theirs
+
+
+def test_the_partner_country_facet_names_each_country_in_both_languages(built):
+    page = datasette_get(built, f"/{DATABASE}/international_partnerships").text
+    facet = page[page.index('data-column="partners_iso3"') :]
+    facet = facet[: facet.index("</ul>")]
+    assert "partners_iso3__arraycontains=JPN" in facet and "日本 · Japan" in facet
+    assert ">JPN<" not in facet
