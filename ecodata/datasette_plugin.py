@@ -304,7 +304,10 @@ def extra_template_vars(template, database, table, request, datasette):
     plan = config.get("pages", {}).get(table) if table else None
     if template == "table.html":
         codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
-        found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
+        categories = (plan or {}).get("categories", {})
+        found["facet_labels"] = lambda column, facet_value: facet_label(
+            codes.get(column, {}), categories.get(column, {}), facet_value
+        )
         if plan:
             found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template == "row.html" and plan and request is not None:
@@ -356,11 +359,15 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
     return found
 
 
-def facet_label(codes: dict, facet_value: dict) -> str:
-    """A facet value as its code list names it (中文 · English), else as Datasette labels it."""
-    labels = codes.get(str(facet_value.get("value")))
+def facet_label(codes: dict, categories: dict, facet_value: dict) -> str:
+    """A facet value as its code list names it (中文 · English), or its field's `categories` label
+    beside the code, else as Datasette labels it."""
+    value = str(facet_value.get("value"))
+    labels = codes.get(value)
     if labels and (labels["zh"] or labels["en"]):
         return " · ".join(part for part in (labels["zh"], labels["en"]) if part)
+    if categories.get(value):
+        return f"{value} · {categories[value]}"
     return str(facet_value.get("label") or "") or "-"
 
 

@@ -283,3 +283,18 @@ def test_the_partner_country_facet_names_each_country_in_both_languages(built):
     facet = facet[: facet.index("</ul>")]
     assert "partners_iso3__arraycontains=JPN" in facet and "日本 · Japan" in facet
     assert ">JPN<" not in facet
+
+
+def test_a_categories_facet_shows_each_value_with_its_label(built):
+    page = datasette_get(built, f"/{DATABASE}/international_partnerships").text
+    facet = page[page.index('data-column="china_role"') :]
+    facet = facet[: facet.index("</ul>")]
+    field = next(
+        f
+        for f in load_package(ROOT / "datapackage.json").table("international_partnerships")["schema"][
+            "fields"
+        ]
+        if f["name"] == "china_role"
+    )
+    shown = [c for c in field["categories"] if f'china_role={c["value"]}"' in facet]
+    assert shown and all(f"{c['value']} · {c['label']}" in facet for c in shown)
