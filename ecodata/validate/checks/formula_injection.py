@@ -5,6 +5,8 @@ A number in a numeric field is not text, and a missing-value marker is not a cel
 (a common placeholder) is text to a spreadsheet too. Vectorised over each text column.
 """
 
+import re
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,6 +15,7 @@ NAME = "formula-injection"
 TYPES = ("formula-injection",)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLACEHOLDERS = ["-", "+"]
+STARTS_WITH_TRIGGER = "^[" + "".join(re.escape(trigger) for trigger in TRIGGERS) + "]"
 
 
 def check(context, settings):
@@ -28,9 +31,7 @@ def check(context, settings):
             found = []
             for name in text_fields:
                 column = texts[name]
-                starts = pc.or_(*[pc.starts_with(column, trigger) for trigger in TRIGGERS[:2]])
-                for trigger in TRIGGERS[2:]:
-                    starts = pc.or_(starts, pc.starts_with(column, trigger))
+                starts = pc.match_substring_regex(column, pattern=STARTS_WITH_TRIGGER)  # one pass, not six
                 flagged = pc.and_(starts, pc.invert(pc.is_in(column, value_set=ignored)))
                 positions = np.flatnonzero(pc.fill_null(flagged, False).to_numpy(zero_copy_only=False))
                 found += [(numbers[i], name, column[int(i)].as_py()) for i in positions]
