@@ -58,3 +58,19 @@ def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     return number
+
+
+def assert_upstream_template_with(
+    ours: Path, theirs: Path, edits: list[tuple[str, str]], restore=None
+) -> None:
+    """Our override of a Datasette (or plugin) template is theirs with exactly `edits` (original,
+    changed) applied, after our leading {#- … -#} comment and `restore(text)` (other changes undone)."""
+    import re
+
+    text = re.sub(r"\A\{#-.*?-#\}\n", "", ours.read_text(encoding="utf-8"), flags=re.S)
+    if restore is not None:
+        text = restore(text)
+    for original, changed in edits:
+        assert text.count(changed) == 1, changed
+        text = text.replace(changed, original)
+    assert text == theirs.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, datasette_get
+from conftest import ROOT, assert_upstream_template_with, datasette_get
 
 from ecodata.package import load_package
 
@@ -29,17 +29,23 @@ PAGES = [
 def test_our_base_template_is_datasette_s_with_three_additions():
     import datasette
 
-    theirs = (Path(datasette.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
-    ours = (ROOT / "ecodata" / "templates" / "base.html").read_text(encoding="utf-8")
-    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
-    added = [
-        "<html lang=\"{{ page_lang or 'en' }}\">",
-        '    <meta name="description" content="{% block meta_description %}{{ page_description }}{% endblock %}">\n',
-        '{%- if json_ld %}\n    <script type="application/ld+json">{{ json_ld }}</script>\n{%- endif %}\n',
-    ]
-    assert all(part in ours for part in added)
-    restored = ours.replace(added[0], "<html>").replace(added[1], "").replace(added[2], "")
-    assert restored == theirs
+    assert_upstream_template_with(
+        ROOT / "ecodata" / "templates" / "base.html",
+        Path(datasette.__file__).parent / "templates" / "base.html",
+        [
+            ("<html>", "<html lang=\"{{ page_lang or 'en' }}\">"),
+            (
+                "<head>\n    <title>{% block title %}{% endblock %}</title>\n",
+                "<head>\n    <title>{% block title %}{% endblock %}</title>\n"
+                '    <meta name="description" content="{% block meta_description %}{{ page_description }}{% endblock %}">\n',
+            ),
+            (
+                "{%- block extra_head %}{% endblock -%}\n",
+                "{%- block extra_head %}{% endblock -%}\n{%- if json_ld %}\n"
+                '    <script type="application/ld+json">{{ json_ld }}</script>\n{%- endif %}\n',
+            ),
+        ],
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, datasette_get
+from conftest import ROOT, assert_upstream_template_with, datasette_get
 
 from ecodata.display import chinese_label, page_plan
 from ecodata.figures import chinese_reading, plain_number, qualifier_marker
@@ -61,15 +61,16 @@ TABLE_TEMPLATE_EDITS = [
 def test_our_table_template_is_datasette_s_with_the_listed_changes():
     import datasette
 
-    theirs = (Path(datasette.__file__).parent / "templates" / "table.html").read_text(encoding="utf-8")
-    ours = (ROOT / "ecodata" / "templates" / "table.html").read_text(encoding="utf-8")
-    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
-    folded = re.search(r'<details class="ecodata-columns">\n<summary>.*?</summary>\n', ours).group(0)
-    restored = ours.replace(folded, "").replace("</dl>\n</details>\n", "</dl>\n")
-    for original, changed in TABLE_TEMPLATE_EDITS:
-        assert restored.count(changed) == 1, changed
-        restored = restored.replace(changed, original)
-    assert restored == theirs
+    def unfold(text: str) -> str:
+        folded = re.search(r'<details class="ecodata-columns">\n<summary>.*?</summary>\n', text).group(0)
+        return text.replace(folded, "").replace("</dl>\n</details>\n", "</dl>\n")
+
+    assert_upstream_template_with(
+        ROOT / "ecodata" / "templates" / "table.html",
+        Path(datasette.__file__).parent / "templates" / "table.html",
+        TABLE_TEMPLATE_EDITS,
+        restore=unfold,
+    )
 
 
 @pytest.mark.parametrize(
@@ -266,15 +267,11 @@ FACET_TEMPLATE_EDITS = [
 def test_our_facet_template_is_datasette_s_with_values_shown_by_their_labels():
     import datasette
 
-    theirs = (Path(datasette.__file__).parent / "templates" / "_facet_results.html").read_text(
-        encoding="utf-8"
+    assert_upstream_template_with(
+        ROOT / "ecodata" / "templates" / "_facet_results.html",
+        Path(datasette.__file__).parent / "templates" / "_facet_results.html",
+        FACET_TEMPLATE_EDITS,
     )
-    ours = (ROOT / "ecodata" / "templates" / "_facet_results.html").read_text(encoding="utf-8")
-    ours = re.sub(r"\A\{#-.*?-#\}\n", "", ours, flags=re.S)
-    for original, changed in FACET_TEMPLATE_EDITS:
-        assert ours.count(changed) == 1, changed
-        ours = ours.replace(changed, original)
-    assert ours == theirs
 
 
 def test_the_partner_country_facet_names_each_country_in_both_languages(built):
@@ -298,3 +295,40 @@ def test_a_categories_facet_shows_each_value_with_its_label(built):
     )
     shown = [c for c in field["categories"] if f'china_role={c["value"]}"' in facet]
     assert shown and all(f"{c['value']} · {c['label']}" in facet for c in shown)
+
+
+DASHBOARD_TEMPLATE_EDITS = {
+    "dashboard_view.html": [
+        (
+            '<a href="{{ urls.instance() }}">home</a> /\n        <a href="{{ urls.path(\'-/dashboards\') }}">dashboards</a>',
+            '<a href="{{ urls.instance() }}">home · 首页</a> /\n        <a href="{{ urls.path(\'-/dashboards\') }}">dashboards · 图表</a>',
+        ),
+        (
+            '<button type="button" onclick="toggleFullscreen()">Fullscreen</button>',
+            '<button type="button" onclick="toggleFullscreen()">Fullscreen · 全屏</button>',
+        ),
+        ('<input type="submit" value="Apply">', '<input type="submit" value="Apply · 应用">'),
+    ],
+    "dashboard_list.html": [
+        ('<a href="{{ urls.instance() }}">home</a>', '<a href="{{ urls.instance() }}">home · 首页</a>'),
+        ("<h1>Dashboards</h1>", "<h1>Dashboards · 图表</h1>"),
+        ("<p>No dashboards found</p>", "<p>No dashboards found · 没有图表</p>"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", DASHBOARD_TEMPLATE_EDITS)
+def test_our_dashboard_templates_are_the_plugin_s_with_bilingual_words(name):
+    import datasette_dashboards
+
+    assert_upstream_template_with(
+        ROOT / "ecodata" / "templates" / name,
+        Path(datasette_dashboards.__file__).parent / "templates" / name,
+        DASHBOARD_TEMPLATE_EDITS[name],
+    )
+
+
+def test_the_dashboard_pages_speak_both_languages(built):
+    page = datasette_get(built, "/-/dashboards/headline-figures").text
+    assert "home · 首页" in page and "Apply · 应用" in page
+    assert "Dashboards · 图表" in datasette_get(built, "/-/dashboards").text
