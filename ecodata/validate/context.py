@@ -30,6 +30,7 @@ class Context:
     _rows: dict[str, list[Row] | None] = field(default_factory=dict)
     _batches: dict[str, list | None] = field(default_factory=dict)
     _sources: dict[tuple, dict] = field(default_factory=dict)
+    _numbers: dict[tuple, float | None] = field(default_factory=dict)
 
     @property
     def resources(self) -> list[dict]:
@@ -92,12 +93,25 @@ class Context:
                 }
                 yield [number for number, _ in batch.irregular], texts
 
+    def judged(self, resource: dict, names: list[str], judge) -> Iterator[tuple[int, tuple, object]]:
+        """(row number, its texts of `names`, verdict) of every row `judge(*texts)` finds at fault, in
+        row order. A falsy verdict is a sound row; `judge` runs once per distinct combination of
+        texts in the resource, so a quote repeated 10 000 times is read once."""
+        verdicts: dict[tuple, object] = {}
+        for numbers, combinations, index in self.distinct(resource, names):
+            for combination in combinations:
+                if combination not in verdicts:
+                    verdicts[combination] = judge(*combination)
+            faulty = np.array([bool(verdicts[combination]) for combination in combinations], dtype=bool)
+            for position in np.flatnonzero(faulty[index]):
+                texts = combinations[index[position]]
+                yield numbers[position], texts, verdicts[texts]
+
     def distinct(
         self, resource: dict, names: list[str]
     ) -> Iterator[tuple[list[int], list[tuple], np.ndarray]]:
         """The named fields' texts batch by batch, as (row numbers, each distinct combination of texts,
-        the index of each row's combination): a check that reads a cell's meaning decides once per
-        combination, then finds its rows with `np.flatnonzero(verdicts[index])`, in row order."""
+        the index of each row's combination): what `judged` decides on, one combination at a time."""
         for numbers, columns in self.columns(resource):
             if not numbers:
                 continue
@@ -124,6 +138,13 @@ class Context:
         """A text column of `resource` as its field's typed values (frictionless's reading rules)."""
         field = next(field for field in resource["schema"]["fields"] if field["name"] == name)
         return typed_values(column, field, missing_values(resource, field))
+
+    def number(self, resource: dict, name: str, text: str | None) -> float | None:
+        """One cell of field `name` as a number (see `number`), read by the field's rules, once per text."""
+        key = (resource["name"], name, text)
+        if key not in self._numbers:
+            self._numbers[key] = number(self.typed(resource, name, pa.array([text], pa.string()))[0])
+        return self._numbers[key]
 
     def resources_with(self, settings: dict, *roles: str) -> Iterator[dict]:
         """Resources (all, or those the settings name in `resources`) that have a field for every role."""

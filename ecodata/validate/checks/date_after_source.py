@@ -8,8 +8,6 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 
 import functools
 
-import numpy as np
-
 from ecodata.validate.context import SOURCE_SETTINGS, at
 
 NAME = "date-after-source"
@@ -29,18 +27,20 @@ def first_day(text):
 def check(context, settings):
     sources = context.sources(settings)
     published = {key: entry["cells"].get(settings["published"], "") for key, entry in sources.items()}
+
+    def late(date, source) -> bool:
+        return too_late(date, published.get(source))
+
     for resource in context.resources_with(settings, "date", "source"):
-        for numbers, pairs, index in context.distinct(resource, [settings["date"], settings["source"]]):
-            verdicts = np.array([too_late(date, published.get(source)) for date, source in pairs])
-            for position in np.flatnonzero(verdicts[index]):
-                date, source = pairs[index[position]]
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    at(numbers[position], settings["date"], date),
-                    settings["date"],
-                    f"{date} is after {source} was published ({published[source]}); a source cannot report it",
-                )
+        fields = [settings["date"], settings["source"]]
+        for row, (date, source), _ in context.judged(resource, fields, late):
+            yield context.finding(
+                TYPES[0],
+                resource,
+                at(row, settings["date"], date),
+                settings["date"],
+                f"{date} is after {source} was published ({published[source]}); a source cannot report it",
+            )
 
 
 def too_late(date: str | None, source_date: str | None) -> bool:

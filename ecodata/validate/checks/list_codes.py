@@ -4,8 +4,6 @@ Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked ag
 them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
-import numpy as np
-
 from ecodata.validate.context import at
 
 NAME = "list-codes"
@@ -25,20 +23,18 @@ def check(context, settings):
             if allowed is None:
                 continue
             delimiter = field.get("delimiter", ",")
-            for numbers, cells, index in context.distinct(resource, [field["name"]]):
-                unknown = [
-                    [item for item in (cell or "").split(delimiter) if item and item not in allowed]
-                    for (cell,) in cells
-                ]
-                for position in np.flatnonzero(np.array([bool(items) for items in unknown])[index]):
-                    (cell,), items = cells[index[position]], unknown[index[position]]
-                    yield context.finding(
-                        TYPES[0],
-                        resource,
-                        at(numbers[position], field["name"], cell),
-                        field["name"],
-                        f"{', '.join(items)} not in {reference['resource']}.{reference['field']}; use a listed code",
-                    )
+
+            def unknown(cell, delimiter=delimiter, allowed=allowed) -> list[str]:
+                return [item for item in (cell or "").split(delimiter) if item and item not in allowed]
+
+            for row, (cell,), items in context.judged(resource, [field["name"]], unknown):
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    at(row, field["name"], cell),
+                    field["name"],
+                    f"{', '.join(items)} not in {reference['resource']}.{reference['field']}; use a listed code",
+                )
 
 
 def referenced_keys(context, reference):

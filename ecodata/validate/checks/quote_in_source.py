@@ -5,8 +5,6 @@ resource is the one `source` references by foreign key (or `sources`), its `file
 text's path in the package. Each distinct (source, quote) pair is searched once.
 """
 
-import numpy as np
-
 from ecodata.text import squeeze
 from ecodata.validate.context import SOURCE_SETTINGS, at
 
@@ -18,26 +16,19 @@ SETTINGS = SOURCE_SETTINGS | {"quote": "quote"}
 def check(context, settings):
     sources = context.sources(settings)
     texts = {key: squeeze(entry["text"]) for key, entry in sources.items() if entry["text"] is not None}
-    found: dict[tuple[str, str], bool] = {}
 
     def missing(source, quote) -> bool:
-        if texts.get(source) is None or not quote:
-            return False  # an unknown source is a foreign-key error; an empty quote a required error
-        if (source, quote) not in found:
-            found[source, quote] = squeeze(quote) not in texts[source]
-        return found[source, quote]
+        # an unknown source is a foreign-key error; an empty quote a required error
+        return texts.get(source) is not None and bool(quote) and squeeze(quote) not in texts[source]
 
     fields = [settings["source"], settings["quote"]]
     for resource in context.resources_with(settings, "quote", "source"):
-        for numbers, pairs, index in context.distinct(resource, fields):
-            verdicts = np.array([missing(*pair) for pair in pairs])
-            for position in np.flatnonzero(verdicts[index]):
-                source, quote = pairs[index[position]]
-                archived = sources[source]["cells"].get(settings["file"])
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    at(numbers[position], settings["quote"], quote),
-                    settings["quote"],
-                    f"not found in {archived} (compared without whitespace); copy the fragment exactly",
-                )
+        for row, (source, quote), _ in context.judged(resource, fields, missing):
+            archived = sources[source]["cells"].get(settings["file"])
+            yield context.finding(
+                TYPES[0],
+                resource,
+                at(row, settings["quote"], quote),
+                settings["quote"],
+                f"not found in {archived} (compared without whitespace); copy the fragment exactly",
+            )

@@ -21,8 +21,6 @@ quote and subjects is read once.
 
 import re
 
-import numpy as np
-
 from ecodata.text import squeeze
 from ecodata.validate.context import at
 
@@ -65,20 +63,15 @@ def names(quote: str, openings: list[str], words: set[str]) -> bool:
 
 def check(context, settings):
     chars = int(settings["chars"])
-    verdicts_of: dict[tuple, str | None] = {}
 
-    def missing(quote, subjects) -> str | None:
+    def missing(quote, *subjects) -> str | None:
         """The terms a quote lacks (for the message), or None when it names its subject."""
         if not quote or not quote.strip():
             return None  # an empty quote is a required-field error
-        key = (quote, subjects)
-        if key not in verdicts_of:
-            openings, words = terms_of(subjects, chars)
-            if (not openings and not words) or names(quote, openings, words):
-                verdicts_of[key] = None
-            else:
-                verdicts_of[key] = " or ".join(repr(term) for term in [*openings, *sorted(words)])
-        return verdicts_of[key]
+        openings, words = terms_of(subjects, chars)
+        if (not openings and not words) or names(quote, openings, words):
+            return None
+        return " or ".join(repr(term) for term in [*openings, *sorted(words)])
 
     for resource in context.resources_with(settings, "quote"):
         present = {f["name"] for f in resource["schema"]["fields"]}
@@ -89,15 +82,12 @@ def check(context, settings):
         if not subject_fields:
             continue
         fields = [settings["quote"], *subject_fields]
-        for numbers, combinations, index in context.distinct(resource, fields):
-            said = [missing(quote, tuple(subjects)) for quote, *subjects in combinations]
-            for position in np.flatnonzero(np.array([bool(s) for s in said])[index]):
-                quote = combinations[index[position]][0]
-                yield context.finding(
-                    TYPES[0],
-                    resource,
-                    at(numbers[position], settings["quote"], quote),
-                    settings["quote"],
-                    f"does not name its subject: {said[index[position]]} from "
-                    f"{'/'.join(subject_fields)} is not in it; extend the quote to the clause that names it",
-                )
+        for row, (quote, *_), said in context.judged(resource, fields, missing):
+            yield context.finding(
+                TYPES[0],
+                resource,
+                at(row, settings["quote"], quote),
+                settings["quote"],
+                f"does not name its subject: {said} from "
+                f"{'/'.join(subject_fields)} is not in it; extend the quote to the clause that names it",
+            )

@@ -4,12 +4,9 @@ Settings: `quote` (default `quote`) and `values`, the numeric fields to look for
 `value_max`; a field the resource lacks is skipped). Each (value, quote) pair is read once.
 """
 
-import numpy as np
-import pyarrow as pa
-
 from ecodata.numbers import numbers_in, readable_from
 from ecodata.text import squeeze
-from ecodata.validate.context import at, number
+from ecodata.validate.context import at
 
 NAME = "value-in-quote"
 TYPES = ("value-not-in-quote",)
@@ -17,42 +14,36 @@ SETTINGS = {"quote": "quote", "values": ["value", "value_max"]}
 
 
 def check(context, settings):
-    readable: dict[tuple[float, str], bool] = {}
-
-    def unreadable(value, quote) -> bool:
-        if value is None or not quote or not quote.strip():
-            return False  # empty, a type error, or an empty quote: the standard checks report those
-        if (value, quote) not in readable:
-            readable[value, quote] = readable_from(value, quote)
-        return not readable[value, quote]
-
     for resource in context.resources_with(settings, "quote"):
         names = {f["name"] for f in resource["schema"]["fields"]}
         value_fields = [name for name in settings["values"] if name in names]
-        fields = [settings["quote"], *value_fields]
-        for numbers, combinations, index in context.distinct(resource, fields) if value_fields else []:
-            quotes = [combination[0] for combination in combinations]
-            values = [
-                [number(value) for value in context.typed(resource, name, pa.array(texts, pa.string()))]
-                for name, texts in zip(value_fields, list(zip(*combinations))[1:])
+        if not value_fields:
+            continue
+
+        def unreadable(quote, *texts, resource=resource, value_fields=value_fields) -> list:
+            """(field, value) of each value the quote does not state; none for an empty quote or
+            value, or a type error (the standard checks report those)."""
+            if not quote or not quote.strip():
+                return []
+            values = [(name, context.number(resource, name, text)) for name, text in zip(value_fields, texts)]
+            return [
+                (name, value)
+                for name, value in values
+                if value is not None and not readable_from(value, quote)
             ]
-            verdicts = np.array(
-                [[unreadable(value, quote) for value in row] for quote, row in zip(quotes, zip(*values))]
-            )
-            for position in np.flatnonzero(verdicts.any(axis=1)[index]):
-                combination = index[position]
-                quote = quotes[combination]
-                for column, field_name in enumerate(value_fields):
-                    if verdicts[combination, column]:
-                        value = values[column][combination]
-                        stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
-                        yield context.finding(
-                            TYPES[0],
-                            resource,
-                            at(numbers[position], field_name, combinations[combination][1 + column]),
-                            field_name,
-                            f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
-                        )
+
+        for row, (quote, *texts), missing in context.judged(
+            resource, [settings["quote"], *value_fields], unreadable
+        ):
+            stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
+            for field_name, value in missing:
+                yield context.finding(
+                    TYPES[0],
+                    resource,
+                    at(row, field_name, texts[value_fields.index(field_name)]),
+                    field_name,
+                    f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
+                )
 
 
 def excerpt(quote, width=30):
