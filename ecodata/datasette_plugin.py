@@ -13,21 +13,20 @@ import json
 import logging
 import sqlite3
 import weakref
+from pathlib import Path
 
 from markupsafe import Markup
 
 from datasette import hookimpl
 
-from .pages import TablePage, cell_html, load_code_labels
+from .pages import TablePage, cell_html, code_labels, load_code_labels
 from .row_card import card_for
-from .serve import STATIC, STATIC_URL
+from .serve import FILE_TYPES, STATIC, STATIC_URL
+from .serve import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 
 LOG = logging.getLogger("ecodata.serve")
 MAX_VALUE_BYTES = (
     10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
-)
-MAX_ANSWER_BYTES = (
-    32_000_000  # text and blobs one query may return, as serve.MAX_RESPONSE_BYTES bounds a response
 )
 
 
@@ -123,12 +122,11 @@ async def temporal_coverage(datasette, config: dict) -> str | None:
         return None
     if "ecodata_temporal" not in datasette.__dict__:
         found = []
-        for name, listing in package_tables(datasette, config.get("tables", [])).items():
+        for name, entry in each_table(datasette, config):
             database = datasette.get_database(name)
-            for entry in listing:
-                if field in await database.table_columns(entry["name"]):
-                    sql = f'select min("{field}"), max("{field}") from "{entry["name"]}" where "{field}" != \'\''
-                    found += [value for value in (await database.execute(sql)).rows[0] if value]
+            if field in await database.table_columns(entry["name"]):
+                sql = f'select min("{field}"), max("{field}") from "{entry["name"]}" where "{field}" != \'\''
+                found += [value for value in (await database.execute(sql)).rows[0] if value]
         datasette.ecodata_temporal = f"{min(found)}/{max(found)}" if found else None
     return datasette.ecodata_temporal
 
@@ -146,13 +144,13 @@ def dataset_json_ld(datasette, request, config: dict, coverage: str | None = Non
 
     offered = config.get("downloads", {})
     distribution = [
-        download(offer, DOWNLOAD_FORMATS.get(offer["name"].rsplit(".", 1)[-1], "text/plain"))
+        download(offer, FILE_TYPES.get(Path(offer["name"]).suffix, "text/plain"))
         for offer in offered.get("package", [])
     ]
     for table in offered.get("tables", []):
         distribution += [
-            download(table["csv"], "text/csv"),
-            download(table["parquet"], DOWNLOAD_FORMATS["parquet"]),
+            download(table["csv"], FILE_TYPES[".csv"]),
+            download(table["parquet"], FILE_TYPES[".parquet"]),
         ]
     document = {
         "@context": "https://schema.org",
@@ -177,14 +175,6 @@ def dataset_json_ld(datasette, request, config: dict, coverage: str | None = Non
 def script_json(value) -> Markup:
     """JSON to write inside a <script> element: no "</" that could close it."""
     return Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/"))
-
-
-DOWNLOAD_FORMATS = {
-    "zip": "application/zip",
-    "db": "application/x-sqlite3",
-    "parquet": "application/vnd.apache.parquet",
-    "csv": "text/csv",
-}
 
 
 @hookimpl
@@ -231,7 +221,7 @@ def render_cell(row, value, column, table, database, datasette):
     plan = config.get("pages", {}).get(table) if table else None
     if plan is None or value is None:
         return None
-    codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+    codes = code_labels(datasette, database, table)
     return cell_html(row, value, column, plan, codes, config.get("sources", {}))
 
 
@@ -261,6 +251,13 @@ def package_tables(datasette, order: list[str]) -> dict:
     return listing
 
 
+def each_table(datasette, config: dict):
+    """(database, table entry of package_tables) for every table of the package, in its order."""
+    for database, listing in package_tables(datasette, config.get("tables", [])).items():
+        for entry in listing:
+            yield database, entry
+
+
 @hookimpl
 def extra_template_vars(template, database, table, request, datasette):
     config = datasette.plugin_config("ecodata") or {}
@@ -281,11 +278,7 @@ def extra_template_vars(template, database, table, request, datasette):
         from .search import MAX_SUBSTRING
 
         evidence = config.get("evidence")
-        titles = {
-            f"{name}/{entry['name']}": entry["title"]
-            for name, listing in package_tables(datasette, config.get("tables", [])).items()
-            for entry in listing
-        }
+        titles = {f"{name}/{entry['name']}": entry["title"] for name, entry in each_table(datasette, config)}
         found |= {
             "table_titles_json": script_json(titles),
             "search_evidence_json": script_json(
@@ -297,13 +290,12 @@ def extra_template_vars(template, database, table, request, datasette):
     if template == "error.html":
         found["error_tables"] = [
             {"url": datasette.urls.table(name, entry["name"]), "title": entry["title"]}
-            for name, listing in package_tables(datasette, config.get("tables", [])).items()
-            for entry in listing
+            for name, entry in each_table(datasette, config)
         ]
         found["search_examples"] = config.get("search_examples", [])
     plan = config.get("pages", {}).get(table) if table else None
     if template == "table.html":
-        codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+        codes = code_labels(datasette, database, table)
         categories = (plan or {}).get("categories", {})
         found["facet_labels"] = lambda column, facet_value: facet_label(
             codes.get(column, {}), categories.get(column, {}), facet_value
@@ -332,7 +324,7 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
 
     found = []
     evidence = config.get("evidence") or {}
-    for name in datasette.databases:
+    for name in package_tables(datasette, []):  # the package's database(s), not Datasette's _internal
         database = datasette.get_database(name)
         for wanted in config.get("headlines", []):
             plan = config.get("pages", {}).get(wanted["resource"])
@@ -347,7 +339,7 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
             if not rows:
                 continue
             row = dict(rows[0])
-            codes = datasette.__dict__.get("ecodata_codes", {}).get((name, wanted["resource"]), {})
+            codes = code_labels(datasette, name, wanted["resource"])
             source = config.get("sources", {}).get(str(row.get(evidence.get("source"))))
             found.append(
                 {
@@ -375,7 +367,6 @@ def table_groups(datasette, database: str, config: dict) -> list[dict]:
     """The database page's tables: those no foreign key refers to (the topics) first, then those
     others refer to (code lists, sources), each in the package's order."""
     listing = package_tables(datasette, config.get("tables", [])).get(database, [])
-    tables = (datasette.metadata().get("databases") or {}).get(database, {}).get("tables", {})
     referred = set(config.get("referenced_tables", []))
     return [
         {
@@ -386,7 +377,7 @@ def table_groups(datasette, database: str, config: dict) -> list[dict]:
         {
             "id": "code-lists",
             "title": "Code lists and sources · 代码表与来源",
-            "tables": [entry for entry in listing if entry["name"] in referred and entry["name"] in tables],
+            "tables": [entry for entry in listing if entry["name"] in referred],
         },
     ]
 

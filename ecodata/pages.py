@@ -221,6 +221,11 @@ class TablePage:
 # Code lists
 
 
+def code_labels(datasette, database: str, table: str) -> dict:
+    """The labels `load_code_labels` holds for a table's code columns: {column: {code: labels}}."""
+    return datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+
+
 async def load_code_labels(datasette) -> None:
     """The Chinese and English labels (and any `symbol`) of every code list a table refers to, held
     once on `datasette.ecodata_codes`: figures show their unit and qualifier with them, the row card

@@ -8,7 +8,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from .pages import CJK, cell_of, figure_html, figure_parts, figure_text
+from .pages import CJK, cell_of, code_labels, figure_html, figure_parts, figure_text
 
 
 def latin_first(values: list[str]) -> list[str]:
@@ -194,5 +194,5 @@ async def card_for(datasette, request, database: str, table: str, plan: dict, co
             **config.get("dataset", {}),
         },
     }
-    codes = datasette.__dict__.get("ecodata_codes", {}).get((database, table), {})
+    codes = code_labels(datasette, database, table)
     return row_card(row, plan, codes, context)

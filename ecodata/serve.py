@@ -22,10 +22,11 @@ DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
 STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
 MAX_RESPONSE_BYTES = 32_000_000  # a page or a JSON/CSV answer: past this, a 400 that says so
-FILE_TYPES = {
+FILE_TYPES = {  # the build's downloads: served as attachments of these types, named so in the JSON-LD
     ".parquet": "application/vnd.apache.parquet",
     ".db": "application/x-sqlite3",
     ".csv": "text/csv",
+    ".zip": "application/zip",
 }
 COMPRESSED_FILES = (".parquet", ".db", ".zip")  # sent as built: gzip would spend CPU to gain nothing
 
@@ -295,31 +296,33 @@ def served_datasette_class():
 class BuiltFiles:
     """The build's files as served under /download/ and /sources/: each with its SHA256SUMS digest as
     ETag and its modification time as Last-Modified, so a client asks again with If-None-Match and
-    gets a 304; downloads as attachments."""
+    gets a 304; downloads as attachments. Worked out once: the build does not change while served."""
 
     def __init__(self, dist: Path | None):
-        self.dist = dist
+        from email.utils import formatdate
+
         sums = dist / "SHA256SUMS" if dist else None
-        self.digests = (
+        digests = (
             dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines())
             if sums and sums.is_file()
             else {}
         )
+        self.by_path: dict[str, list[tuple[bytes, bytes]]] = {}
+        for name, digest in digests.items():
+            if not (dist / name).is_file():
+                continue
+            modified = formatdate((dist / name).stat().st_mtime, usegmt=True)
+            found = [(b"etag", f'"{digest}"'.encode()), (b"last-modified", modified.encode())]
+            if name.startswith(f"{SOURCES_MOUNT}/"):
+                self.by_path[f"/{name}"] = found
+            disposition = [(b"content-disposition", f'attachment; filename="{Path(name).name}"'.encode())]
+            self.by_path[f"/{DOWNLOAD_MOUNT}/{name}"] = found + (
+                disposition if Path(name).suffix in FILE_TYPES else []
+            )
 
     def headers(self, path: str) -> list[tuple[bytes, bytes]] | None:
         """The ETag, Last-Modified and Content-Disposition of the file at URL `path`; None for no file."""
-        from email.utils import formatdate
-
-        name = path.removeprefix(f"/{DOWNLOAD_MOUNT}/")
-        if name == path:
-            name = "sources/" + path.removeprefix(f"/{SOURCES_MOUNT}/")
-        if self.dist is None or name not in self.digests or not (self.dist / name).is_file():
-            return None
-        modified = formatdate((self.dist / name).stat().st_mtime, usegmt=True)
-        found = [(b"etag", f'"{self.digests[name]}"'.encode()), (b"last-modified", modified.encode())]
-        if path.startswith(f"/{DOWNLOAD_MOUNT}/") and Path(name).suffix in (*FILE_TYPES, ".zip"):
-            found.append((b"content-disposition", f'attachment; filename="{Path(name).name}"'.encode()))
-        return found
+        return self.by_path.get(path)
 
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
