@@ -3,18 +3,21 @@ Elsewhere than glibc every function here does nothing."""
 
 from __future__ import annotations
 
+import functools
+
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
+@functools.cache
 def libc():
+    """glibc's allocator functions, or None elsewhere."""
     import ctypes
 
     try:
         found = ctypes.CDLL(None)
-        found.mallopt, found.malloc_trim  # noqa: B018 (glibc's, or not glibc)
-        return found
-    except (AttributeError, OSError):
+    except OSError:
         return None
+    return found if hasattr(found, "mallopt") and hasattr(found, "malloc_trim") else None
 
 
 def set_thresholds(mmap_bytes: int, trim_bytes: int) -> None:
