@@ -66,6 +66,31 @@ def engine_plan(package: Package, name: str):
         return None
 
 
+def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
+    """A CSV file's rows as the text in it, keyed by its header labels whatever the schema says, as the
+    engine reads the file; None where the engine does not read it or its labels are not distinct names
+    (frictionless then renames them: `tables.text_rows` reads it)."""
+    import dataclasses
+
+    from .engine.cells import Unsupported
+    from .engine.plan import resource_plan
+    from .engine.reading import read_layout
+
+    try:
+        plan = resource_plan(resource | {"schema": {"fields": []}}, package.root, package.safe_path)
+        if len(plan.paths) != 1 or plan.parquet or not plan.header:
+            return None
+        layout = read_layout(plan.paths[0], plan.encoding, plan.dialect, plan.tsv, True)
+    except Unsupported:
+        return None
+    labels = layout.labels
+    if not labels or "" in labels or len(set(labels)) != len(labels):
+        return None
+    fields = [{"name": label, "type": "string"} for label in labels]
+    batches = numbered_batches(dataclasses.replace(plan, fields=fields, missing=[""]), layout)
+    return rows_of(batches, {"schema": {"fields": fields}}, typed=False)
+
+
 def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
     """The text columns of a single CSV file as the engine reads it; None where the engine does not read it."""
     planned = engine_plan(package, name)
@@ -74,12 +99,15 @@ def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None
     return (columns for batch in numbered_batches(*planned) for columns in sliced(batch.columns))
 
 
-def numbered_batches(plan, layout):
+def numbered_batches(plan, layout, lines=None):
     """The engine's batches of the file, read as it read the file when it validated, rows numbered as
     frictionless numbers them: in pieces parsed by Arrow one at a time, so memory stays flat; from
     where that cannot go on, Arrow's streaming reader; from where that cannot, Python's csv module (a
     file Arrow reads differently from frictionless). Where Arrow's parser does not fit the dialect,
-    Python's csv module from the start."""
+    Python's csv module from the start.
+
+    `lines` (an engine.lines.LineMap) is told the line each row starts on; the streaming reader,
+    which does not say, is then passed over for Python's csv module."""
     from .engine.reading import (
         NeedsExactReader,
         NeedsOneStream,
@@ -92,10 +120,15 @@ def numbered_batches(plan, layout):
     empty_is_missing = all("" in plan.missing_for(spec) for spec in plan.fields)
     fast = fast_reader_fits(layout, width, empty_is_missing)
     readers = [piece_batches, arrow_batches, exact_batches] if fast else [exact_batches]
+    if lines is not None and arrow_batches in readers:
+        readers.remove(arrow_batches)
     last = 1  # the header
     while readers:
+        reader = readers.pop(0)
+        if lines is not None:
+            lines.restart()  # each reader starts from the top of the file
         try:
-            for batch in readers.pop(0)(path, layout, width, True):
+            for batch in reader(path, layout, width, True, lines=lines):
                 batch = rows_after(batch, last)
                 if len(batch.row_numbers):
                     last = int(batch.row_numbers[-1])
@@ -107,12 +140,13 @@ def numbered_batches(plan, layout):
             readers = [exact_batches]
 
 
-def piece_batches(path, layout, width: int, header: bool):
+def piece_batches(path, layout, width: int, header: bool, lines=None):
     """The file in pieces, each parsed by Arrow as the engine parses it when it checks the file."""
     import codecs
 
     import numpy as np
 
+    from .engine.lines import piece_lines
     from .engine.reading import Batch, NeedsOneStream, file_pieces, parse_piece, without_header
 
     next_row = 2 if header else 1
@@ -120,9 +154,13 @@ def piece_batches(path, layout, width: int, header: bool):
         if index and piece[: len(codecs.BOM_UTF8)] == codecs.BOM_UTF8:
             raise NeedsOneStream("a piece starts with a byte-order mark, which Arrow would drop")
         columns = parse_piece(piece, layout, width, followed)
-        if header and index == 0 and columns and len(columns[0]):
+        first = header and index == 0
+        if first and columns and len(columns[0]):
             columns = without_header(columns, None)
         count = len(columns[0]) if columns else 0
+        if lines is not None:
+            counted = piece_lines(piece, count, first, layout.dialect, layout.encoding)
+            lines.add_piece(next_row, count, *counted, first)
         yield Batch(np.arange(next_row, next_row + count, dtype=np.int64), columns)
         next_row += count
 
@@ -212,7 +250,8 @@ def engine_rows(package: Package, name: str) -> Iterator[Row] | None:
     return None if batches is None else rows_of(batches, package.table(name))
 
 
-def rows_of(batches: list, table: dict) -> Iterator[Row]:
+def rows_of(batches, table: dict, typed: bool = True) -> Iterator[Row]:
+    """The rows of the batches in file order; `typed=False`: their text only (values left empty)."""
     fields = table["schema"]["fields"]
     missing = {field["name"]: missing_values(table, field) for field in fields}
     names = [field["name"] for field in fields]
@@ -220,10 +259,14 @@ def rows_of(batches: list, table: dict) -> Iterator[Row]:
         found: list = []
         if len(batch.row_numbers):
             texts = {name: column.to_pylist() for name, column in zip(names, batch.columns)}
-            values = {
-                field["name"]: typed_values(column, field, missing[field["name"]])
-                for column, field in zip(batch.columns, fields)
-            }
+            values = (
+                {
+                    field["name"]: typed_values(column, field, missing[field["name"]])
+                    for column, field in zip(batch.columns, fields)
+                }
+                if typed
+                else {}
+            )
             found = [
                 BatchRow(number, texts, values, index)
                 for index, number in enumerate(batch.row_numbers.tolist())

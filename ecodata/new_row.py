@@ -19,7 +19,7 @@ from pathlib import Path
 from .numbers import number_spans
 from .package import Package, PackageError
 from .qualifiers import expected_qualifiers
-from .tables import csv_rows, is_plain_csv, rows
+from .tables import is_plain_csv, rows
 from .text import squeeze
 from .validate.context import evidence_of
 
@@ -89,11 +89,11 @@ def row_text(fields: list[str], cells: dict[str, str], terminator: str) -> bytes
     return buffer.getvalue().encode("utf-8")
 
 
-def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
+def insert_row(package: Package, resource: dict, cells: dict[str, str]) -> int:
     """Insert before the first row with a larger primary key; returns the new row's rowNumber.
 
-    Works on bytes and splits lines exactly as the csv module counts them (\n, \r\n, \r), so every
-    other byte of the file, line endings included, stays as it was.
+    The file is read as the engine reads it, which tells the line each row starts on; the row goes in
+    as bytes before that line, so every other byte of the file, line endings included, stays as it was.
     """
     schema = resource["schema"]
     key_fields = schema.get("primaryKey") or [schema["fields"][0]["name"]]
@@ -101,22 +101,45 @@ def insert_row(path: Path, resource: dict, cells: dict[str, str]) -> int:
         key_fields = [key_fields]
     numeric = {f["name"] for f in schema["fields"] if f.get("type") in ("integer", "number", "year")}
     new_key = tuple(cells.get(name, "") for name in key_fields)
-    rows = list(csv_rows(path))
-    if any(tuple(row[name] for name in key_fields) == new_key for row in rows):
+    keys, lines = file_keys(package, resource["name"], key_fields)
+    if any(key == new_key for _, key in keys):
         raise RowError(
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"
         )
     order = typed_key(key_fields, numeric)
-    following = next((row for row in rows if order(row.cells) > order(cells)), None)
+    later = (number for number, key in keys if order(dict(zip(key_fields, key))) > order(cells))
+    following = next(later, None)
+    path = package.resource_path(resource)
     data = path.read_bytes()
     terminator = "\r\n" if b"\r\n" in data else "\n"
-    lines = data.splitlines(keepends=True)
-    if lines and not lines[-1].endswith((b"\n", b"\r")):
-        lines[-1] += terminator.encode()
-    at = following.line - 1 if following else len(lines)
-    lines.insert(at, row_text([f["name"] for f in schema["fields"]], cells, terminator))
-    replace_file(path, b"".join(lines))
-    return following.number if following else len(rows) + 2
+    split = data.splitlines(keepends=True)
+    if split and not split[-1].endswith((b"\n", b"\r")):
+        split[-1] += terminator.encode()
+    at = lines.line(following) - 1 if following else len(split)
+    split.insert(at, row_text([f["name"] for f in schema["fields"]], cells, terminator))
+    replace_file(path, b"".join(split))
+    return following or len(keys) + 2
+
+
+def file_keys(package: Package, name: str, key_fields: list[str]):
+    """([(rowNumber, key as text)] in file order, the engine's map of the line each row starts on)."""
+    from .batches import engine_plan, numbered_batches
+    from .engine.lines import LineMap
+
+    planned = engine_plan(package, name)
+    if planned is None:
+        raise PackageError(f"new-row cannot read resource {name!r} as one CSV file with a header row")
+    names = [spec["name"] for spec in planned[0].fields]
+    at = [names.index(field) for field in key_fields]
+    keys: list[tuple[int, tuple]] = []
+    lines = LineMap()
+    for batch in numbered_batches(*planned, lines=lines):
+        columns = [batch.columns[index].to_pylist() for index in at]
+        found = list(zip(batch.row_numbers.tolist(), zip(*columns)))
+        for number, cells in batch.irregular:  # a row of another width: its cells by position
+            found.append((number, tuple(cells[index] if index < len(cells) else "" for index in at)))
+        keys += sorted(found)
+    return [(number, tuple(cell or "" for cell in key)) for number, key in keys], lines
 
 
 def typed_key(key_fields: list[str], numeric: set[str]):
@@ -161,7 +184,7 @@ def findings_for_new_row(package: Package, resource: dict, cells: dict[str, str]
             shutil.copyfile(path, target)
         copy = load_package(Path(scratch) / package.descriptor_path.name)
         copied_resource = editable(copy, resource["name"])
-        number = insert_row(copy.resource_path(copied_resource), copied_resource, cells)
+        number = insert_row(copy, copied_resource, cells)
         report = validate(copy)
     return [f for f in report.findings if f.resource == resource["name"] and f.row in (number, None)]
 
@@ -199,4 +222,4 @@ def add_row(package: Package, resource_name: str, cells: dict[str, str]) -> int:
     problems = findings_for_new_row(package, resource, cells)
     if problems:
         raise RowError("; ".join(f"{p.field or 'row'}: {p.message}" for p in problems))
-    return insert_row(package.resource_path(resource), resource, cells)
+    return insert_row(package, resource, cells)

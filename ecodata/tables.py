@@ -89,7 +89,15 @@ def frictionless_rows(package: Package, name: str) -> Iterator[Row]:
 
 def text_rows(package: Package, resource: dict) -> Iterator[Row]:
     """A resource's rows as the text in its file, keyed by header label, whatever its schema says
-    (`diff` compares what a reviewer sees; the schema may be the very thing that changed)."""
+    (`diff` compares what a reviewer sees; the schema may be the very thing that changed): a CSV file
+    as the engine reads it (batches.py), anything else through frictionless."""
+    from .batches import engine_file_texts
+
+    fast = engine_file_texts(package, resource)
+    yield from frictionless_text_rows(package, resource) if fast is None else fast
+
+
+def frictionless_text_rows(package: Package, resource: dict) -> Iterator[Row]:
     import frictionless
 
     plain = {key: value for key, value in resource.items() if key != "schema"}

@@ -371,3 +371,51 @@ def test_no_room_for_the_row_index_is_one_line_exit_2(package_copy, monkeypatch)
         "Error: cannot index the rows of resource 'sources' in a temporary file (database or disk is full); "
         "TMPDIR says where\n"
     )
+
+
+REAL = sorted(
+    folder
+    for group in ("real", "forms")
+    for folder in (ROOT / "tests" / "data" / group).iterdir()
+    if any((folder / name).exists() for name in ("datapackage.json", "datapackage.yaml", "datapackage.yml"))
+    and folder.name != "remote-path"  # ecodata reads local files only
+)
+
+
+@pytest.mark.parametrize("folder", REAL, ids=lambda folder: folder.name)
+def test_diff_reads_other_publishers_files_as_frictionless_reads_their_text(folder):
+    """diff reads a CSV file through the engine (one reading layer); the text it compares is what
+    frictionless reads, row by row, wherever frictionless can read the file at all."""
+    from ecodata.batches import engine_file_texts
+    from ecodata.package import load_package
+    from ecodata.tables import frictionless_text_rows, reading_errors
+
+    package = load_package(folder)
+    for resource in package.resources:
+        fast = engine_file_texts(package, resource)
+        if fast is None:
+            continue
+        try:
+            expected = [(row.number, row.cells) for row in frictionless_text_rows(package, resource)]
+        except reading_errors():
+            continue  # e.g. a tabular-data-resource profile frictionless refuses without its schema
+        labels = {label for _, cells in expected for label in cells}
+        found = [(row.number, {label: row[label] for label in labels}) for row in fast]
+        assert found == [
+            (number, {label: cells.get(label) or "" for label in labels}) for number, cells in expected
+        ]
+
+
+def test_diff_compares_a_tabular_data_resource_frictionless_would_not_read_without_its_schema(tmp_path):
+    """Read through frictionless, such a resource failed (`requires "schema" to be present`), exit 2."""
+    import shutil
+
+    old = ROOT / "tests" / "data" / "real" / "fl-geopoint-object"
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    data = next(new.glob("**/*.csv"))
+    data.write_text(data.read_text(encoding="utf-8").replace("Dalby", "Dalby North"), encoding="utf-8")
+    changes = diff_json(old, new)
+    assert changes["resources"]["office-locations"]["changed"] == [
+        {"id": "2", "field": "Office", "old": "Dalby", "new": "Dalby North"}
+    ]

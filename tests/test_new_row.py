@@ -120,12 +120,15 @@ def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
 
 def test_other_lines_keep_their_bytes_crlf_and_unusual_line_breaks_included(tmp_path):
     from ecodata.new_row import insert_row
+    from ecodata.package import load_package
 
     path = tmp_path / "t.csv"
     original = 'id,note\r\na,"line\u2028one\r\ntwo"\r\nc,y\u0085z\r\n'.encode()
     path.write_bytes(original)
-    resource = {"name": "t", "schema": {"fields": [{"name": "id"}, {"name": "note"}], "primaryKey": ["id"]}}
-    assert insert_row(path, resource, {"id": "b", "note": "new"}) == 3
+    schema = {"fields": [{"name": "id"}, {"name": "note"}], "primaryKey": ["id"]}
+    resource = {"name": "t", "path": "t.csv", "schema": schema}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    assert insert_row(load_package(tmp_path), resource, {"id": "b", "note": "new"}) == 3
     assert path.read_bytes() == original.replace(b"c,y", b"b,new\r\nc,y")
     with open(path, newline="", encoding="utf-8") as handle:
         assert [row[0] for row in csv.reader(handle)] == ["id", "a", "b", "c"]
@@ -194,3 +197,26 @@ def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert (folder / "items.csv").read_bytes() == before
     assert sorted(path.name for path in folder.iterdir()) == ["datapackage.json", "items.csv"]
+
+
+@pytest.mark.parametrize("cut_inside_a_cell", [False, True])
+def test_the_row_goes_before_its_successor_in_a_file_of_many_pieces(tmp_path, cut_inside_a_cell):
+    """The insertion line comes from the engine's reading: pieces of a few MB, rows spanning lines
+    (and, when a piece ends inside a quoted cell, the exact reader from the top)."""
+    from ecodata.new_row import insert_row
+    from ecodata.package import load_package
+
+    rows = []
+    for number in range(200_000):
+        note = f'"first\nsecond {number}"' if number % 997 == 0 else f"note {number}"
+        rows.append(f"r{number:06d},{note}\n")
+    if cut_inside_a_cell:  # one cell of many lines, long enough to hold a piece boundary
+        rows[100_000] = 'r100000,"' + "x\n" * 1_500_000 + '"\n'
+    original = ("id,note\n" + "".join(rows)).encode()
+    (tmp_path / "t.csv").write_bytes(original)
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "id"}, {"name": "note"}]}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+
+    assert insert_row(load_package(tmp_path), resource, {"id": "r150000a", "note": "new"}) == 150_003
+    following = f"r150001,{rows[150_001].split(',', 1)[1]}".encode()
+    assert (tmp_path / "t.csv").read_bytes() == original.replace(following, b"r150000a,new\n" + following, 1)

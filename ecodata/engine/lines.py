@@ -24,6 +24,10 @@ class LineMap:
     known: bool = True
     next_line: int = 1  # the first line of what is read next
 
+    def restart(self) -> None:
+        """Forget what was recorded: the file is read again from its first line."""
+        self.rows, self.offsets, self.known, self.next_line = [], [], True, 1
+
     def stretch(self, row: int, offset: int) -> None:
         if not self.offsets or self.offsets[-1] != offset:
             self.rows.append(row)

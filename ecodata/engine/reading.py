@@ -418,11 +418,15 @@ def arrow_batches(
     hasher=None,
     labels: list[str] | None = None,
     start: int = 0,
+    lines=None,
 ) -> Iterator[Batch]:
     """Stream the file with pyarrow.csv; raise NeedsExactReader on anything Arrow would read differently.
 
     `labels`: what the header row must read as (None for a later part, whose header is skipped unread).
+    `lines` (a lines.LineMap) is marked unknown: this reader does not say where a row starts.
     """
+    if lines is not None:
+        lines.known = False
     import pyarrow.csv as arrow_csv
 
     source = io.BufferedReader(ProgressFile(path, on_bytes, hasher, start), buffer_size=BLOCK_SIZE)
