@@ -47,7 +47,7 @@ $(LOCK_UV):
 
 serve: $(INSTALLED)
 	$(BIN)/ecodata validate
-	$(BIN)/ecodata serve --dist dist --host 127.0.0.1 --port 8001
+	$(BIN)/ecodata serve --out dist --host 127.0.0.1 --port 8001
 
 test: lint
 	$(BIN)/python -m pytest

@@ -100,7 +100,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ecodata-audit-") as folder:
         dist = build(ROOT / "datapackage.json", Path(folder) / "dist")
         port = free_port()
-        command = [str(Path(sys.executable).parent / "ecodata"), "serve", "--dist", str(dist),
+        command = [str(Path(sys.executable).parent / "ecodata"), "serve", "--out", str(dist),
                    "--host", HOST, "--port", str(port)]  # fmt: skip
         server = start_server("ecodata", command, port, Path(folder))
         try:

@@ -2,7 +2,7 @@
 
 Method: build the package into a temporary folder, then start three servers on free loopback ports:
   default          `datasette serve -i <db>`: immutable, default settings, no metadata, no inspect file;
-  ecodata          `ecodata serve --dist <dist>`: what users get (locked down, response cache on);
+  ecodata          `ecodata serve --out <dist>`: what users get (locked down, response cache on);
   ecodata-nocache  the same with `--cache-mb 0`, to show what the settings alone give.
 For each endpoint (table JSON, a filtered and sorted query, the HTML table page), each server is loaded
 for --seconds by --concurrency threads from this process. Each thread keeps one keep-alive
@@ -123,7 +123,7 @@ def free_port() -> int:
 def server_commands(database: Path, ports: dict[str, int]) -> dict[str, list[str]]:
     def ecodata(port: int, *extra: str) -> list[str]:
         descriptor, dist = str(ROOT / "datapackage.json"), str(database.parent)
-        return [str(BIN / "ecodata"), "serve", "--descriptor", descriptor, "--dist", dist,
+        return [str(BIN / "ecodata"), "serve", descriptor, "--out", dist,
                 "--host", HOST, "--port", str(port), *extra]  # fmt: skip
 
     return {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .cache import DEFAULT_CACHE_MB
 from .maintain.init import init_command
@@ -66,9 +68,52 @@ def ended_by_signals():
             signal.signal(number, handler)
 
 
-descriptor_argument = click.argument(
-    "descriptor", default=".", type=click.Path(dir_okay=True, path_type=Path)
+PACKAGE_PATH = click.Path(path_type=Path)
+OUT_FOLDER = click.Path(file_okay=False, path_type=Path)
+
+# Every command names the package the same way: DESCRIPTOR, its last positional argument, optional (the
+# current folder by default); the folder it builds into or serves from is --out.
+descriptor_argument = click.argument("descriptor", default=".", type=PACKAGE_PATH)
+out_option = click.option(
+    "--out",
+    type=OUT_FOLDER,
+    default=Path("dist"),
+    show_default=True,
+    help="The build folder: replaced whole, and only when the new build succeeds.",
 )
+
+
+def format_option(**formats: str):
+    """--format, the same in every command: each format (the first is the default) with what it is for."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(formats)),
+        default=next(iter(formats)),
+        show_default=True,
+        help="; ".join(f"{name}: {purpose}" for name, purpose in formats.items()) + ".",
+    )
+
+
+def former_spelling(option: str, parameter: str, now: str, type: click.ParamType):
+    """Keep `option`, a former spelling of `parameter`, working for the scripts that still use it: hidden
+    from the help, with a warning on stderr; `now` is the spelling to use. Both at once is a usage error."""
+    former = f"former_{parameter}"
+
+    def decorate(command):
+        @functools.wraps(command)
+        def run(**params):
+            value = params.pop(former)
+            if value is not None:
+                if click.get_current_context().get_parameter_source(parameter) is not ParameterSource.DEFAULT:
+                    raise click.UsageError(f"{option} is the former spelling of {now}: give one of them")
+                click.echo(f"warning: {option} is deprecated; use {now}", err=True)
+                params[parameter] = value
+            return command(**params)
+
+        return click.option(option, former, type=type, hidden=True)(run)
+
+    return decorate
 
 
 @click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,14 +128,7 @@ def cli(debug):
 
 @cli.command()
 @descriptor_argument
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text: one line per error; json: for machines; github: workflow annotations on the CSV lines.",
-)
+@format_option(text="one line per error", json="for machines", github="workflow annotations on the CSV lines")
 @click.option(
     "--limit-errors", type=click.IntRange(min=1), help="Show at most N errors (all are still counted)."
 )
@@ -164,13 +202,12 @@ def validate(
 
 @cli.command()
 @descriptor_argument
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
-)
+@out_option
 def build(descriptor: Path, out: Path):
-    """Build Parquet, SQLite, Datasette metadata, a zip and SHA256SUMS into --out.
+    """Build Parquet, SQLite and a zip from DESCRIPTOR into --out.
 
-    Only a valid package is built; the previous --out stays intact when anything fails.
+    Validates first: only a valid package is built. Writes Parquet, SQLite, Datasette metadata, the
+    inspect file, a zip and SHA256SUMS; the previous --out stays intact when anything fails.
     """
     run_build(descriptor, out)
 
@@ -192,12 +229,12 @@ def run_build(descriptor: Path, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
+@descriptor_argument
+@out_option
 @click.option(
-    "--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface)."
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, type=int, show_default=True)
+@click.option("--port", default=8001, type=int, show_default=True, help="Port to listen on.")
 @click.option(
     "--cache-mb",
     default=DEFAULT_CACHE_MB,
@@ -205,31 +242,33 @@ def run_build(descriptor: Path, out: Path) -> None:
     show_default=True,
     help="Memory for replaying anonymous GET responses of the immutable database; 0 turns the cache off.",
 )
-def serve(descriptor: Path, dist: Path, host: str, port: int, cache_mb: int):
-    """Serve the built package read-only in Datasette; builds first when --dist is missing or stale."""
+@former_spelling("--descriptor", "descriptor", "the argument DESCRIPTOR", PACKAGE_PATH)
+@former_spelling("--dist", "out", "--out", OUT_FOLDER)
+def serve(descriptor: Path, out: Path, host: str, port: int, cache_mb: int):
+    """Serve the build of DESCRIPTOR read-only in Datasette.
+
+    Builds into --out first when it is missing or was built from other inputs.
+    """
     from .build import is_stale
     from .serve import check_port, run_server
 
     check_port(host, port)
-    if is_stale(descriptor, dist):
-        click.echo(f"{dist} is missing or stale: building", err=True)
-        run_build(descriptor, dist)
-    click.echo(f"serving {dist} at http://{host}:{port}/ (read-only)", err=True)
-    run_server(dist, host, port, cache_mb)
+    if is_stale(descriptor, out):
+        click.echo(f"{out} is missing or stale: building", err=True)
+        run_build(descriptor, out)
+    click.echo(f"serving {out} at http://{host}:{port}/ (read-only)", err=True)
+    run_server(out, host, port, cache_mb)
 
 
 @cli.command()
 @descriptor_argument
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: for people; json: for machines.",
-)
+@format_option(text="for people", json="for machines")
 def checks(descriptor: Path, output_format: str):
-    """List every check ecodata can find for DESCRIPTOR, whether it runs and why."""
+    """List the checks for DESCRIPTOR and whether each runs.
+
+    Every check ecodata finds (shipped, plugin or validators/), its error types and settings, and why it
+    runs on this package or not.
+    """
     import json
 
     from .validate.listing import check_listing, render_listing
@@ -245,18 +284,11 @@ def checks(descriptor: Path, output_format: str):
 @cli.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text: for people; json: for machines; markdown: for a pull-request comment.",
-)
+@format_option(text="for people", json="for machines", markdown="for a pull-request comment")
 def diff(old: Path, new: Path, output_format: str):
-    """Show what changed from OLD to NEW (each a descriptor, its folder or a built zip).
+    """Show what changed from OLD to NEW.
 
-    Rows added, removed and changed per resource, matched by the primary key, and schema changes.
+    OLD and NEW are each a descriptor, a folder holding one, or a zip from `ecodata build`. Rows added, removed and changed per resource, matched by the primary key, and schema changes.
     Exit 0 when there are no differences, 1 when there are, 2 when a package cannot be read.
     """
     from .diff import RENDERERS, diff_packages, has_differences
@@ -269,7 +301,7 @@ def diff(old: Path, new: Path, output_format: str):
 
 @cli.command("new-row")
 @click.argument("resource")
-@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
+@descriptor_argument
 @click.option("--source", "source_id", help="Id of the source the quote comes from (asked when missing).")
 @click.option(
     "--quote", help="The verbatim fragment of the source that states the fact (asked when missing)."
@@ -278,10 +310,11 @@ def diff(old: Path, new: Path, output_format: str):
     "--set", "assignments", multiple=True, metavar="FIELD=VALUE", help="A cell of the row (repeatable)."
 )
 @click.option("--yes", is_flag=True, help="Write the row without asking for confirmation.")
+@former_spelling("--descriptor", "descriptor", "the argument DESCRIPTOR", PACKAGE_PATH)
 def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes: bool):
-    """Add a row to RESOURCE with its evidence: the quote must be in the source, and the row must validate.
+    """Add a row to RESOURCE of DESCRIPTOR, with its evidence.
 
-    Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
+    The quote must be in the source, and the row must validate. Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
     at its primary-key position; nothing is written if any check fails.
     """
     from .new_row import (
@@ -375,12 +408,17 @@ def ask_field(field: dict) -> str:
 
 
 @cli.command("release-check")
-@click.option("--descriptor", type=click.Path(path_type=Path), default=Path("."), show_default=True)
+@descriptor_argument
 @click.option(
     "--base", default="HEAD", show_default=True, help="Git revision to compare with (a tag, origin/main)."
 )
+@former_spelling("--descriptor", "descriptor", "the argument DESCRIPTOR", PACKAGE_PATH)
 def release_check(descriptor: Path, base: str):
-    """Fail when the data changed since --base and the version was not bumped enough (semver for data)."""
+    """Fail when the data changed but the version did not.
+
+    Compares DESCRIPTOR's data with git revision --base and exits 1 when the version was not bumped
+    enough for the change (semantic versioning for data).
+    """
     from .release import release_check as check
 
     ok, message = check(descriptor, base)

@@ -66,9 +66,8 @@ def server(built):
         [
             str(ecodata),
             "serve",
-            "--descriptor",
             str(ROOT / "datapackage.json"),
-            "--dist",
+            "--out",
             str(built),
             "--host",
             "127.0.0.1",

@@ -1,6 +1,9 @@
 import json
 import os
+import re
 
+import click
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT, replace_cell
 
@@ -128,11 +131,70 @@ def test_build_with_missing_descriptor_exits_2(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command_with_a_one_line_summary():
     result = run("--help")
     assert result.exit_code == 0
-    for command in cli.commands:
-        assert f"  {command} " in result.output
+    for name, command in cli.commands.items():
+        summary = command.get_short_help_str(limit=60)
+        assert not summary.endswith("..."), f"{name}: the docstring's first sentence is over 60 characters"
+        assert f"  {name} " in result.output and summary in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_dash_h_on_every_command(command):
+    result = run(command, "-h")
+    assert result.exit_code == 0 and result.output.startswith(f"Usage: cli {command} ")
+
+
+def cli_reference() -> dict[str, tuple[str, str]]:
+    """README's CLI reference: (synopsis, text) per command, from its `### `ecodata COMMAND …`` headings."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## CLI reference") :]
+    section = section[: section.index("\n## ")]
+    parts = re.split(r"^### `ecodata ([a-z-]+)(.*)`$", section, flags=re.MULTILINE)
+    return {"": ("", parts[0])} | {
+        name: (synopsis, text) for name, synopsis, text in zip(parts[1::3], parts[2::3], parts[3::3])
+    }
+
+
+def test_every_command_and_option_has_help_and_is_in_the_readme():
+    reference = cli_reference()
+    assert set(reference) == {"", *cli.commands}, "a heading in README's CLI reference per command"
+    for name, command in [("", cli), *cli.commands.items()]:
+        synopsis, text = reference[name]
+        where = f"ecodata {name}".strip()
+        assert command.help, where
+        shown = [param for param in command.params if not getattr(param, "hidden", False)]
+        for param in shown:
+            if isinstance(param, click.Argument):
+                assert param.human_readable_name in command.help, f"{where}: the help names {param.name}"
+                assert param.human_readable_name in synopsis, f"{where}: README names {param.name}"
+                continue
+            assert param.help, f"{where} {param.opts[0]}: no help text"
+            if "--help" not in param.opts:  # -h/--help: said once, in the conventions
+                for option in param.opts + param.secondary_opts:
+                    assert option in (synopsis if name else text), (
+                        f"{where} {option}: not in README's CLI reference"
+                    )
+        options = {option for param in shown for option in param.opts + param.secondary_opts}
+        assert set(re.findall(r"--?[a-z][a-z-]*", synopsis)) <= options, f"README: {where} has no such option"
+    assert "-h" in reference[""][1] and "--help" in reference[""][1]
+
+
+def test_former_spellings_still_work_with_a_warning(tmp_path):
+    result = run("release-check", "--descriptor", ROOT)
+    assert result.exit_code == 0 and result.stderr.startswith(
+        "warning: --descriptor is deprecated; use the argument DESCRIPTOR\n"
+    )
+    assert "--descriptor" not in run("release-check", "-h").output
+    both = run("release-check", ROOT, "--descriptor", ROOT)
+    assert both.exit_code == 2
+    assert both.stderr.endswith(
+        "Error: --descriptor is the former spelling of the argument DESCRIPTOR: give one of them\n"
+    )
+    port = run("serve", "--dist", tmp_path / "dist", "--host", "256.0.0.0")  # refused before any build
+    assert port.exit_code == 2 and port.stderr.startswith("warning: --dist is deprecated; use --out\n")
+    assert "--dist" not in run("serve", "-h").output
 
 
 def test_python_dash_m_runs_the_same_command_line():
@@ -141,3 +203,4 @@ def test_python_dash_m_runs_the_same_command_line():
 
     result = subprocess.run([sys.executable, "-m", "ecodata", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("Usage: ecodata ")
+    assert result.stdout.endswith(run("--help").output.split("\n", 1)[1])

@@ -23,7 +23,7 @@ CELLS = {
 
 
 def run(descriptor, *arguments, input=None):
-    return CliRunner().invoke(cli, ["new-row", *arguments, "--descriptor", str(descriptor)], input=input)
+    return CliRunner().invoke(cli, ["new-row", *arguments, str(descriptor)], input=input)
 
 
 def flags(cells: dict) -> list[str]:
@@ -160,7 +160,7 @@ def shop(tmp_path, descriptor_extra=None, files=None):
 
 
 def new_row_in(folder, *cells):
-    args = ["new-row", "items", "--descriptor", str(folder), "--yes"]
+    args = ["new-row", "items", str(folder), "--yes"]
     return CliRunner().invoke(cli, [*args, *(part for cell in cells for part in ("--set", cell))])
 
 

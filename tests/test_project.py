@@ -52,7 +52,7 @@ def test_help_imports_no_heavy_library():
 
 def test_console_script_help_runs():
     script = ROOT / ".venv" / "bin" / "ecodata"
-    executable = [str(script)] if script.exists() else [sys.executable, "-m", "ecodata.cli"]
+    executable = [str(script)] if script.exists() else [sys.executable, "-m", "ecodata"]
     result = subprocess.run([*executable, "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "validate" in result.stdout and "Traceback" not in result.stderr

@@ -35,7 +35,7 @@ def set_version(descriptor, version):
 
 
 def check(descriptor):
-    return CliRunner().invoke(cli, ["release-check", "--descriptor", str(descriptor), "--base", "HEAD"])
+    return CliRunner().invoke(cli, ["release-check", str(descriptor), "--base", "HEAD"])
 
 
 def test_unchanged_data_passes(repository):
@@ -75,7 +75,7 @@ def test_a_removed_field_needs_a_major_release(repository):
 
 
 def test_an_unknown_revision_is_a_one_line_error(repository):
-    result = CliRunner().invoke(cli, ["release-check", "--descriptor", str(repository), "--base", "v9.9.9"])
+    result = CliRunner().invoke(cli, ["release-check", str(repository), "--base", "v9.9.9"])
     assert result.exit_code == 2 and "cannot read git revision 'v9.9.9'" in result.output
 
 
@@ -98,8 +98,6 @@ def test_the_default_descriptor_is_the_package_in_the_current_folder(repository,
 def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repository, tmp_path):
     target = tmp_path / "victim.txt"
     target.write_text("keep me", encoding="utf-8")
-    result = CliRunner().invoke(
-        cli, ["release-check", "--descriptor", str(repository), "--base", f"--output={target}"]
-    )
+    result = CliRunner().invoke(cli, ["release-check", str(repository), "--base", f"--output={target}"])
     assert result.exit_code == 2 and "is not a git revision" in result.output
     assert target.read_text(encoding="utf-8") == "keep me"

@@ -128,7 +128,7 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_any_build(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(cli, ["serve", "--dist", str(tmp_path / "dist"), "--port", str(port)])
+        result = CliRunner().invoke(cli, ["serve", "--out", str(tmp_path / "dist"), "--port", str(port)])
     assert result.exit_code == 2
     assert (
         result.output.startswith(f"Error: cannot serve on 127.0.0.1:{port}: ")
@@ -240,7 +240,7 @@ def test_huge_answers_are_refused_before_they_fill_the_server_and_its_memory_com
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "ecodata", "serve", "--dist", str(built), "--port", str(port)],
+        [sys.executable, "-m", "ecodata", "serve", "--out", str(built), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

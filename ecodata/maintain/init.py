@@ -351,9 +351,10 @@ def kept_declaration(existing: Path, descriptor: dict) -> dict:
 @click.argument("folder", default=".", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace an existing datapackage.json.")
 def init_command(folder: Path, force: bool):
-    """Write FOLDER/datapackage.json describing every CSV file in FOLDER (and its subfolders).
+    """Describe FOLDER's CSV files in a new datapackage.json.
 
-    Types, missing values, keys and code lists are inferred from every row; check the notes.
+    Writes FOLDER/datapackage.json (FOLDER: the current folder by default) for every CSV and TSV file in
+    FOLDER and its subfolders. Types, missing values, keys and code lists are inferred from every row; check the notes.
     """
     try:
         existing = existing_descriptor(folder) if folder.is_dir() else None
