@@ -1,10 +1,9 @@
-"""The `codes_country` code list, derived from pycountry rather than typed by hand."""
+"""The `codes_country` code list, derived from pycountry rather than typed by hand (tests/test_project.py
+holds resources/codes_country.csv to `country_rows`)."""
 
 from __future__ import annotations
 
-import csv
 import gettext
-from pathlib import Path
 
 HEADER = ("code", "label_zh", "label_en")
 
@@ -19,10 +18,3 @@ def country_rows() -> list[tuple[str, str, str]]:
         english = getattr(country, "common_name", None) or country.name
         rows.append((country.alpha_3, chinese.gettext(country.name), english))
     return sorted(rows)
-
-
-def write_country_codes(path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(HEADER)
-        writer.writerows(country_rows())

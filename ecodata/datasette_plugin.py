@@ -25,9 +25,8 @@ from .serve import FILE_TYPES, STATIC, STATIC_URL
 from .serve import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 
 LOG = logging.getLogger("ecodata.serve")
-MAX_VALUE_BYTES = (
-    10_000_000  # longest string or blob SQLite may build; our cells are at most 10 000 characters
-)
+# The longest string or blob SQLite may build; our cells are at most 10 000 characters.
+MAX_VALUE_BYTES = 10_000_000
 
 
 @hookimpl

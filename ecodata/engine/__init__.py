@@ -15,7 +15,6 @@ from ..package import Package
 from ..report import Report
 from .progress import NO_PROGRESS
 
-ENGINES = ("arrow", "frictionless")
 DEFAULT_ENGINE = "arrow"
 
 

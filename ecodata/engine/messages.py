@@ -22,10 +22,6 @@ def foreign_key(note: str) -> str:
     return f"{note}; add the referenced row or correct the value"
 
 
-def unique(cell: str, first_row: int) -> str:
-    return f"{cell!r} repeats row {first_row}; values of this field must be unique"
-
-
 FIXED = {
     "missing-cell": "missing cell: the row has fewer values than the header",
     "blank-row": "blank row: delete it",

@@ -19,7 +19,6 @@ from ..package import Package, PackageError
 from ..report import Finding
 from ..tables import Row, reading_errors, rows
 
-DEFAULT_MAX_CELL_SIZE = 10_000
 UNREADABLE = "unreadable"  # a resource whose data cannot be read (the standard checks say why)
 SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha256": "sha256"}
 
