@@ -42,6 +42,18 @@ def datasette_get(dist: Path, path: str):
     return asyncio.run(fetch())
 
 
+def change_cell(descriptor: Path, resource: str, row_id: str, column: str, value: str) -> int:
+    """`replace_cell` in the CSV of `resource` (resources/RESOURCE.csv beside `descriptor`)."""
+    return replace_cell(descriptor.parent / "resources" / f"{resource}.csv", row_id, column, value)
+
+
+def findings(descriptor: Path) -> list[tuple]:
+    """(type, resource, row, field) of every finding when `descriptor` is validated."""
+    from ecodata.validation import validate
+
+    return [(f.type, f.resource, f.row, f.field) for f in validate(descriptor).findings]
+
+
 def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
     """Set one cell of the row whose first column is `row_id`; returns the row's rowNumber (header = 1)."""
     import csv
@@ -61,12 +73,16 @@ def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
 
 
 def assert_upstream_template_with(
-    ours: Path, theirs: Path, edits: list[tuple[str, str]], restore=None
+    name: str, edits: list[tuple[str, str]], restore=None, upstream: str = "datasette"
 ) -> None:
-    """Our override of a Datasette (or plugin) template is theirs with exactly `edits` (original,
-    changed) applied, after our leading {#- … -#} comment and `restore(text)` (other changes undone)."""
+    """Our override of the template `name` of Datasette (or of the plugin `upstream`) is theirs with exactly
+    `edits` (original, changed) applied, after our leading {#- … -#} comment and `restore(text)` (other
+    changes undone)."""
+    import importlib
     import re
 
+    ours = ROOT / "ecodata" / "templates" / name
+    theirs = Path(importlib.import_module(upstream).__file__).parent / "templates" / name
     text = re.sub(r"\A\{#-.*?-#\}\n", "", ours.read_text(encoding="utf-8"), flags=re.S)
     if restore is not None:
         text = restore(text)

@@ -1,12 +1,11 @@
 """Every shipped row is evidence: its quote is in its source and its value is readable from the quote."""
 
 import pytest
-from conftest import ROOT, replace_cell
+from conftest import ROOT, change_cell, findings
 
 from ecodata.package import load_package
 from ecodata.validate.context import Context
 from ecodata.validate.plugins import declared_checks
-from ecodata.validation import validate
 
 EVIDENCE = ["quote-in-source", "value-in-quote", "subject-in-quote", "source-hash", "list-codes"]
 
@@ -33,38 +32,18 @@ def test_every_topic_resource_is_checked_for_evidence():
     assert sum(len(context.rows(context.resource(name))) for name in checked) >= 40
 
 
-def findings(descriptor):
-    return [(f.type, f.resource, f.row, f.field) for f in validate(descriptor).findings]
-
-
-def test_a_changed_value_is_caught(package_copy):
-    row = replace_cell(
-        package_copy.parent / "resources" / "protected_areas.csv",
-        "pa-national-nature-reserves-count-2018",
-        "value",
-        "475",
-    )
-    assert findings(package_copy) == [("value-not-in-quote", "protected_areas", row, "value")]
-
-
-def test_a_paraphrased_quote_is_caught(package_copy):
-    row = replace_cell(
-        package_copy.parent / "resources" / "protected_areas.csv",
-        "pa-national-nature-reserves-count-2018",
-        "quote",
-        "国家级自然保护区共474个",
-    )
-    assert findings(package_copy) == [("quote-not-in-source", "protected_areas", row, "quote")]
-
-
-def test_a_quote_with_different_line_breaks_still_matches(package_copy):
-    replace_cell(
-        package_copy.parent / "resources" / "protected_areas.csv",
-        "pa-national-nature-reserves-count-2018",
-        "quote",
-        "国家级自然\n保护区 474 个",
-    )
-    assert findings(package_copy) == []
+@pytest.mark.parametrize(
+    ("field", "cell", "found"),
+    [
+        ("value", "475", ["value-not-in-quote"]),  # a changed value
+        ("quote", "国家级自然保护区共474个", ["quote-not-in-source"]),  # a paraphrased quote
+        ("quote", "国家级自然\n保护区 474 个", []),  # other line breaks and spaces still match
+    ],
+    ids=["changed-value", "paraphrased-quote", "line-breaks"],
+)
+def test_an_edited_cell_is_caught_unless_only_whitespace_changed(package_copy, field, cell, found):
+    row = change_cell(package_copy, "protected_areas", "pa-national-nature-reserves-count-2018", field, cell)
+    assert findings(package_copy) == [(kind, "protected_areas", row, field) for kind in found]
 
 
 def test_a_tampered_source_is_caught(package_copy):
@@ -78,7 +57,7 @@ def test_an_unknown_partner_code_is_caught(package_copy):
     row_id = next(
         line.split(",")[0] for line in csv_path.read_text(encoding="utf-8").splitlines() if ",FRA," in line
     )
-    row = replace_cell(csv_path, row_id, "partners_iso3", "FRA,XYZ")
+    row = change_cell(package_copy, "international_partnerships", row_id, "partners_iso3", "FRA,XYZ")
     assert findings(package_copy) == [("list-code-error", "international_partnerships", row, "partners_iso3")]
 
 

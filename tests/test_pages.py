@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, assert_upstream_template_with, datasette_get
@@ -59,18 +58,11 @@ TABLE_TEMPLATE_EDITS = [
 
 
 def test_our_table_template_is_datasette_s_with_the_listed_changes():
-    import datasette
-
     def unfold(text: str) -> str:
         folded = re.search(r'<details class="ecodata-columns">\n<summary>.*?</summary>\n', text).group(0)
         return text.replace(folded, "").replace("</dl>\n</details>\n", "</dl>\n")
 
-    assert_upstream_template_with(
-        ROOT / "ecodata" / "templates" / "table.html",
-        Path(datasette.__file__).parent / "templates" / "table.html",
-        TABLE_TEMPLATE_EDITS,
-        restore=unfold,
-    )
+    assert_upstream_template_with("table.html", TABLE_TEMPLATE_EDITS, restore=unfold)
 
 
 @pytest.mark.parametrize(
@@ -265,13 +257,7 @@ FACET_TEMPLATE_EDITS = [
 
 
 def test_our_facet_template_is_datasette_s_with_values_shown_by_their_labels():
-    import datasette
-
-    assert_upstream_template_with(
-        ROOT / "ecodata" / "templates" / "_facet_results.html",
-        Path(datasette.__file__).parent / "templates" / "_facet_results.html",
-        FACET_TEMPLATE_EDITS,
-    )
+    assert_upstream_template_with("_facet_results.html", FACET_TEMPLATE_EDITS)
 
 
 def test_the_partner_country_facet_names_each_country_in_both_languages(built):
@@ -319,13 +305,7 @@ DASHBOARD_TEMPLATE_EDITS = {
 
 @pytest.mark.parametrize("name", DASHBOARD_TEMPLATE_EDITS)
 def test_our_dashboard_templates_are_the_plugin_s_with_bilingual_words(name):
-    import datasette_dashboards
-
-    assert_upstream_template_with(
-        ROOT / "ecodata" / "templates" / name,
-        Path(datasette_dashboards.__file__).parent / "templates" / name,
-        DASHBOARD_TEMPLATE_EDITS[name],
-    )
+    assert_upstream_template_with(name, DASHBOARD_TEMPLATE_EDITS[name], upstream="datasette_dashboards")
 
 
 def test_the_dashboard_pages_speak_both_languages(built):

@@ -7,7 +7,7 @@ passed every other check, and each is caught now.
 import json
 
 import pytest
-from conftest import ROOT, replace_cell
+from conftest import ROOT, change_cell, findings
 
 from ecodata.package import load_package
 from ecodata.validate.checks import subject_in_quote
@@ -37,9 +37,12 @@ FOUND_BY_THE_FACT_CHECK = [
     ("indicators", "ind-aichi-target-15-progress", "增加生态系统的复原力和碳储量的目标15"),
 ]
 
-
-def findings(descriptor):
-    return [(f.type, f.resource, f.row, f.field) for f in validate(descriptor).findings]
+DEER_WITHOUT_ITS_NAME = (
+    "germplasm_banks",
+    "gb-pere-david-deer-individuals-2021wp",
+    "quote",
+    "总数已突破8000只",
+)
 
 
 def declare(descriptor, entry):
@@ -59,28 +62,20 @@ def test_the_package_declares_it_and_every_shipped_quote_names_its_subject():
 
 @pytest.mark.parametrize(("resource", "row_id", "quote"), FOUND_BY_THE_FACT_CHECK, ids=lambda v: str(v)[:40])
 def test_a_quote_that_holds_only_its_figure_is_caught(package_copy, resource, row_id, quote):
-    row = replace_cell(package_copy.parent / "resources" / f"{resource}.csv", row_id, "quote", quote)
+    row = change_cell(package_copy, resource, row_id, "quote", quote)
     assert findings(package_copy) == [("subject-not-in-quote", resource, row, "quote")]
 
 
 def test_the_neighbouring_clause_of_the_right_sentence_is_caught(package_copy):
     """Both campaigns are named in one sentence; a row citing the other's clause is caught."""
-    row = replace_cell(
-        package_copy.parent / "resources" / "enforcement_actions.csv",
-        "ea-green-shield-campaign",
-        "quote",
-        "“碧海”海洋生态环境保护",
+    row = change_cell(
+        package_copy, "enforcement_actions", "ea-green-shield-campaign", "quote", "“碧海”海洋生态环境保护"
     )
     assert findings(package_copy) == [("subject-not-in-quote", "enforcement_actions", row, "quote")]
 
 
 def test_the_message_says_which_term_is_missing(package_copy):
-    replace_cell(
-        package_copy.parent / "resources" / "germplasm_banks.csv",
-        "gb-pere-david-deer-individuals-2021wp",
-        "quote",
-        "总数已突破8000只",
-    )
+    change_cell(package_copy, *DEER_WITHOUT_ITS_NAME)
     (finding,) = validate(package_copy).findings
     assert finding.message == (
         "does not name its subject: '麋鹿' from subject_zh/subject_en is not in it; "
@@ -115,20 +110,16 @@ def test_an_acronym_names_the_subject_as_a_whole_word():
 def test_a_subject_whose_opening_recurs_in_the_quote_passes_unless_chars_is_raised(package_copy):
     """The documented limit: 动物园饲养各类动物 opens with 动物, which 饲养各类动物775种 holds too.
     Declaring `chars: 3` catches it, and asks every subject to open with three of the source's words."""
-    csv_path = package_copy.parent / "resources" / "germplasm_banks.csv"
-    row = replace_cell(csv_path, "gb-zoos-animal-species-2020pp", "quote", "饲养各类动物775种")
+    row = change_cell(
+        package_copy, "germplasm_banks", "gb-zoos-animal-species-2020pp", "quote", "饲养各类动物775种"
+    )
     assert findings(package_copy) == []
     declare(package_copy, {"name": "subject-in-quote", "chars": 3})
     assert ("subject-not-in-quote", "germplasm_banks", row, "quote") in findings(package_copy)
 
 
 def test_settings_name_the_fields(package_copy):
-    row = replace_cell(
-        package_copy.parent / "resources" / "germplasm_banks.csv",
-        "gb-pere-david-deer-individuals-2021wp",
-        "quote",
-        "总数已突破8000只",
-    )
+    row = change_cell(package_copy, *DEER_WITHOUT_ITS_NAME)
     declare(package_copy, {"name": "subject-in-quote", "subjects": ["subject_zh"]})
     assert findings(package_copy) == [("subject-not-in-quote", "germplasm_banks", row, "quote")]
     declare(package_copy, {"name": "subject-in-quote", "subjects": ["no_such_field"]})
