@@ -94,7 +94,7 @@ def main() -> int:
     if not Path(options.lighthouse).exists() or not shutil.which("chromium"):
         print("needs lighthouse (make audit-web installs it) and Debian chromium", file=sys.stderr)
         return 2
-    from ecodata.build import build
+    from ecodata.build.dist import build
 
     results = {}
     with tempfile.TemporaryDirectory(prefix="ecodata-audit-") as folder:

@@ -105,7 +105,7 @@ def distinct_paths(database: str) -> list[str]:
 
 def build_package(folder: Path) -> Path:
     """Build into `folder`/dist and return the database file."""
-    from ecodata.build import build
+    from ecodata.build.dist import build
 
     dist = build(ROOT / "datapackage.json", folder / "dist")
     databases = sorted(dist.glob("*.db"))

@@ -45,9 +45,9 @@ def measure_here(engine: str, descriptor: str) -> None:
     import frictionless  # noqa: F401 — both engines start with their libraries imported
     import pyarrow.csv  # noqa: F401
 
-    from ecodata.engine import standard_checks
     from ecodata.package import load_package
-    from ecodata.report import Report
+    from ecodata.validate.engine import standard_checks
+    from ecodata.validate.report import Report
 
     started = time.perf_counter()
     report = Report()
@@ -72,9 +72,9 @@ def measure_read_ratio(descriptor: str, warm_up: str, runs: int = RATIO_RUNS) ->
     import pyarrow as pa
     import pyarrow.csv
 
-    from ecodata.engine import standard_checks
     from ecodata.package import load_package
-    from ecodata.report import Report
+    from ecodata.validate.engine import standard_checks
+    from ecodata.validate.report import Report
 
     as_strings = pyarrow.csv.ConvertOptions(column_types={field["name"]: pa.string() for field in FIELDS})
     any_csv = pyarrow.csv.ParseOptions(newlines_in_values=True)  # what a reader of unknown files must set

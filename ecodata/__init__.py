@@ -9,11 +9,11 @@ __all__ = ["build", "hookimpl", "make_datasette", "validate"]
 
 def __getattr__(name):
     if name == "validate":
-        from .validation import validate
+        from .validate.run import validate
 
         return validate
     if name == "build":
-        from .build import build
+        from .build.dist import build
 
         return build
     if name == "hookimpl":  # marks a plugin's `ecodata_checks()` hook (validate/plugins.py)
@@ -21,7 +21,7 @@ def __getattr__(name):
 
         return hookimpl
     if name == "make_datasette":
-        from .serve import make_datasette
+        from .serve.app import make_datasette
 
         return make_datasette
     raise AttributeError(name)

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from .cache import DEFAULT_CACHE_MB
 from .maintain.init import init_command
 from .package import PackageError, load_package
+from .serve.cache import DEFAULT_CACHE_MB
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN, EXIT_BUG = 0, 1, 2, 3
 
@@ -179,9 +179,9 @@ def validate(
     ("ecodata": {"checks": [...]}; `ecodata checks` lists them). Exit 0 when valid, 1 when invalid,
     2 when the package cannot be read, 3 on an internal error.
     """
-    from .engine.progress import progress_for
-    from .report import RENDERERS
-    from .validation import validate as validate_package
+    from .validate.engine.progress import progress_for
+    from .validate.report import RENDERERS
+    from .validate.run import validate as validate_package
 
     bar = progress_for(sys.stderr, quiet)
     options = {
@@ -213,9 +213,9 @@ def build(descriptor: Path, out: Path):
 
 
 def run_build(descriptor: Path, out: Path) -> None:
-    from .build import BuildError
-    from .build import build as build_package
-    from .report import render_text
+    from .build.dist import BuildError
+    from .build.dist import build as build_package
+    from .validate.report import render_text
 
     try:
         build_package(descriptor, out)
@@ -249,8 +249,8 @@ def serve(descriptor: Path, out: Path, host: str, port: int, cache_mb: int):
 
     Builds into --out first when it is missing or was built from other inputs.
     """
-    from .build import is_stale
-    from .serve import check_port, run_server
+    from .build.dist import is_stale
+    from .serve.app import check_port, run_server
 
     check_port(host, port)
     if is_stale(descriptor, out):
@@ -291,7 +291,7 @@ def diff(old: Path, new: Path, output_format: str):
     OLD and NEW are each a descriptor, a folder holding one, or a zip from `ecodata build`. Rows added, removed and changed per resource, matched by the primary key, and schema changes.
     Exit 0 when there are no differences, 1 when there are, 2 when a package cannot be read.
     """
-    from .diff import RENDERERS, diff_packages, has_differences
+    from .maintain.diff import RENDERERS, diff_packages, has_differences
 
     with ended_by_signals():
         changes = diff_packages(old, new)
@@ -317,7 +317,7 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     The quote must be in the source, and the row must validate. Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
     at its primary-key position; nothing is written if any check fails.
     """
-    from .new_row import (
+    from .maintain.new_row import (
         RowError,
         add_row,
         check_fields,
@@ -419,7 +419,7 @@ def release_check(descriptor: Path, base: str):
     Compares DESCRIPTOR's data with git revision --base and exits 1 when the version was not bumped
     enough for the change (semantic versioning for data).
     """
-    from .release import release_check as check
+    from .maintain.release import release_check as check
 
     ok, message = check(descriptor, base)
     click.echo(message, err=not ok)

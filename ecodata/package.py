@@ -53,7 +53,7 @@ class Package:
 
         Only for stages after validation: it reads the descriptor through frictionless.
         """
-        from .tables import normalised_resources
+        from .validate.tables import normalised_resources
 
         return normalised_resources(self)
 

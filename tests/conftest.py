@@ -23,7 +23,7 @@ def package_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The shipped package built once for the whole session."""
-    from ecodata.build import build
+    from ecodata.build.dist import build
 
     return build(ROOT / "datapackage.json", tmp_path_factory.mktemp("build") / "dist")
 
@@ -32,7 +32,7 @@ def datasette_get(dist: Path, path: str):
     """GET `path` from the same Datasette that `ecodata serve` runs, in-process."""
     import asyncio
 
-    from ecodata.serve import make_datasette
+    from ecodata.serve.app import make_datasette
 
     async def fetch():
         datasette = make_datasette(dist)
@@ -49,7 +49,7 @@ def change_cell(descriptor: Path, resource: str, row_id: str, column: str, value
 
 def findings(descriptor: Path) -> list[tuple]:
     """(type, resource, row, field) of every finding when `descriptor` is validated."""
-    from ecodata.validation import validate
+    from ecodata.validate.run import validate
 
     return [(f.type, f.resource, f.row, f.field) for f in validate(descriptor).findings]
 
@@ -81,7 +81,7 @@ def assert_upstream_template_with(
     import importlib
     import re
 
-    ours = ROOT / "ecodata" / "templates" / name
+    ours = ROOT / "ecodata" / "serve" / "templates" / name
     theirs = Path(importlib.import_module(upstream).__file__).parent / "templates" / name
     text = re.sub(r"\A\{#-.*?-#\}\n", "", ours.read_text(encoding="utf-8"), flags=re.S)
     if restore is not None:

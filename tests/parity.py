@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-from ecodata.engine import standard_checks
 from ecodata.package import load_package
-from ecodata.report import Report
+from ecodata.validate.engine import standard_checks
+from ecodata.validate.report import Report
 
 # The random tests: 60 derandomized examples in `make test`; PARITY_RANDOM=1 PARITY_EXAMPLES=2000 searches.
 RANDOM_SEARCH = settings(

@@ -11,11 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
-from ecodata import build as build_module
-from ecodata.build import build, is_stale, zip_name
-from ecodata.engine.reading import parse_piece as PARSE_PIECE
-from ecodata.metadata import bilingual_label
+from ecodata.build import dist as build_module
+from ecodata.build.dist import build, is_stale, zip_name
+from ecodata.build.metadata import bilingual_label
 from ecodata.package import load_package
+from ecodata.validate.engine.reading import parse_piece as PARSE_PIECE
 
 PACKAGE = load_package(ROOT / "datapackage.json")
 DATABASE = f"{PACKAGE.name}.db"
@@ -133,7 +133,7 @@ def test_zip_is_usable_offline(built, tmp_path):
         names
     )
     assert any(n.startswith("sources/") for n in names)
-    from ecodata.validation import validate
+    from ecodata.validate.run import validate
 
     assert validate(tmp_path / "datapackage.json").valid
 
@@ -222,7 +222,7 @@ def test_stale_when_built_by_a_toolkit_with_another_output_format(package_copy, 
 
 def test_parquet_keeps_the_schema_types_and_sorts_by_the_typed_key(tmp_path):
     from ecodata.package import load_package
-    from ecodata.tables import read_table
+    from ecodata.validate.tables import read_table
 
     (tmp_path / "t.csv").write_text(
         "id,n,d,dt,dto,t,ym,gp,flag,items\n"
@@ -263,7 +263,8 @@ def test_parquet_keeps_the_schema_types_and_sorts_by_the_typed_key(tmp_path):
 
 @pytest.mark.parametrize("offsets", ["same", "mixed"], ids=["out of key order", "a column typed whole"])
 def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_path, monkeypatch, offsets):
-    monkeypatch.setattr("ecodata.batches.BATCH_ROWS", 2)  # batches of two: the first goes in, then it breaks
+    # batches of two: the first goes in, then it breaks
+    monkeypatch.setattr("ecodata.validate.batches.BATCH_ROWS", 2)
     later = "+08:00" if offsets == "same" else ""  # an offset in the first batch only: typed whole, as text
     rows = [(3, "wetland survey"), (5, "湿地保护"), (4, "国家公园 national park"), (1, ""), (2, "熊猫")]
     (tmp_path / "t.csv").write_text(
@@ -305,8 +306,8 @@ PIECES = {
 
 @pytest.mark.parametrize("content", PIECES.values(), ids=PIECES.keys())
 def test_the_build_reads_a_file_cut_into_pieces_as_the_exact_reader_does(tmp_path, monkeypatch, content):
-    from ecodata.batches import engine_plan, engine_rows
-    from ecodata.engine import reading
+    from ecodata.validate.batches import engine_plan, engine_rows
+    from ecodata.validate.engine import reading
 
     monkeypatch.setattr(reading, "SMALLEST_PIECE", 64)
     monkeypatch.setattr(reading, "PIECE_SIZE", 64)
@@ -329,7 +330,7 @@ def test_the_build_reads_a_file_cut_into_pieces_as_the_exact_reader_does(tmp_pat
 
 
 def test_a_field_unit_becomes_a_datasette_unit(tmp_path):
-    from ecodata.metadata import datasette_metadata
+    from ecodata.build.metadata import datasette_metadata
     from ecodata.package import Package
 
     resource = {

@@ -5,8 +5,8 @@ import asyncio
 import httpx
 import pytest
 
-from ecodata.cache import ENTRY_OVERHEAD, MAX_ENTRY_BYTES, ResponseCache, cost
-from ecodata.serve import make_datasette
+from ecodata.serve.app import make_datasette
+from ecodata.serve.cache import ENTRY_OVERHEAD, MAX_ENTRY_BYTES, ResponseCache, cost
 
 
 def fetch_all(app, requests):
@@ -154,7 +154,7 @@ def raw_get(app, path: str, query: bytes = b"", headers: tuple = ()) -> tuple[in
 
 
 def test_served_app_refuses_dot_segments_and_labels_text_as_utf8(built):
-    from ecodata.serve import server_app
+    from ecodata.serve.app import server_app
 
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
@@ -172,7 +172,7 @@ def test_served_app_refuses_dot_segments_and_labels_text_as_utf8(built):
     ["/download//root/.ssh", "/download//proc/self/cwd/README.md", "/sources//etc/passwd", "/download//tmp"],
 )
 def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, path):
-    from ecodata.serve import server_app
+    from ecodata.serve.app import server_app
 
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
@@ -181,7 +181,7 @@ def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, p
 
 
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
-    from ecodata.serve import MAX_RESPONSE_BYTES, server_app
+    from ecodata.serve.app import MAX_RESPONSE_BYTES, server_app
 
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
@@ -199,7 +199,7 @@ def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
 
 @pytest.fixture
 def served(built):
-    from ecodata.serve import server_app
+    from ecodata.serve.app import server_app
 
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())

@@ -10,10 +10,10 @@ import urllib.parse
 import pytest
 from conftest import ROOT, datasette_get
 
-from ecodata.build import zip_name
-from ecodata.metadata import datasette_metadata
+from ecodata.build.dist import zip_name
+from ecodata.build.metadata import datasette_metadata
+from ecodata.build.search import search_terms
 from ecodata.package import load_package
-from ecodata.search import search_terms
 from ecodata.text import squeeze
 from ecodata.validate.context import evidence_of
 
@@ -343,7 +343,7 @@ def test_hostile_or_odd_search_input_answers_normally(built, query):
 
 
 def test_a_resource_name_with_a_hyphen_builds_and_is_searchable(package_copy, tmp_path):
-    from ecodata.build import build
+    from ecodata.build.dist import build
 
     document = json.loads(package_copy.read_text(encoding="utf-8"))
     next(r for r in document["resources"] if r["name"] == "indicators")["name"] = "other-indicators"

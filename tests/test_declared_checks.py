@@ -295,7 +295,7 @@ def test_declared_checks_read_the_columns_the_standard_pass_read(shouting, monke
     assert read_again == []
     assert ("shouting", "protected_areas", row, "subject_en") in once
 
-    from ecodata.engine import arrow
+    from ecodata.validate.engine import arrow
 
     real_checks = arrow.standard_checks
     monkeypatch.setattr(

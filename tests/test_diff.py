@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import ROOT, replace_cell
 
 from ecodata.cli import cli
-from ecodata.diff import RowIndex
+from ecodata.maintain.diff import RowIndex
 
 SHIPPED = ROOT / "datapackage.json"
 ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护区474个
@@ -386,9 +386,9 @@ REAL = sorted(
 def test_diff_reads_other_publishers_files_as_frictionless_reads_their_text(folder):
     """diff reads a CSV file through the engine (one reading layer); the text it compares is what
     frictionless reads, row by row, wherever frictionless can read the file at all."""
-    from ecodata.batches import engine_file_texts
     from ecodata.package import load_package
-    from ecodata.tables import frictionless_text_rows, reading_errors
+    from ecodata.validate.batches import engine_file_texts
+    from ecodata.validate.tables import frictionless_text_rows, reading_errors
 
     package = load_package(folder)
     for resource in package.resources:

@@ -32,9 +32,9 @@ def test_validation_does_not_import_pandas_and_pandas_still_works_after(tmp_path
     )
     validation = f"""
 import sys
-from ecodata.engine import standard_checks
+from ecodata.validate.engine import standard_checks
 from ecodata.package import load_package
-from ecodata.report import Report
+from ecodata.validate.report import Report
 
 report = Report()
 standard_checks(load_package({str(descriptor)!r}), report, engine="arrow")

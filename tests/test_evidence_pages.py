@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from ecodata.evidence import Citation, citations, highlighted, locate
+from ecodata.build.source_pages import Citation, citations, highlighted, locate
 from ecodata.text import squeeze
 
 WHITE_PAPER = ROOT / "sources" / "white-paper-2021-excerpt.zh.txt"

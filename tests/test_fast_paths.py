@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecodata.engine.columns import ColumnChecker
+from ecodata.validate.engine.columns import ColumnChecker
 
 SPELLINGS = {  # near-canonical texts: each character may be swapped for a neighbour below
     "date": [

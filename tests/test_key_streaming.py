@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecodata.engine import keys, reading
+from ecodata.validate.engine import keys, reading
 from tests.parity import RANDOM_SEARCH, assert_same_findings, write_package
 from tests.test_parity import table
 
@@ -60,7 +60,7 @@ def test_rising_keys_let_go_find_what_frictionless_finds(tmp_path, small_pieces,
 
 
 def test_a_key_that_falls_after_its_texts_went_is_read_again(tmp_path, small_pieces, monkeypatch):
-    from ecodata.engine import arrow
+    from ecodata.validate.engine import arrow
 
     reads = []
     real = arrow.check_file

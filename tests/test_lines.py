@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecodata.cli import cli
-from ecodata.tables import csv_rows
+from ecodata.validate.tables import csv_rows
 
 
 def package(tmp_path, body: str, rows: int):
@@ -50,7 +50,7 @@ def test_every_finding_is_on_the_line_its_row_starts(tmp_path, monkeypatch, rows
     def no_second_read(path):
         raise AssertionError(f"{path} read again to number lines")
 
-    monkeypatch.setattr("ecodata.validation.csv_rows", no_second_read)
+    monkeypatch.setattr("ecodata.validate.run.csv_rows", no_second_read)
     folder = package(tmp_path, body(rows, multiline_every, 9 if rows < 1000 else 997, ragged_at), rows)
     result = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
     assert result.exit_code == 1, result.output

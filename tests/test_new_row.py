@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecodata.cli import cli
-from ecodata.new_row import suggestions
+from ecodata.maintain.new_row import suggestions
 
 QUOTE = "其中国家公园试点10个，国家级自然保护区474个"
 CELLS = {
@@ -119,7 +119,7 @@ def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
 
 
 def test_other_lines_keep_their_bytes_crlf_and_unusual_line_breaks_included(tmp_path):
-    from ecodata.new_row import insert_row
+    from ecodata.maintain.new_row import insert_row
     from ecodata.package import load_package
 
     path = tmp_path / "t.csv"
@@ -192,7 +192,7 @@ def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
     def full_disk(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("ecodata.new_row.os.replace", full_disk)
+    monkeypatch.setattr("ecodata.maintain.new_row.os.replace", full_disk)
     result = new_row_in(folder, "id=3", "name=three")
     assert result.exit_code != 0
     assert (folder / "items.csv").read_bytes() == before
@@ -203,7 +203,7 @@ def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
 def test_the_row_goes_before_its_successor_in_a_file_of_many_pieces(tmp_path, cut_inside_a_cell):
     """The insertion line comes from the engine's reading: pieces of a few MB, rows spanning lines
     (and, when a piece ends inside a quoted cell, the exact reader from the top)."""
-    from ecodata.new_row import insert_row
+    from ecodata.maintain.new_row import insert_row
     from ecodata.package import load_package
 
     rows = []

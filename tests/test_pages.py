@@ -12,9 +12,9 @@ import re
 import pytest
 from conftest import ROOT, assert_upstream_template_with, datasette_get
 
-from ecodata.display import chinese_label, page_plan
-from ecodata.figures import chinese_reading, plain_number, qualifier_marker
+from ecodata.build.display import chinese_label, page_plan
 from ecodata.package import load_package
+from ecodata.serve.figures import chinese_reading, plain_number, qualifier_marker
 
 DATABASE = load_package(ROOT / "datapackage.json").name
 AREA_ROW = "pa-all-protected-areas-area-2018"  # 超过172.8万平方公里 → 1728000, more_than, km2
@@ -180,7 +180,7 @@ def test_json_and_csv_keep_the_exact_values(built):
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory):
     """A package that declares nothing: no evidence, no bilingual labels, no units."""
-    from ecodata.build import build
+    from ecodata.build.dist import build
 
     folder = tmp_path_factory.mktemp("shop")
     (folder / "products.csv").write_text(

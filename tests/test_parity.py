@@ -575,7 +575,7 @@ PIECE_CASES = {
 @pytest.mark.parametrize("content", PIECE_CASES.values(), ids=PIECE_CASES.keys())
 def test_files_cut_into_pieces_read_as_one(tmp_path, monkeypatch, content):
     """Pieces of a few rows each: cuts inside quotes, quotes inside cells and repeats across cuts."""
-    from ecodata.engine import files, reading
+    from ecodata.validate.engine import files, reading
 
     monkeypatch.setattr(reading, "PIECE_SIZE", max(64, len(content) // 20))
     monkeypatch.setattr(reading, "LONGEST_PIECE", 16 * reading.PIECE_SIZE)
@@ -595,7 +595,7 @@ def test_files_cut_into_pieces_read_as_one(tmp_path, monkeypatch, content):
 
 def test_a_repeat_across_a_cut_is_found(tmp_path, monkeypatch):
     """Keys that rise within every piece, but one piece starts with the key the one before ends with."""
-    from ecodata.engine import reading
+    from ecodata.validate.engine import reading
 
     monkeypatch.setattr(reading, "PIECE_SIZE", 64)
     rows = [b"%04d,x\n" % n for n in range(60)]
@@ -622,7 +622,7 @@ def test_a_repeat_across_a_cut_is_found(tmp_path, monkeypatch):
     ],
 )
 def test_a_piece_is_cut_only_outside_quotes(piece, followed, rows):
-    from ecodata.engine import reading
+    from ecodata.validate.engine import reading
 
     layout = reading.Layout("utf-8", {"delimiter": ","}, [], True)
     if rows is None:
@@ -1137,7 +1137,7 @@ def packages(draw):
 @given(packages(), st.sampled_from([None, 32, 64, 200]))
 def test_random_packages_give_the_same_findings_in_both_engines(package, piece_size):
     """`piece_size`: cut the files into pieces of that many bytes (None: as `make bench` reads them)."""
-    from ecodata.engine import reading
+    from ecodata.validate.engine import reading
 
     resources, files = package
     sizes = {"PIECE_SIZE": piece_size, "SMALLEST_PIECE": piece_size, "LONGEST_PIECE": 64 * (piece_size or 0)}

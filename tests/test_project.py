@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from ecodata.cli import cli
-from ecodata.countries import HEADER, country_rows
+from ecodata.maintain.countries import HEADER, country_rows
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

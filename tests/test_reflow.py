@@ -3,7 +3,7 @@ whitespace the only thing changed."""
 
 from conftest import ROOT
 
-from ecodata.reflow import Reading, gaps
+from ecodata.build.reflow import Reading, gaps
 from ecodata.text import squeeze
 
 WHITE_PAPER = ROOT / "sources" / "white-paper-2021-excerpt.zh.txt"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import ROOT, replace_cell
 
 from ecodata.cli import cli
-from ecodata.release import bump_level, next_version, required_bump
+from ecodata.maintain.release import bump_level, next_version, required_bump
 
 SHIPPED = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 PATCH, MINOR = next_version(SHIPPED, "patch"), next_version(SHIPPED, "minor")

@@ -118,7 +118,7 @@ def test_max_cell_size_is_configurable(broken):
 def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
     import io
 
-    from ecodata.engine.progress import BarProgress, progress_for
+    from ecodata.validate.engine.progress import BarProgress, progress_for
 
     class Terminal(io.StringIO):
         def isatty(self):

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecodata.engine import standard_checks
 from ecodata.package import load_package
-from ecodata.report import Report
+from ecodata.validate.engine import standard_checks
+from ecodata.validate.report import Report
 from tests.parity import RANDOM_SEARCH, table, write_package
 from tests.parity import findings as parity_findings
 from tests.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
@@ -266,7 +266,7 @@ def test_a_file_read_again_takes_back_only_the_bytes_it_counted(tmp_path, monkey
     where the file began, never below, and ends at the file's size."""
     from contextlib import contextmanager
 
-    from ecodata.engine import reading
+    from ecodata.validate.engine import reading
 
     monkeypatch.setattr(reading, "PIECE_SIZE", 64)
     monkeypatch.setattr(reading, "SMALLEST_PIECE", 64)

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, datasette_get
 
 from ecodata.package import load_package
-from ecodata.serve import SETTINGS, make_datasette
+from ecodata.serve.app import SETTINGS, make_datasette
 
 DATABASE = load_package(ROOT / "datapackage.json").name
 
@@ -93,7 +93,7 @@ def test_huge_strings_fail_at_once_instead_of_filling_memory(built):
 
 
 def test_strings_up_to_the_limit_still_work(built):
-    from ecodata.datasette_plugin import MAX_VALUE_BYTES
+    from ecodata.serve.datasette_plugin import MAX_VALUE_BYTES
 
     response = sql(built, f"select length(hex(randomblob({MAX_VALUE_BYTES // 4}))) as n")
     assert response.status_code == 200
@@ -143,7 +143,7 @@ def test_a_table_page_resolves_the_plugin_configuration_once_not_per_cell(built)
 
     from datasette.app import Datasette
 
-    from ecodata.serve import make_datasette
+    from ecodata.serve.app import make_datasette
 
     counted = []
     original = Datasette.plugin_config

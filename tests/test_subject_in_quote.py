@@ -13,7 +13,7 @@ from ecodata.package import load_package
 from ecodata.validate.checks import subject_in_quote
 from ecodata.validate.context import Context
 from ecodata.validate.plugins import declared_checks
-from ecodata.validation import validate
+from ecodata.validate.run import validate
 
 FOUND_BY_THE_FACT_CHECK = [
     ("germplasm_banks", "gb-pere-david-deer-individuals-2021wp", "总数已突破8000只"),

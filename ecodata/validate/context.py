@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..batches import engine_batches, missing_values, rows_of, typed_values
 from ..package import Package, PackageError
-from ..report import Finding
-from ..tables import Row, reading_errors, rows
+from .batches import engine_batches, missing_values, rows_of, typed_values
+from .report import Finding
+from .tables import Row, reading_errors, rows
 
 UNREADABLE = "unreadable"  # a resource whose data cannot be read (the standard checks say why)
 SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha256": "sha256"}

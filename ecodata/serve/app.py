@@ -11,9 +11,9 @@ import json
 from contextlib import closing
 from pathlib import Path
 
+from ..memory import release_freed_memory
+from ..package import PackageError
 from .cache import DEFAULT_CACHE_MB, ResponseCache
-from .memory import release_freed_memory
-from .package import PackageError
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -164,8 +164,8 @@ def unique(names) -> list[str]:
 
 def page_plans(package, evidence: dict | None) -> dict[str, dict]:
     """Every table's plan, by name."""
-    from .package import PackageError
-    from .validate.plugins import declared_checks
+    from ..package import PackageError
+    from ..validate.plugins import declared_checks
 
     try:
         declared = {check.name: settings for check, settings in declared_checks(package)}

@@ -16,9 +16,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .package import Package
+from ..package import Package
+from ..text import squeeze
 from .reflow import Reading
-from .text import squeeze
 
 NON_SPACE = re.compile(r"\S")
 PAGE_STYLE = """

@@ -13,8 +13,8 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..package import Package
 from .metadata import bilingual_label
-from .package import Package
 
 BATCH_ROWS = 10_000
 MAX_PARAMETERS = 999  # in one statement: the smallest limit a SQLite build may have

@@ -14,9 +14,9 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .package import Package, PackageError, load_package
-from .report import Report, summary_line
-from .validation import validate
+from ..package import Package, PackageError, load_package
+from ..validate.report import Report, summary_line
+from ..validate.run import validate
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
@@ -59,7 +59,7 @@ def memory_for_the_build() -> None:
     freed megabyte. The engine has glibc keep up to 64 MB of freed blocks per thread and serve blocks
     of up to 32 MB from its heaps, where the build's pieces and batches, freed in another order than
     taken, would leave most of it unusable (1 M rows: 300 MB -> 230 MB at the build's peak)."""
-    from .memory import release_freed_memory, set_thresholds
+    from ..memory import release_freed_memory, set_thresholds
 
     set_thresholds(mmap_bytes=1 << 20, trim_bytes=1 << 20)
     release_freed_memory()
@@ -68,12 +68,12 @@ def memory_for_the_build() -> None:
 def write_outputs(package: Package, folder: Path) -> None:
     """Every output, on both cores: this thread loads SQLite and builds its search index while others
     write Parquet, then copy the CSV files, zip the package and take the digests."""
-    from .evidence import write_source_pages
+    from ..serve.app import write_inspect_file
+    from ..validate.context import evidence_of
     from .metadata import datasette_metadata
     from .search import write_search_tables
-    from .serve import write_inspect_file
+    from .source_pages import write_source_pages
     from .sqlite import new_database
-    from .validate.context import evidence_of
 
     (folder / "parquet").mkdir()
     database = folder / f"{package.name}.db"
@@ -99,7 +99,7 @@ def write_tables(package: Package, folder: Path, database) -> dict[str, Path]:
     """Each resource into Parquet and SQLite in one pass, referenced tables first: a thread of its own
     reads the typed batches and writes them to Parquet while this one loads them into SQLite. Rows that
     did not come in key order are loaded from the sorted Parquet file instead."""
-    from .engine.reading import read_ahead
+    from ..validate.engine.reading import read_ahead
     from .parquet import ParquetWrite
     from .sqlite import TableLoad, creation_order
 
@@ -119,7 +119,7 @@ def write_tables(package: Package, folder: Path, database) -> dict[str, Path]:
 
 def write_downloads(package: Package, folder: Path) -> dict[Path, str]:
     """The CSV files and the zip; returns their digests and the Parquet files' (for SHA256SUMS)."""
-    from .tables import write_csv
+    from ..validate.tables import write_csv
 
     (folder / "csv").mkdir()
     for resource, table in zip(package.resources, package.tables):

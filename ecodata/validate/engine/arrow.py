@@ -14,7 +14,7 @@ import dataclasses
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from ..package import Package
+from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, strings_meet_others
@@ -132,7 +132,7 @@ def reuse_freed_memory(lean: bool = False) -> None:
     faults per 1 M rows, about 15 % of the run. Elsewhere than glibc this does nothing. `lean` keeps
     a quarter of that (for a build, whose peak is validation's): 1 M rows, 20 MB less for ~5 % more time.
     """
-    from ..memory import set_thresholds
+    from ...memory import set_thresholds
 
     if lean:
         set_thresholds(mmap_bytes=8 << 20, trim_bytes=16 << 20)

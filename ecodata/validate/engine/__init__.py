@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from ..package import Package
+from ...package import Package
 from ..report import Report
 from .progress import NO_PROGRESS
 

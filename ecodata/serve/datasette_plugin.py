@@ -19,10 +19,10 @@ from markupsafe import Markup
 
 from datasette import hookimpl
 
+from .app import FILE_TYPES, STATIC, STATIC_URL
+from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 from .pages import TablePage, cell_html, code_labels, load_code_labels
 from .row_card import card_for
-from .serve import FILE_TYPES, STATIC, STATIC_URL
-from .serve import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 
 LOG = logging.getLogger("ecodata.serve")
 # The longest string or blob SQLite may build; our cells are at most 10 000 characters.
@@ -274,7 +274,7 @@ def extra_template_vars(template, database, table, request, datasette):
 
         return with_json_ld
     if template == "search_all.html":
-        from .search import MAX_SUBSTRING
+        from ..build.search import MAX_SUBSTRING
 
         evidence = config.get("evidence")
         titles = {f"{name}/{entry['name']}": entry["title"] for name, entry in each_table(datasette, config)}

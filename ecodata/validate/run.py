@@ -12,12 +12,12 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..package import Package, PackageError, load_package
+from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
-from .package import Package, PackageError, load_package
+from .plugins import Check, declared_checks, known_checks, standard_types
 from .report import Report
 from .tables import csv_rows
-from .validate.context import Context
-from .validate.plugins import Check, declared_checks, known_checks, standard_types
 
 
 def validate(

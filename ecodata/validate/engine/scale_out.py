@@ -21,7 +21,7 @@ def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]
     try:
         from distributed import Client
     except ImportError as error:
-        from ..package import PackageError
+        from ...package import PackageError
 
         raise PackageError("--dask needs the dask extra: pip install 'ecodata[dask]'") from error
     with Client(address) as client:

@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from ..package import Package, PackageError
 from .display import page_plans
-from .package import Package, PackageError
 from .search import fts_table_name, searchable_columns
 
 LABEL_BASES = ("label", "title", "name")  # a row's name, in <base>_zh and <base>_en
@@ -117,7 +117,7 @@ def dashboards(package: Package) -> dict:
 def source_citations(sources: list[dict], evidence: dict) -> dict:
     """What a quote cites: the source's label (titles, publisher, date), its highlighted page, and for
     the row card its titles, publisher, date, checksum, address and how to cite it."""
-    from .evidence import cell, page_name, source_label
+    from .source_pages import cell, page_name, source_label
 
     return {
         str(source[evidence["id"]]): {
@@ -141,8 +141,8 @@ def source_citations(sources: list[dict], evidence: dict) -> dict:
 def dataset_facts(package: Package) -> dict:
     """What the home page's schema.org Dataset says beyond title, description and licence; its
     temporal coverage comes from the field the date-after-source check reads, when declared."""
-    from .package import PackageError
-    from .validate.plugins import declared_checks
+    from ..package import PackageError
+    from ..validate.plugins import declared_checks
 
     descriptor = package.descriptor
     keywords = descriptor.get("keywords")

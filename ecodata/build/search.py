@@ -16,7 +16,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from .package import Package
+from ..package import Package
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
 HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # the characters themselves, for Python and RE2

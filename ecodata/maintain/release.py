@@ -14,8 +14,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from ..package import PackageError, find_descriptor
 from .diff import diff_packages
-from .package import PackageError, find_descriptor
 
 LEVELS = ("patch", "minor", "major")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")

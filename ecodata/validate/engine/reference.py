@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..package import Package
+from ...package import Package
 from ..report import Finding, Report
 from . import messages
 

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .batches import BATCH_ROWS, MixedColumn, typed_batches
-from .package import Package
-from .tables import read_table, sorted_by_key
+from ..package import Package
+from ..validate.batches import BATCH_ROWS, MixedColumn, typed_batches
+from ..validate.tables import read_table, sorted_by_key
 
 COMPRESSION = "zstd"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import math
 
-from .numbers import number_spans, same_number
-from .qualifiers import expected_qualifiers
-from .text import squeeze
+from ..numbers import number_spans, same_number
+from ..qualifiers import expected_qualifiers
+from ..text import squeeze
 
 GROUP_FROM = 10_000  # 2020 and 4-digit figures stay as written; 11800 → 11,800
 EXACT = "exact"  # the qualifier check's word for a figure without a marker (qualifiers.py)

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..package import Package, PackageError
+from ...package import Package, PackageError
 from ..report import Finding
 from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .package import Package
+from ..package import Package
 from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
 
 BATCH_ROWS = 65_536

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .package import Package, PackageError
+from ..package import Package, PackageError
 
 
 @dataclass

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from .package import Package, PackageError, load_package, parse_descriptor
-from .tables import Row, reading_errors, text_rows
+from ..package import Package, PackageError, load_package, parse_descriptor
+from ..validate.tables import Row, reading_errors, text_rows
 
 MARKDOWN_CELL = 120  # a pull-request comment shows at most this much of a cell (quotes can be long)
 MAX_UNPACKED_BYTES = 4_000_000_000  # a zip that would unpack to more is refused (a zip bomb, not a package)

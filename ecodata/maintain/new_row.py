@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .numbers import number_spans
-from .package import Package, PackageError
-from .qualifiers import expected_qualifiers
-from .tables import is_plain_csv, rows
-from .text import squeeze
-from .validate.context import evidence_of
+from ..numbers import number_spans
+from ..package import Package, PackageError
+from ..qualifiers import expected_qualifiers
+from ..text import squeeze
+from ..validate.context import evidence_of
+from ..validate.tables import is_plain_csv, rows
 
 
 class RowError(Exception):
@@ -123,8 +123,8 @@ def insert_row(package: Package, resource: dict, cells: dict[str, str]) -> int:
 
 def file_keys(package: Package, name: str, key_fields: list[str]):
     """([(rowNumber, key as text)] in file order, the engine's map of the line each row starts on)."""
-    from .batches import engine_plan, numbered_batches
-    from .engine.lines import LineMap
+    from ..validate.batches import engine_plan, numbered_batches
+    from ..validate.engine.lines import LineMap
 
     planned = engine_plan(package, name)
     if planned is None:
@@ -174,8 +174,8 @@ def replace_file(path: Path, data: bytes) -> None:
 
 def findings_for_new_row(package: Package, resource: dict, cells: dict[str, str]):
     """Validate a scratch copy of the package with the row inserted; the findings about that row."""
-    from .package import load_package
-    from .validation import validate
+    from ..package import load_package
+    from ..validate.run import validate
 
     with tempfile.TemporaryDirectory(prefix="ecodata-new-row-") as scratch:
         for path in package.input_files():
