@@ -53,8 +53,6 @@ class Package:
 
         Only for stages after validation: it reads the descriptor through frictionless.
         """
-        from .validate.tables import normalised_resources
-
         return normalised_resources(self)
 
     def table(self, name: str) -> dict:
@@ -203,3 +201,28 @@ def check_shape(descriptor: object, shown: str) -> None:
             raise PackageError(
                 f'{shown}: resource {resource["name"]!r} needs a "path" (a string or a list of strings) or "data"'
             )
+
+
+def frictionless_package(package: Package):
+    import frictionless
+
+    return frictionless.Package(package.descriptor, basepath=str(package.root))
+
+
+def normalised_resources(package: Package) -> list[dict]:
+    """Each resource's descriptor as frictionless normalises it, with its schema inlined or inferred."""
+    import frictionless
+
+    tables = []
+    try:
+        for resource in frictionless_package(package).resources:
+            if not resource.schema.fields:
+                resource.infer()
+            descriptor = resource.to_descriptor()
+            descriptor["schema"] = resource.schema.to_descriptor()
+            if isinstance(descriptor.get("dialect"), str):
+                descriptor["dialect"] = resource.dialect.to_descriptor()
+            tables.append(descriptor)
+    except frictionless.FrictionlessException as error:
+        raise PackageError(f"{package.descriptor_path.name}: {error.error.message}") from None
+    return tables

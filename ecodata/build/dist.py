@@ -68,12 +68,11 @@ def memory_for_the_build() -> None:
 def write_outputs(package: Package, folder: Path) -> None:
     """Every output, on both cores: this thread loads SQLite and builds its search index while others
     write Parquet, then copy the CSV files, zip the package and take the digests."""
-    from ..serve.app import write_inspect_file
     from ..validate.context import evidence_of
     from .metadata import datasette_metadata
     from .search import write_search_tables
     from .source_pages import write_source_pages
-    from .sqlite import new_database
+    from .sqlite import new_database, write_inspect_file
 
     (folder / "parquet").mkdir()
     database = folder / f"{package.name}.db"

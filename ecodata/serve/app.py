@@ -1,14 +1,13 @@
 """Datasette for a built package: immutable, inspected, locked down, with our templates and hooks.
 
 The same `make_datasette` serves `ecodata serve` and the in-process tests, so the tests exercise exactly
-what users get. The metadata itself is generated at build time (metadata.py).
+what users get. The metadata itself is generated at build time (build/metadata.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import closing
 from pathlib import Path
 
 from ..memory import release_freed_memory
@@ -39,35 +38,6 @@ SETTINGS = {
     "allow_download": True,
     "default_cache_ttl": 3600,
 }
-
-
-def write_inspect_file(database: Path, target: Path, digest: str) -> None:
-    """What `datasette inspect` writes — the file's SHA-256 (`digest`), size and each table's row count —
-    without starting Datasette (a second of imports), the file recorded by name so the output does not
-    depend on the build folder."""
-    data = {
-        database.stem: {
-            "file": database.name,
-            "hash": digest,
-            "size": database.stat().st_size,
-            "tables": {name: {"count": count} for name, count in table_counts(database).items()},
-        }
-    }
-    target.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def table_counts(database: Path) -> dict[str, int | None]:
-    """Rows per table as Datasette counts them: every `table` in sqlite_master, None where it cannot."""
-    import sqlite3
-
-    counts: dict[str, int | None] = {}
-    with closing(sqlite3.connect(database)) as connection:
-        for (name,) in connection.execute("select name from sqlite_master where type='table'").fetchall():
-            try:
-                counts[name] = connection.execute(f"select count(*) from [{name}]").fetchone()[0]
-            except sqlite3.DatabaseError:  # as Datasette: a table it cannot count has no count
-                counts[name] = None
-    return counts
 
 
 def find_database(dist: Path) -> Path:

@@ -1,8 +1,8 @@
 """Datasette hooks registered by `ecodata serve`: the SQLite length limit, quotes that cite their source,
 and the template variables of the bilingual home and database pages.
 
-Configuration comes from the `ecodata` plugin section of the generated metadata (see metadata.py and
-serve.py), so the hooks hold no state of their own.
+Configuration comes from the `ecodata` plugin section of the generated metadata (see build/metadata.py and
+app.py), so the hooks hold no state of their own.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def no_database_list(action, first, *_):
 def handle_exception(datasette, request, exception):
     """One log line per error, and a sort by a column that does not exist is the client's error (400).
 
-    Datasette then renders the error page as usual; serve.py keeps it from printing a rich traceback
+    Datasette then renders the error page as usual; app.py keeps it from printing a rich traceback
     with every local variable (0.2-1 s of the event loop per error page)."""
     from datasette.views.base import DatasetteError
 

@@ -2,7 +2,7 @@
 
 A check is a module (or any object) with `NAME`, `TYPES` (the error types it can report), optional
 `SETTINGS` (defaults, overridden by the package's declaration) and `check(context, settings)`, a
-generator of Findings. Rows come from `ecodata.tables`, the same reading layer as `build`.
+generator of Findings. Rows come from `tables.py`, the same reading layer as `build`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ..package import Package, PackageError
+from ..package import Package, frictionless_package
 
 
 @dataclass
@@ -41,31 +41,6 @@ def reading_errors() -> tuple[type[Exception], ...]:
     from .engine.reading import ReadError
 
     return (OSError, UnicodeError, csv.Error, frictionless.FrictionlessException, ReadError)
-
-
-def frictionless_package(package: Package):
-    import frictionless
-
-    return frictionless.Package(package.descriptor, basepath=str(package.root))
-
-
-def normalised_resources(package: Package) -> list[dict]:
-    """Each resource's descriptor as frictionless normalises it, with its schema inlined or inferred."""
-    import frictionless
-
-    tables = []
-    try:
-        for resource in frictionless_package(package).resources:
-            if not resource.schema.fields:
-                resource.infer()
-            descriptor = resource.to_descriptor()
-            descriptor["schema"] = resource.schema.to_descriptor()
-            if isinstance(descriptor.get("dialect"), str):
-                descriptor["dialect"] = resource.dialect.to_descriptor()
-            tables.append(descriptor)
-    except frictionless.FrictionlessException as error:
-        raise PackageError(f"{package.descriptor_path.name}: {error.error.message}") from None
-    return tables
 
 
 def rows(package: Package, name: str) -> Iterator[Row]:
