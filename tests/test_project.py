@@ -97,7 +97,7 @@ def test_browser_tests_fail_rather_than_skip_in_ci_without_chromium():
         "-q",
         "-p",
         "no:cacheprovider",
-        "tests/test_browser.py",
+        "tests/serve/test_browser.py",
         "-k",
         "home_page",
     ]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ecodata.cli import cli
 
-VALID = Path(__file__).resolve().parent / "data" / "bad" / "valid-base"
+VALID = Path(__file__).resolve().parent.parent / "data" / "bad" / "valid-base"
 TOKENS = [
     b",",
     b'"',
@@ -103,7 +103,7 @@ def test_random_bytes_as_descriptor(content):
     validate_with("datapackage.json", content)
 
 
-FORMS = Path(__file__).resolve().parent / "data" / "forms"
+FORMS = Path(__file__).resolve().parent.parent / "data" / "forms"
 TYPED = [
     "number-formats",
     "temporal-formats",

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ecodata.cli import cli
 
-CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad"
 CASES = sorted(path for path in CORPUS.iterdir() if path.is_dir())
 
 

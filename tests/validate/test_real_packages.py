@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from ecodata.cli import cli
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 REMOTE = DATA / "forms" / "remote-path"
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 LIMIT_ERRORS = 10_000_000  # frictionless stops at 1000 errors per resource by default

@@ -16,7 +16,7 @@ from ecodata.validate.engine import standard_checks
 from ecodata.validate.report import Report
 from tests.parity import RANDOM_SEARCH, table, write_package
 from tests.parity import findings as parity_findings
-from tests.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
+from tests.validate.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
 
 
 def parts_package(root):
