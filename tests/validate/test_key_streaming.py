@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ecodata.validate.engine import keys, reading
-from tests.parity import RANDOM_SEARCH, assert_same_findings, write_package
-from tests.validate.test_parity import table
+from tests.parity import RANDOM_SEARCH, assert_same_findings, table, write_package
 
 
 def expected_repeats(values: list) -> list[tuple[str, int]]:

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from ecodata.package import load_package
 from ecodata.validate.engine import standard_checks
 from ecodata.validate.report import Report
-from tests.parity import RANDOM_SEARCH, table, write_package
+from tests.parity import KEY_TYPES, RANDOM_SEARCH, field_specs, rows_of, table, to_csv, write_package
 from tests.parity import findings as parity_findings
-from tests.validate.test_parity import KEY_TYPES, field_specs, rows_of, to_csv
 
 
 def parts_package(root):

@@ -1,0 +1,104 @@
+"""A broken descriptor or schema: the fast engine names the same errors as frictionless, or says what to fix.
+
+Each case pins its findings as well as the agreement of the two engines (tests/parity.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parity import INTEGER_AND_STRING, assert_same_findings, findings, table, write_package
+
+BROKEN_DESCRIPTORS = {
+    "unknown field type": ({"fields": [{"name": "a", "type": "colour"}]}, ["t.csv"]),
+    "primary key of no field": (
+        {"fields": [{"name": "a", "type": "integer"}], "primaryKey": ["z"]},
+        ["t.csv"],
+    ),
+    "schema file that is not there": ("absent-schema.json", ["t.csv"]),
+    "parts, unknown field type": ({"fields": [{"name": "a", "type": "colour"}]}, ["t.csv", "t2.csv"]),
+}
+
+
+@pytest.mark.parametrize("schema, paths", BROKEN_DESCRIPTORS.values(), ids=BROKEN_DESCRIPTORS)
+def test_a_descriptor_with_errors_gets_those_alone(tmp_path, schema, paths):
+    """The descriptor is checked while the files are read; its errors replace whatever the reading met."""
+    resource = {**table("t", []), "schema": schema, "path": paths if len(paths) > 1 else paths[0]}
+    files = dict.fromkeys(paths, b"a\n1\nx\n1\n")
+    report = assert_same_findings(write_package(tmp_path, [resource], files))
+    assert report.findings and all(finding.row is None for finding in report.findings)
+
+
+@pytest.mark.parametrize("pattern", ["(", "*a", "[z-a]"])
+def test_a_pattern_that_is_no_regular_expression_is_a_field_error(tmp_path, pattern):
+    """frictionless takes it, then stops with a Python re.error at the first row (docs/parity.md)."""
+    fields = [{"name": "code", "type": "string", "constraints": {"pattern": pattern}}]
+    descriptor = write_package(tmp_path, [table("t", fields)], {"t.csv": b"code\nab\n"})
+    report = findings(descriptor, "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["field-error"]
+    assert '"code"' in report.findings[0].message and repr(pattern) in report.findings[0].message
+
+
+# Shapes frictionless's metadata check lets through: it then stops with a Python error (or, for the
+# v2 properties it does not know, ignores them); the arrow engine names what to fix before any row.
+DEFINITIONS_TO_FIX = {
+    "bound not of the type": ({"fields": [{"name": "a", "type": "integer", "constraints": {"maximum": []}}]}, {}, "field-error"),
+    "date bound not a date": ({"fields": [{"name": "a", "type": "date", "constraints": {"minimum": "soon"}}]}, {}, "field-error"),
+    "categories not a list": ({"fields": [{"name": "a", "type": "integer", "categories": "1,2"}]}, {}, "field-error"),
+    "category without value": ({"fields": [{"name": "a", "type": "integer", "categories": [{"label": "x"}]}]}, {}, "field-error"),
+    "uniqueKeys of no field": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [["z"]]}, {}, "schema-error"),
+    "uniqueKeys not lists": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [1, "a"]}, {}, "schema-error"),
+    "foreignKeys not a list": ({"fields": [{"name": "a", "type": "integer"}], "foreignKeys": 1.5}, {}, "schema-error"),
+    "hash not a text": ({"fields": [{"name": "a", "type": "integer"}]}, {"hash": 1.5}, "resource-error"),
+    "uniqueKeys of lists": ({"fields": [{"name": "a", "type": "integer"}], "uniqueKeys": [[["a"]]]}, {}, "schema-error"),
+    "yearmonth bound of texts": ({"fields": [{"name": "a", "type": "yearmonth", "constraints": {"minimum": ["2020", "5"]}}]}, {}, "field-error"),
+    "NaN bound": ({"fields": [{"name": "a", "type": "number", "constraints": {"minimum": "NaN"}}]}, {}, "field-error"),
+    # frictionless itself fails on the hash: the constraints nobody checked must not crash either
+    "hash and constraints a list": ({"fields": [{"name": "a", "type": "integer", "constraints": [1]}]}, {"hash": 5}, "resource-error"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("schema, properties, kind", DEFINITIONS_TO_FIX.values(), ids=DEFINITIONS_TO_FIX)
+def test_a_definition_frictionless_lets_through_is_named(tmp_path, schema, properties, kind):
+    resource = {**table("t", []), "schema": schema, **properties}
+    descriptor = write_package(tmp_path, [resource], {"t.csv": b"a\n1\n2\n"})
+    report = findings(descriptor, "arrow")[1]
+    assert [finding.type for finding in report.findings] == [kind] and not report.notes
+    assert '"t"' in report.findings[0].message and report.findings[0].path == "datapackage.json"
+
+
+def test_a_descriptor_frictionless_fails_on_and_nothing_else_explains(tmp_path):
+    resource = {**table("t", []), "schema": "absent-schema.json", "hash": 5}
+    report = findings(write_package(tmp_path, [resource], {"t.csv": b"a\n1\n"}), "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["resource-error"]
+    resource["hash"] = "sha256:0"
+    resource["schema"] = {"fields": [{"name": "a", "type": "integer"}], "foreignKeys": 1.5, "uniqueKeys": 3}
+    report = findings(write_package(tmp_path, [resource], {"t.csv": b"a\n1\n"}), "arrow")[1]
+    assert [finding.type for finding in report.findings] == ["schema-error", "schema-error"]
+
+
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        ({"rows": 5}, ["row-count"]),
+        ({"rows": 3}, []),
+        ({"fields": 3}, ["field-count"]),
+        ({"fields": 2}, []),
+        ({"bytes": 0, "rows": 0, "fields": 0}, []),  # 0 is "not set" to frictionless
+    ],
+    ids=["rows-wrong", "rows-right", "fields-wrong", "fields-right", "zeros"],
+)
+def test_declared_row_and_field_counts(tmp_path, properties, expected):
+    """frictionless checks its own `rows` and `fields` resource properties, as it checks `bytes`."""
+    resource = {**table("t", INTEGER_AND_STRING), **properties}
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": b"a,b\n1,x\n2,y\n3,z\n"}))
+    assert [finding.type for finding in report.findings] == expected
+
+
+@pytest.mark.parametrize("properties", [{"path": ""}, {"scheme": "ftp"}], ids=["empty-path", "scheme"])
+def test_a_path_frictionless_cannot_open_is_left_to_it(tmp_path, properties):
+    resource = {**table("t", INTEGER_AND_STRING), **properties}
+    descriptor = write_package(tmp_path, [resource], {"t.csv": b"a,b\nx,y\n"})
+    arrow, report = findings(descriptor, "arrow")
+    assert arrow == findings(descriptor, "frictionless")[0] and report.notes
+    assert [finding.type for finding in report.findings] == ["scheme-error"]
