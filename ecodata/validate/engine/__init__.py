@@ -2,7 +2,7 @@
 
 `arrow` reads each CSV once with pyarrow and checks column by column; `frictionless` runs
 frictionless-py's own validation. Both give the same (type, resource, row, field) findings — the
-parity suite in tests/test_parity.py holds them to it, and docs/parity.md lists what differs.
+parity suite in tests/validate/test_parity_*.py holds them to it, and docs/parity.md lists what differs.
 A package that uses something the fast engine does not implement (inline data, remote files,
 comment rows…) is handed to frictionless whole, and the report says so.
 """
@@ -63,7 +63,7 @@ def spare_pandas() -> None:
     pyarrow probes for pandas once, the first time it makes an array or a scalar from Python objects.
     Made while `import pandas` fails, that probe notes "no pandas" and goes on; a real pandas
     conversion later (to_pandas, from_pandas) retries the import and works as usual —
-    tests/test_engine_imports.py holds pyarrow to both.
+    tests/validate/test_engine_imports.py holds pyarrow to both.
     """
     if "pandas" in sys.modules:
         return

@@ -3,7 +3,7 @@
 A cell is decided by one of two paths. The fast path takes the canonical spellings of the common
 types (`-12`, `3.25`, `2020-01-31`, `2020-01-31T10:20:30Z`, `10:20:30`, `true`, any string) and
 checks them vectorised. Every other non-missing cell goes, once per distinct text, through
-`cells.cell_reader`, the one-cell rules (tests/test_fast_paths.py holds the two alike). Both
+`cells.cell_reader`, the one-cell rules (tests/validate/test_fast_paths.py holds the two alike). Both
 paths give the same three things: which cells are blank, which break which rule, and the equality
 key (`cells.canonical`) of each typed value for the unique, primary and foreign key checks.
 """
