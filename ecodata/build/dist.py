@@ -66,7 +66,7 @@ def memory_for_the_build() -> None:
 
 
 def write_outputs(package: Package, folder: Path) -> None:
-    """Every output, on both cores: this thread loads SQLite and builds its search index while others
+    """Every output, on several threads: this one loads SQLite and builds its search index while others
     write Parquet, then copy the CSV files, zip the package and take the digests."""
     from ..validate.context import evidence_of
     from .metadata import datasette_metadata

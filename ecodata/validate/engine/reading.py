@@ -2,7 +2,7 @@
 
 Three readers share one output (`Batch`), tried in this order:
 - pieces: the file cut at line ends into pieces of a few MB, each parsed by `pyarrow.csv` on its
-  own thread (`file_pieces`, `parse_piece`), so both cores parse. A cut that may fall inside a
+  own thread (`file_pieces`, `parse_piece`), so every core parses. A cut that may fall inside a
   quoted cell raises `NeedsOneStream`;
 - one stream: `pyarrow.csv` reading the file block after block on one thread (`arrow_batches`);
 - exact: Python's `csv` module fed the way frictionless feeds it (same encoding guess, same dialect
@@ -31,9 +31,8 @@ SAMPLE_LINES = 100  # frictionless sniffs the dialect and reads the header from 
 LONGEST_LINE = (
     64 << 20
 )  # characters in one of those lines: a whole file on one line is refused in bounded memory
-MOST_COLUMNS = (
-    65_536  # cells in the first row: a header of millions of labels is refused, not checked one by one
-)
+# cells in the first row: a header of millions of labels is refused, not checked one by one
+MOST_COLUMNS = 65_536
 ENCODING_BUFFER = 100_000  # ...and guesses the encoding from this many bytes
 ENCODING_CONFIDENCE = 0.5
 LINE_CHUNK = 100_000  # frictionless reads each part of a multipart resource in chunks of this size
