@@ -8,6 +8,8 @@ declares, never from a table's or column's name.
 - its **date**: the `date-after-source` check's `date` field, else the first date-typed field;
 - its **evidence**: the quote and source fields of the `quote-in-source` check;
 - each field's **label**: its `title`, else its name, with the Chinese phrase its description ends with.
+- each **code's labels**, Chinese and English: a code list's `label_zh` and `label_en` (read when served),
+  or a category's `label_zh` and `label`.
 
 A package that declares none of these still gets an order (primary key, subject, then the descriptor's)
 and labels; its pages then show plain, formatted values.
@@ -104,7 +106,7 @@ def page_plan(resource: dict, declared: dict[str, dict], evidence: dict | None, 
             for name, target in references(schema).items()
         },
         "categories": {
-            name: {str(c["value"]): c.get("label", "") for c in field["categories"] if isinstance(c, dict)}
+            name: {str(c["value"]): category_labels(c) for c in field["categories"] if isinstance(c, dict)}
             for name, field in fields.items()
             if isinstance(field.get("categories"), list)
         },
@@ -118,6 +120,12 @@ def page_plan(resource: dict, declared: dict[str, dict], evidence: dict | None, 
         "text": [name for name in plain_text if name not in subject],
         "labels": {name: field_label(field) for name, field in fields.items()},
     }
+
+
+def category_labels(category: dict) -> dict:
+    """A category's labels as a code list's: {"zh", "en"}; `label` is the English one, `label_zh` (the
+    package's own property, beside Table Schema's `label`) the Chinese."""
+    return {"zh": category.get("label_zh", ""), "en": category.get("label_en") or category.get("label", "")}
 
 
 def references(schema: dict) -> dict[str, dict]:

@@ -21,7 +21,7 @@ from datasette import hookimpl
 
 from .app import FILE_TYPES, STATIC, STATIC_URL
 from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
-from .pages import TablePage, cell_html, code_labels, load_code_labels
+from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
 
 LOG = logging.getLogger("ecodata.serve")
@@ -295,10 +295,7 @@ def extra_template_vars(template, database, table, request, datasette):
     plan = config.get("pages", {}).get(table) if table else None
     if template == "table.html":
         codes = code_labels(datasette, database, table)
-        categories = (plan or {}).get("categories", {})
-        found["facet_labels"] = lambda column, facet_value: facet_label(
-            codes.get(column, {}), categories.get(column, {}), facet_value
-        )
+        found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
         if plan:
             found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template == "row.html" and plan and request is not None:
@@ -350,16 +347,11 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
     return found
 
 
-def facet_label(codes: dict, categories: dict, facet_value: dict) -> str:
-    """A facet value as its code list names it (中文 · English), or its field's `categories` label
-    beside the code, else as Datasette labels it."""
-    value = str(facet_value.get("value"))
-    labels = codes.get(value)
-    if labels and (labels["zh"] or labels["en"]):
-        return " · ".join(part for part in (labels["zh"], labels["en"]) if part)
-    if categories.get(value):
-        return f"{value} · {categories[value]}"
-    return str(facet_value.get("label") or "") or "-"
+def facet_label(codes: dict, facet_value: dict) -> str:
+    """A facet value as its code list or its field's categories name it (中文 · English), else as
+    Datasette labels it."""
+    label = both_languages(codes.get(str(facet_value.get("value"))) or {})
+    return label or str(facet_value.get("label") or "") or "-"
 
 
 def table_groups(datasette, database: str, config: dict) -> list[dict]:

@@ -35,6 +35,11 @@ def cell_of(row, name: str | None):
         return None
 
 
+def both_languages(labels: dict) -> str:
+    """A code's labels as every page shows them: `国家级自然保护区 · national nature reserve`."""
+    return " · ".join(filter(None, [labels.get("zh"), labels.get("en")]))
+
+
 # Figures
 
 
@@ -53,7 +58,7 @@ def figure_parts(value, row, name: str, plan: dict, codes: dict) -> dict:
     if code not in (None, ""):
         labels = codes.get(figure.get("unit"), {}).get(str(code)) or {}
         symbol = unit_symbol(str(code), labels)
-        label = " · ".join(filter(None, [labels.get("zh"), labels.get("en")])) or str(code)
+        label = both_languages(labels) or str(code)
         parts["unit"] = {"code": code, "text": label if symbol is None else symbol, "title": label}
     parts["reading"] = chinese_reading(value, quote)
     return parts
@@ -126,9 +131,20 @@ def cell_html(row, value, column: str, plan: dict, codes: dict, sources: dict) -
         return quote_html(value, cell_of(row, key[0]) if len(key) == 1 else None, source)
     if column in plan["figures"] and isinstance(value, int | float) and not isinstance(value, bool):
         return figure_html(figure_parts(value, row, column, plan, codes))
+    if column in plan["categories"] and (
+        label := both_languages(codes.get(column, {}).get(str(value)) or {})
+    ):
+        return code_html(label, value)
     if column in plan["text"] and isinstance(value, str) and len(value) > CLIP_CHARACTERS:
         return clipped_html(value)
     return None
+
+
+def code_html(label: str, code) -> Markup:
+    """A category cell: its labels in both languages (clipped when long), else the code in the title."""
+    if len(label) > CLIP_CHARACTERS:
+        return clipped_html(label)
+    return Markup('<span class="ecodata-code-label" title="{}">{}</span>').format(code, label)
 
 
 # The table page
@@ -227,9 +243,9 @@ def code_labels(datasette, database: str, table: str) -> dict:
 
 
 async def load_code_labels(datasette) -> None:
-    """The Chinese and English labels (and any `symbol`) of every code list a table refers to, held
-    once on `datasette.ecodata_codes`: figures show their unit and qualifier with them, the row card
-    every code's labels."""
+    """The Chinese and English labels (and any `symbol`) of every code list a table refers to, and of its
+    fields' categories, held once on `datasette.ecodata_codes`: figures show their unit and qualifier
+    with them, facets, category cells and the row card every code's labels."""
     config = datasette.plugin_config("ecodata") or {}
     plans = config.get("pages", {})
     held: dict = {}
@@ -248,6 +264,8 @@ async def load_code_labels(datasette) -> None:
                     lists[wanted] = await code_list(db, target, "symbol" in labels)
                 if lists[wanted]:
                     held.setdefault((database, table), {})[column] = lists[wanted]
+            for column, labels in plan.get("categories", {}).items():
+                held.setdefault((database, table), {})[column] = labels
     datasette.ecodata_codes = held
 
 

@@ -8,7 +8,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from .pages import CJK, cell_of, code_labels, figure_html, figure_parts, figure_text
+from .pages import CJK, both_languages, cell_of, code_labels, figure_html, figure_parts, figure_text
 
 
 def latin_first(values: list[str]) -> list[str]:
@@ -42,18 +42,14 @@ def field_value_html(row, name: str, plan: dict, codes: dict, links: dict) -> Ma
         return figure_html(figure_parts(value, row, name, plan, codes))
     labels = codes.get(name, {}).get(str(value))
     if labels:
-        label = " · ".join(filter(None, [labels.get("zh"), labels.get("en")]))
-        shown = Markup('{} <code class="ecodata-code">{}</code>').format(label, value)
+        shown = Markup('{} <code class="ecodata-code">{}</code>').format(both_languages(labels), value)
         return Markup('<a href="{}">{}</a>').format(links[name], shown) if name in links else shown
-    category = plan.get("categories", {}).get(name, {}).get(str(value))
-    if category:
-        return Markup('{} <code class="ecodata-code">{}</code>').format(category, value)
     if plan["references"].get(name, {}).get("items") and isinstance(value, str):
         items = [item.strip() for item in value.strip("[]").replace('"', "").split(",") if item.strip()]
         known = codes.get(name, {})
         return Markup(", ").join(
             Markup('{} <code class="ecodata-code">{}</code>').format(
-                " · ".join(filter(None, [known.get(item, {}).get("zh"), known.get(item, {}).get("en")])),
+                both_languages(known[item]),
                 item,
             )
             if item in known

@@ -343,3 +343,24 @@ def test_a_row_page_fits_a_phone(server, phone):
     assert not overflows_sideways(phone)
     assert phone.locator("q.evidence-quote").is_visible()
     assert "172.8万" in phone.locator("h1").inner_text()
+
+
+def in_both_languages(text: str) -> bool:
+    """`缔约方 · Party`: Chinese, then English, as every code label reads."""
+    chinese, _, english = text.partition(" · ")
+    return bool(re.search(r"[\u3400-\u9fff]", chinese) and re.search(r"[A-Za-z]", english))
+
+
+def test_codes_read_in_both_languages_in_facets_cells_and_the_row_card(server, page):
+    page.goto(f"{server}/{DATABASE}/international_partnerships")
+    for column in ("category", "china_role", "instrument_type", "qualifier", "unit"):
+        labels = page.locator(f'.facet-info[data-column="{column}"] li a').all_inner_texts()
+        assert labels and all(map(in_both_languages, labels)), (column, labels)
+    for column in ("category", "china_role", "instrument_type"):
+        cells = [text for text in page.locator(f"td.col-{column}").all_inner_texts() if text.strip()]
+        assert cells and all(map(in_both_languages, cells)), (column, cells[:3])
+    page.locator("td.col-id a").first.click()
+    page.wait_for_url(f"**/{DATABASE}/international_partnerships/*")
+    for column in ("category", "china_role", "instrument_type"):
+        shown = page.locator(f".ecodata-field-{column} dd").inner_text()
+        assert in_both_languages(shown), (column, shown)

@@ -268,7 +268,7 @@ def test_the_partner_country_facet_names_each_country_in_both_languages(built):
     assert ">JPN<" not in facet
 
 
-def test_a_categories_facet_shows_each_value_with_its_label(built):
+def test_a_categories_facet_shows_each_value_with_its_labels_in_both_languages(built):
     page = datasette_get(built, f"/{DATABASE}/international_partnerships").text
     facet = page[page.index('data-column="china_role"') :]
     facet = facet[: facet.index("</ul>")]
@@ -280,7 +280,7 @@ def test_a_categories_facet_shows_each_value_with_its_label(built):
         if f["name"] == "china_role"
     )
     shown = [c for c in field["categories"] if f'china_role={c["value"]}"' in facet]
-    assert shown and all(f"{c['value']} · {c['label']}" in facet for c in shown)
+    assert shown and all(f"{c['label_zh']} · {c['label']}" in facet for c in shown)
 
 
 DASHBOARD_TEMPLATE_EDITS = {
