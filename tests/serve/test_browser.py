@@ -252,6 +252,8 @@ def test_a_table_page_is_a_screen_of_readable_rows(server, page):
     for name in ("value", "as_of", "source_id", "quote"):  # the key columns are all in the window
         box = page.locator(f'thead th[data-column="{name}"]').bounding_box()
         assert box["x"] + box["width"] <= 1280, name
+    assert page.locator("form.filters").is_visible() and page.locator(".facet-results").is_visible()
+    assert not page.locator("button.ecodata-fold-toggle").first.is_visible()  # folded on phones only
     descriptions = page.locator("details.ecodata-columns")
     assert not descriptions.locator("dl").is_visible()
     descriptions.locator("summary").click()
@@ -295,6 +297,19 @@ def test_a_table_page_fits_a_phone(server, phone):
     for table in ("international_partnerships", "indicators"):
         phone.goto(f"{server}/{DATABASE}/{table}")
         assert not overflows_sideways(phone), table
+
+
+def test_a_phone_sees_rows_on_the_first_screen_and_unfolds_filters_and_facets(server, phone):
+    phone.goto(f"{server}/{DATABASE}/protected_areas")
+    first = phone.locator("table.rows-and-columns tbody tr").first
+    assert first.bounding_box()["y"] + 100 <= 844  # it started at y ≈ 1 090, below description and facets
+    assert "35 rows" in phone.locator("h2.ecodata-count").inner_text()
+    for hidden in ("form.filters", ".facet-results", ".metadata-description"):
+        assert not phone.locator(hidden).first.is_visible(), hidden
+    phone.get_by_text("Search, filters and facets · 搜索、筛选与分面").click()
+    assert phone.locator("form.filters").is_visible() and phone.locator(".facet-results").is_visible()
+    phone.get_by_text("About this table · 关于本表").click()
+    assert phone.locator(".metadata-description").first.is_visible()
 
 
 def test_a_row_page_is_an_evidence_card_on_the_first_screen(server, page):

@@ -54,6 +54,23 @@ TABLE_TEMPLATE_EDITS = [
         '<p><a href="{{ next_url }}">Next page · 下一页</a></p>',
     ),
     ("<h3>Advanced export</h3>", "<h2>Advanced export · 高级导出</h2>"),
+    # on a phone the description, and the search, filters and facets, folded behind a button each
+    (
+        "{% block description_source_license %}",
+        '<div class="ecodata-fold"><button type="button" class="ecodata-fold-toggle" aria-expanded="true">About this table · 关于本表</button>\n{% block description_source_license %}',
+    ),
+    (
+        "{% endif %}\n\n{% if filtered_table_rows_count or human_description_en %}",
+        "{% endif %}\n</div>\n\n{% if filtered_table_rows_count or human_description_en %}",
+    ),
+    (
+        '<form class="filters" action=',
+        '<div class="ecodata-fold"><button type="button" class="ecodata-fold-toggle" aria-expanded="true">Search, filters and facets · 搜索、筛选与分面</button>\n<form class="filters" action=',
+    ),
+    (
+        "{% include custom_table_templates %}",
+        '</div>\n{% include "_ecodata_fold.html" %}\n\n{% include custom_table_templates %}',
+    ),
 ]
 
 
