@@ -9,6 +9,7 @@ its columns in the plan's order, each with its role (for ecodata.css) and its la
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 from datasette.utils import to_css_class
 from markupsafe import Markup
@@ -209,29 +210,46 @@ class TablePage:
         zh = self.labels.get(name, {}).get("zh")
         return f"{name} · {zh}" if zh else name
 
-    def units_note(self, sorted_by: str | None, facet_results: dict | None) -> dict | None:
-        """When rows are sorted by a figure whose unit differs between them, the units to pick from
-        (the unit facet's own links), so like is compared with like."""
-        unit = (self.plan["figures"].get(sorted_by or "") or {}).get("unit")
+    def unit_choices(
+        self, column: str, facet_results: dict | None, descending: bool = False
+    ) -> list[dict] | None:
+        """When `column` is a figure whose unit differs between the rows shown (its unit facet has two
+        or more values), each unit with its count and a link that keeps to it and sorts by `column`:
+        a sort across units would rank km² against counts. None when the rows share one unit."""
+        unit = (self.plan["figures"].get(column) or {}).get("unit")
         facet = next((f for f in (facet_results or {}).values() if f.get("name") == unit), None)
         if not unit or not facet or len(facet.get("results", [])) < 2:
             return None
         units = []
         for result in facet["results"]:
             labels = self.codes.get(unit, {}).get(str(result["value"])) or {}
-            symbol = unit_symbol(str(result["value"]), labels)
             units.append(
                 {
-                    "label": symbol or result.get("label") or str(result["value"]),
+                    "label": unit_symbol(str(result["value"]), labels)
+                    or both_languages(labels)
+                    or str(result["value"]),
+                    "title": both_languages(labels),
                     "count": result["count"],
-                    "toggle_url": result["toggle_url"],
+                    "url": sorted_by(result["toggle_url"], column, descending),
                 }
             )
-        return {"column": sorted_by, "units": units}
+        return units
 
     def columns(self) -> list[dict]:
         """The column descriptions, folded above the table, in the table's order."""
         return [{"name": name, **self.labels[name]} for name in self.plan["order"] if name in self.labels]
+
+
+def sorted_by(url: str, column: str, descending: bool = False) -> str:
+    """`url` (its path and query) sorting by `column`, from its first page."""
+    parts = urllib.parse.urlsplit(url)
+    query = [
+        (name, value)
+        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if name not in ("_sort", "_sort_desc", "_next")
+    ]
+    query.append(("_sort_desc" if descending else "_sort", column))
+    return urllib.parse.urlunsplit(("", "", parts.path, urllib.parse.urlencode(query), ""))
 
 
 # Code lists

@@ -379,3 +379,28 @@ def test_codes_read_in_both_languages_in_facets_cells_and_the_row_card(server, p
     for column in ("category", "china_role", "instrument_type"):
         shown = page.locator(f".ecodata-field-{column} dd").inner_text()
         assert in_both_languages(shown), (column, shown)
+
+
+def test_a_figure_is_sorted_within_one_unit_and_a_sort_across_units_says_why_not(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    header = page.locator('thead th[data-column="value"]')
+    assert header.locator(":scope > a").count() == 0  # no sort that ranks km² against counts
+    header.locator("summary", has_text="sort per unit · 按单位排序").click()
+    header.get_by_role("link", name="km²").click()
+    page.wait_for_url("**unit=km2*")
+    assert "_sort=value" in page.url
+    units = page.locator("td.col-value abbr.ecodata-unit").all_inner_texts()
+    assert units and set(units) == {"km²"}
+    numbers = [
+        float(n)
+        for n in page.locator("td.col-value data.ecodata-number").evaluate_all("ds => ds.map(d => d.value)")
+    ]
+    assert numbers == sorted(numbers)
+    assert page.locator('thead th[data-column="value"] > a').is_visible()  # one unit: an ordinary sort
+    page.goto(f"{server}/{DATABASE}/protected_areas?_sort_desc=value")  # a typed or old link
+    note = page.locator(".ecodata-units-note")
+    assert "mix 4 units" in note.inner_text() and "混合了 4 种单位" in note.inner_text()
+    assert "unit=km2" in note.get_by_role("link", name="km²").get_attribute("href")
+    answer = page.request.get(f"{server}/{DATABASE}/protected_areas.json?_sort=value&_shape=array").json()
+    values = [row["value"] for row in answer if row["value"] is not None]
+    assert values == sorted(values)  # the API sorts as asked
