@@ -21,6 +21,7 @@ QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 MAGIC_PARAMETER = re.compile(r":_\w")
 LABEL_COLUMN = "label"  # generated in SQLite from label_zh and label_en, so links show both languages
 SOURCE_PAGES = "/sources"
+NARROW_CHART = 500  # px: a dashboard card narrower than this (a phone) gets charts laid out for it
 
 
 def datasette_folder(package: Package) -> Path:
@@ -111,7 +112,48 @@ def dashboards(package: Package) -> dict:
     for dashboard in config.values():
         for chart in dashboard.get("charts", {}).values():
             chart.setdefault("db", package.name)
+            if chart.get("library") == "vega-lite" and isinstance(chart.get("display"), dict):
+                fit_narrow_screens(chart["display"])
     return config
+
+
+def two_lines(text: str, pattern: str) -> str:
+    """A Vega expression: `text` broken after each match of `pattern` ($1 a line), two lines at most,
+    with … when there was more."""
+    broken = f"trim(replace({text}, regexp('{pattern}', 'g'), '$1\\n'))"
+    lines = f"split({broken}, '\\n')"
+    return f"(length({lines}) > 2 ? {lines}[0] + '\\n' + {lines}[1] + '…' : {broken})"
+
+
+def fit_narrow_screens(display: dict) -> None:
+    """A bar chart read on a phone: the whole chart (labels too) as wide as its card, and below
+    NARROW_CHART px each bilingual `中文 · English` label (axis and legend) on at most two lines per
+    language, smaller, beside bars with fewer ticks. The wider layout is the spec's own."""
+    display.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    encoding = display.get("encoding") or {}
+    narrow = f"containerSize()[0] < {NARROW_CHART}"
+    padding = display.get("padding")
+    if isinstance(padding, dict) and padding.get("right", 0) > 40:  # room for the values after the bars
+        phone = ", ".join(f"{side}: {size}" for side, size in (padding | {"right": 40}).items())
+        wide = ", ".join(f"{side}: {size}" for side, size in padding.items())
+        display["padding"] = {"expr": f"{narrow} ? {{{phone}}} : {{{wide}}}"}
+    chinese = two_lines("split(datum.label, ' · ')[0]", "(.{11})(?=.)")
+    english = two_lines("split(datum.label, ' · ')[1]", "(.{1,22})(?: +|$)")
+    for labelled, width in (
+        ((encoding.get("y") or {}).get("axis"), 120),
+        ((encoding.get("color") or {}).get("legend"), 240),
+    ):
+        if isinstance(labelled, dict) and "labelExpr" in labelled:
+            labelled["labelExpr"] = (
+                f"{narrow} ? split({chinese} + '\\n' + {english}, '\\n') : {labelled['labelExpr']}"
+            )
+            labelled["labelLimit"] = {"expr": f"{narrow} ? {width} : {labelled.get('labelLimit', 180)}"}
+            labelled["labelFontSize"] = {"expr": f"{narrow} ? 10 : 11"}
+            labelled["labelLineHeight"] = {"expr": f"{narrow} ? 10 : {labelled.get('labelLineHeight', 13)}"}
+    ticks = (encoding.get("x") or {}).get("axis")
+    if isinstance(ticks, dict):
+        ticks["tickCount"] = {"expr": f"{narrow} ? 2 : 8"}
+        ticks.setdefault("labelSeparation", 6)  # labelOverlap drops a tick label closer than this
 
 
 def source_citations(sources: list[dict], evidence: dict) -> dict:

@@ -8,7 +8,7 @@ import re
 import urllib.parse
 
 import pytest
-from test_browser import DATABASE, browser, page, server  # noqa: F401 (fixtures)
+from test_browser import DATABASE, browser, overflows_sideways, page, phone, server  # noqa: F401 (fixtures)
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{3}")
@@ -59,14 +59,20 @@ def overlapping(bars: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def test_dashboard_charts_can_be_trusted(server, page, built):  # noqa: F811
+def open_dashboard(page, server, built) -> dict:  # noqa: F811
+    """The dashboard, once every chart has drawn its bars; its vega-lite charts by slug."""
     charts = vega_lite_charts(built)
     page.goto(server + "/-/dashboards/headline-figures")
     page.wait_for_function(
-        f"document.querySelectorAll('.vega-embed svg g.role-mark path').length > 0 && "
-        f"document.querySelectorAll('.vega-embed svg').length >= {len(charts)}",
+        f"document.querySelectorAll('.vega-embed svg.marks g.role-mark path').length > 0 && "
+        f"document.querySelectorAll('.vega-embed svg.marks').length >= {len(charts)}",
         timeout=20000,
     )
+    return charts
+
+
+def test_dashboard_charts_can_be_trusted(server, page, built):  # noqa: F811
+    charts = open_dashboard(page, server, built)
     for title in page.locator(".dashboard-card-title").all_inner_texts():
         assert bilingual(title), title
     for slug in charts:
@@ -89,6 +95,47 @@ def test_dashboard_charts_can_be_trusted(server, page, built):  # noqa: F811
         assert all(WHOLE_NUMBER.match(value) for value in facts["values"]), (slug, facts["values"])
         for text in facts["legendTitles"] + facts["legendLabels"]:
             assert bilingual(text) and not CODE.match(text), (slug, text)
+
+
+PHONE_CHART = """(slug) => {
+  const card = document.querySelector(`#chart-${slug}`).getBoundingClientRect();
+  const svg = document.querySelector(`#chart-${slug} svg.marks`);
+  const boxes = (selector) => Array.from(svg.querySelectorAll(selector)).map((e) => {
+    const box = e.getBoundingClientRect();
+    return {x: box.x, y: box.y, w: box.width, h: box.height, aria: e.textContent};
+  });
+  const axes = Array.from(svg.querySelectorAll('g.role-axis'));
+  return {
+    card: {left: card.left, right: card.right}, svg: svg.getBoundingClientRect().right,
+    bars: boxes('g.role-mark path[aria-roledescription="bar"]'),
+    labels: axes.map((axis) => boxes_of(axis)),
+  };
+  function boxes_of(axis) {
+    const shown = (e) => e.getAttribute('opacity') !== '0';  // labelOverlap hides a label, keeps it
+    return Array.from(axis.querySelectorAll('g.role-axis-label text')).filter(shown).map((e) => {
+      const box = e.getBoundingClientRect();
+      return {x: box.x, y: box.y, w: box.width, h: box.height, aria: e.textContent};
+    });
+  }
+}"""
+
+
+def test_dashboard_charts_can_be_read_on_a_phone(server, phone, built):  # noqa: F811
+    charts = open_dashboard(phone, server, built)
+    assert not overflows_sideways(phone)
+    for slug in charts:
+        facts = phone.evaluate(PHONE_CHART, slug)
+        assert facts["svg"] <= facts["card"]["right"] + 1, slug  # labels, bars and values inside the card
+        for labels in facts["labels"]:  # axis labels (wrapped, or fewer ticks) never collide
+            assert overlapping(labels) == [], (slug, overlapping(labels)[:2])
+        longest = max(bar["w"] for bar in facts["bars"])
+        assert longest >= 0.2 * (facts["card"]["right"] - facts["card"]["left"]), (slug, longest)
+        facts = phone.evaluate(CHART_FACTS, slug)  # and what the desktop promises still holds
+        assert overlapping(facts["bars"]) == [] and len(facts["values"]) == len(facts["bars"]), slug
+        for axis in facts["axes"]:
+            if " scale with values from " in axis["aria"]:
+                assert "for a linear scale" in axis["aria"], slug
+                assert all(WHOLE_NUMBER.match(label) for label in axis["labels"]), (slug, axis["labels"])
 
 
 WHITE_PAPER = "/sources/white-paper-2021-excerpt.zh.html"
