@@ -243,6 +243,17 @@ def engine_batches(package: Package, name: str) -> list | None:
     return None if planned is None else list(numbered_batches(*planned))
 
 
+class FileBatches:
+    """A CSV file's batches as the engine reads them, read again each time they are gone through, a
+    piece at a time: for the declared checks on a file too large to keep (engine.files.KEPT_BYTES)."""
+
+    def __init__(self, package: Package, name: str):
+        self.planned = engine_plan(package, name)
+
+    def __iter__(self):
+        return numbered_batches(*self.planned)
+
+
 def engine_rows(package: Package, name: str) -> Iterator[Row] | None:
     """A CSV file's rows as the engine reads them (text and typed values), for the declared checks;
     None where the engine does not read the resource. Rows of the wrong width keep their text only."""

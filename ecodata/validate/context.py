@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..package import Package, PackageError
-from .batches import engine_batches, missing_values, rows_of, typed_values
+from .batches import FileBatches, engine_batches, missing_values, rows_of, typed_values
+from .engine.files import READ_AGAIN
 from .report import Finding
 from .tables import Row, reading_errors, rows
 
@@ -57,9 +58,12 @@ class Context:
                 self._rows[name] = None
         return self._rows[name] or []
 
-    def batches(self, resource: dict) -> list | None:
-        """The engine's batches of a CSV file (read once), None for a resource it does not read."""
+    def batches(self, resource: dict) -> list | FileBatches | None:
+        """The engine's batches of a CSV file (kept from the standard checks' reading, or read once; read
+        again at each use when too large to keep), None for a resource it does not read."""
         name = resource["name"]
+        if self._batches.get(name) == READ_AGAIN:  # the standard checks read it whole: it can be read
+            self._batches[name] = FileBatches(self.package, name)
         if name not in self._batches:
             try:
                 self._batches[name] = engine_batches(self.package, name)

@@ -48,6 +48,9 @@ class Part:
     lines: LineMap
 
 
+KEPT_BYTES = 128 << 20  # text kept for the declared checks, in all: their memory does not grow with the data
+
+
 def standard_checks(
     package: Package,
     report: Report,
@@ -61,7 +64,7 @@ def standard_checks(
     """Add every standard finding for `package` to `report`. Raises cells.Unsupported before reading any row.
 
     With `keep_batches`, `report.batches` keeps the text columns of each single CSV file read, so
-    that the declared checks need not read it again."""
+    that the declared checks need not read it again: up to KEPT_BYTES in all, then files.READ_AGAIN."""
     import pyarrow
 
     # The system allocator hands freed batches back at once: about 100 MB less at peak than mimalloc
@@ -106,9 +109,11 @@ def read_and_check(package: Package, report: Report, progress, workers, dask, ke
         outcomes = check_on_dask(dask, plans, specs, progress)
     else:
         read: dict[str, ResourceOutcome] = {}
+        budget = KEPT_BYTES if keep_batches else 0
         for plan in parents_first(plans):
             specs_read = with_lookups(plan, specs[plan.name], read)
-            read[plan.name] = check_resource(plan, specs_read, progress, workers, keep_batches)
+            read[plan.name] = check_resource(plan, specs_read, progress, workers, budget)
+            budget -= kept_bytes(read[plan.name].batches)
         outcomes = [read[plan.name] for plan in plans]
     by_name = {outcome.plan.name: outcome for outcome in outcomes}
     for outcome in outcomes:
@@ -208,7 +213,15 @@ def reference_name(fields: list[str]) -> str:
     return "ref:" + "\x1f".join(fields)
 
 
-def file_jobs(plan: ResourcePlan, specs: list[KeySpec], keep_batches: bool = False) -> list[FileJob]:
+def kept_bytes(batches) -> int:
+    return (
+        sum(column.nbytes for batch in batches for column in batch.columns)
+        if isinstance(batches, list)
+        else 0
+    )
+
+
+def file_jobs(plan: ResourcePlan, specs: list[KeySpec], keep_bytes: int = 0) -> list[FileJob]:
     single = len(plan.paths) == 1
     jobs = [
         FileJob(
@@ -221,7 +234,7 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec], keep_batches: bool = Fal
             key_specs=specs,
             want_hash=single and bool(plan.hash),
             keep_keys=not single,  # a rising key's texts may go, unless parts must be compared
-            keep_batches=keep_batches and single and plan.header,  # as batches.engine_batches reads
+            keep_bytes=keep_bytes if single and plan.header else 0,  # as batches.engine_batches reads
         )
         for index, path in enumerate(plan.paths)
     ]
@@ -237,9 +250,9 @@ def file_jobs(plan: ResourcePlan, specs: list[KeySpec], keep_batches: bool = Fal
 
 
 def check_resource(
-    plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None, keep_batches: bool = False
+    plan: ResourcePlan, specs: list[KeySpec], progress, workers: int | None, keep_bytes: int = 0
 ) -> ResourceOutcome:
-    jobs = file_jobs(plan, specs, keep_batches)
+    jobs = file_jobs(plan, specs, keep_bytes)
     total = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
     with progress.task(plan.name, total) as advance:
         first = check_file(jobs[0], advance)

@@ -44,6 +44,8 @@ from .reading import (
     without_header,
 )
 
+READ_AGAIN = "read again"  # RowChecker.kept when the text read was more than it could keep
+
 
 @dataclass
 class Problem:
@@ -81,7 +83,7 @@ class FileJob:
     joined_with: list[tuple[Path, bool]] = field(default_factory=list)
     shared_dialect: dict | None = None  # a later part of a folder: the dialect guessed for the first
     keep_keys: bool = True  # False: a key that rises lets its texts go (keys.KeyColumn)
-    keep_batches: bool = False  # keep the text columns read, for the declared checks
+    keep_bytes: int = 0  # keep up to this much of the text columns read, for the declared checks
 
 
 @dataclass
@@ -94,7 +96,7 @@ class FileOutcome:
     expected: list[dict] | None = None
     digest: str | None = None
     size: int = 0
-    batches: list[Batch] | None = None  # with keep_batches, when the file's columns are the schema's
+    batches: list[Batch] | str | None = None  # with keep_bytes: see RowChecker.kept
     lines: LineMap = field(default_factory=LineMap)  # each row's physical line
 
 
@@ -185,7 +187,8 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     while True:
         hasher = new_hasher(plan.hash) if job.want_hash else None
         rows = RowChecker(plan, outcome.expected, job.key_specs, job.keep_keys)
-        rows.kept = [] if job.keep_batches and outcome.expected == plan.fields else None
+        rows.kept = [] if job.keep_bytes and outcome.expected == plan.fields else None
+        rows.keep_bytes = job.keep_bytes
         rows.lines.next_line = 2 if start else 1  # a later part's first line is dropped unread
         try:
             if reader == "pieces":
@@ -324,13 +327,16 @@ class RowChecker:
         self.pool = column_threads()
         self.lines = LineMap()
         self.piece: tuple = (0, 0, None, False)  # a fork's rows, lines, row starts and header (lines.py)
-        self.kept: list[Batch] | None = None  # the batches checked, when they are to be kept
+        self.kept: list[Batch] | str | None = None  # the batches checked, when they are to be kept;
+        # READ_AGAIN once they hold more than keep_bytes of text: the declared checks then read the
+        # file again, a piece at a time, rather than memory growing with the file
+        self.kept_bytes = self.keep_bytes = 0
 
     def fork(self) -> RowChecker:
         """A checker with the same columns and nothing found yet, checking on the calling thread."""
         part = copy.copy(self)
         part.problems, part.count, part.pool = [], 0, None
-        part.kept = [] if self.kept is not None else None
+        part.kept, part.kept_bytes = ([] if isinstance(self.kept, list) else None), 0
         part.keys = {name: KeyColumn() for name in self.keys}  # followed once absorbed, in row order
         return part
 
@@ -343,14 +349,22 @@ class RowChecker:
         ]
         for name, column in part.keys.items():
             self.keys[name].extend(column.shifted(first_row))
-        if self.kept is not None:
-            self.kept += [shifted(batch, first_row) for batch in part.kept]
+        if part.kept == READ_AGAIN:  # a piece of more text than the whole may keep
+            self.kept = READ_AGAIN
+        elif isinstance(self.kept, list) and part.kept is not None:
+            self.keep([shifted(batch, first_row) for batch in part.kept])
         self.count += part.count
         return first_row + part.count
 
+    def keep(self, batches: list[Batch]) -> None:
+        self.kept += batches
+        self.kept_bytes += sum(column.nbytes for batch in batches for column in batch.columns)
+        if self.kept_bytes > self.keep_bytes:
+            self.kept = READ_AGAIN
+
     def check(self, batch: Batch) -> None:
-        if self.kept is not None:
-            self.kept.append(batch)
+        if isinstance(self.kept, list):
+            self.keep([batch])
         count = len(batch.row_numbers)
         self.count += count + len(batch.irregular)
         if count:
