@@ -125,6 +125,13 @@ def two_lines(text: str, pattern: str) -> str:
     return f"(length({lines}) > 2 ? {lines}[0] + '\\n' + {lines}[1] + '…' : {broken})"
 
 
+def wrapped(text: str) -> str:
+    """A Vega expression: one language of a label on at most two lines, Chinese every 11 characters,
+    any other script between words (22 characters a line), whichever side of the ` · ` it is on."""
+    chinese = f"test(regexp('[\\u3400-\\u9fff]'), {text})"
+    return f"({chinese} ? {two_lines(text, '(.{11})(?=.)')} : {two_lines(text, '(.{1,22})(?: +|$)')})"
+
+
 def fit_narrow_screens(display: dict) -> None:
     """A bar chart read on a phone: the whole chart (labels too) as wide as its card, and below
     NARROW_CHART px each bilingual `中文 · English` label (axis and legend) on at most two lines per
@@ -137,15 +144,14 @@ def fit_narrow_screens(display: dict) -> None:
         phone = ", ".join(f"{side}: {size}" for side, size in (padding | {"right": 40}).items())
         wide = ", ".join(f"{side}: {size}" for side, size in padding.items())
         display["padding"] = {"expr": f"{narrow} ? {{{phone}}} : {{{wide}}}"}
-    chinese = two_lines("split(datum.label, ' · ')[0]", "(.{11})(?=.)")
-    english = two_lines("split(datum.label, ' · ')[1]", "(.{1,22})(?: +|$)")
+    first, second = (wrapped(f"split(datum.label, ' · ')[{index}]") for index in (0, 1))
     for labelled, width in (
         ((encoding.get("y") or {}).get("axis"), 120),
         ((encoding.get("color") or {}).get("legend"), 240),
     ):
         if isinstance(labelled, dict) and "labelExpr" in labelled:
             labelled["labelExpr"] = (
-                f"{narrow} ? split({chinese} + '\\n' + {english}, '\\n') : {labelled['labelExpr']}"
+                f"{narrow} ? split({first} + '\\n' + {second}, '\\n') : {labelled['labelExpr']}"
             )
             labelled["labelLimit"] = {"expr": f"{narrow} ? {width} : {labelled.get('labelLimit', 180)}"}
             labelled["labelFontSize"] = {"expr": f"{narrow} ? 10 : 11"}

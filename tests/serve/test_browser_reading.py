@@ -6,6 +6,7 @@ open a cited passage with its context above it."""
 import json
 import re
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from test_browser import DATABASE, browser, overflows_sideways, page, phone, server  # noqa: F401 (fixtures)
@@ -114,20 +115,44 @@ PHONE_CHART = """(slug) => {
     const shown = (e) => e.getAttribute('opacity') !== '0';  // labelOverlap hides a label, keeps it
     return Array.from(axis.querySelectorAll('g.role-axis-label text')).filter(shown).map((e) => {
       const box = e.getBoundingClientRect();
-      return {x: box.x, y: box.y, w: box.width, h: box.height, aria: e.textContent};
+      const lines = Array.from(e.querySelectorAll('tspan')).map((line) => line.textContent);
+      return {x: box.x, y: box.y, w: box.width, h: box.height, aria: e.textContent, lines};
     });
   }
 }"""
 
 
+def known_words(built: Path) -> set[str]:
+    """Every Latin-script word of the built metadata and database: what a chart's labels are made of."""
+    import sqlite3
+
+    words = set(re.findall(r"[A-Za-z]+", (built / "metadata.json").read_text(encoding="utf-8")))
+    with sqlite3.connect(next(built.glob("*.db"))) as db:
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                words.update(
+                    word for cell in row if isinstance(cell, str) for word in re.findall(r"[A-Za-z]+", cell)
+                )
+    return words
+
+
+def latin_words(lines: list[str]) -> list[str]:
+    """The whole Latin-script words of a wrapped label's lines (a word cut short by … left out)."""
+    return [word for line in lines for word in re.findall(r"[A-Za-z]+(?![A-Za-z]*…)", line)]
+
+
 def test_dashboard_charts_can_be_read_on_a_phone(server, phone, built):  # noqa: F811
     charts = open_dashboard(phone, server, built)
+    vocabulary = known_words(built)
     assert not overflows_sideways(phone)
     for slug in charts:
         facts = phone.evaluate(PHONE_CHART, slug)
         assert facts["svg"] <= facts["card"]["right"] + 1, slug  # labels, bars and values inside the card
         for labels in facts["labels"]:  # axis labels (wrapped, or fewer ticks) never collide
             assert overlapping(labels) == [], (slug, overlapping(labels)[:2])
+            for label in labels:  # and an English label breaks between words, not inside one
+                assert set(latin_words(label["lines"])) <= vocabulary, (slug, label["lines"])
         longest = max(bar["w"] for bar in facts["bars"])
         assert longest >= 0.2 * (facts["card"]["right"] - facts["card"]["left"]), (slug, longest)
         facts = phone.evaluate(CHART_FACTS, slug)  # and what the desktop promises still holds
