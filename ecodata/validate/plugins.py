@@ -194,17 +194,3 @@ def check_declaration(declaration, shown: str) -> None:
     if errors:
         where = "/".join(str(part) for part in errors[0].absolute_path)
         raise PackageError(f"{shown}: ecodata{'/' + where if where else ''}: {errors[0].message}")
-
-
-@cache
-def standard_types() -> frozenset[str]:
-    """The error types of the standard checks: frictionless's own error classes."""
-    import inspect
-
-    from frictionless import errors
-
-    return frozenset(
-        kind
-        for _, cls in inspect.getmembers(errors, inspect.isclass)
-        if isinstance(kind := getattr(cls, "type", None), str)
-    )

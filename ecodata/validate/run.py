@@ -15,7 +15,8 @@ from pathlib import Path
 from ..package import Package, PackageError, load_package
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
-from .plugins import Check, declared_checks, known_checks, standard_types
+from .error_types import vocabulary
+from .plugins import Check, declared_checks, known_checks
 from .report import Report
 from .tables import csv_rows
 
@@ -117,17 +118,13 @@ def expand(names: set[str], known: dict[str, Check]) -> set[str]:
     for name in names:
         if name in known:
             types.update(known[name].types)
-        elif name in vocabulary(known):
+        elif name in vocabulary(known.values()):
             types.add(name)
         else:
             raise PackageError(
-                f"unknown check or error type {name!r}; known: {', '.join(sorted(vocabulary(known)))}"
+                f"unknown check or error type {name!r}; known: {', '.join(sorted(vocabulary(known.values())))}"
             )
     return types
-
-
-def vocabulary(known: dict[str, Check]) -> set[str]:
-    return set(standard_types()) | {kind for check in known.values() for kind in check.types}
 
 
 def selector(only: set[str], skip: set[str]):
