@@ -25,6 +25,7 @@ PAGE_STYLE = """
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; max-width: 52em; margin: 2em auto;
        padding: 0 1em; line-height: 1.8; color: #222; }
 header { border-bottom: 1px solid #ccc; margin-bottom: 1.5em; }
+header, footer, code { overflow-wrap: anywhere; }  /* a digest or a row id is one long word */
 nav.back { font-size: 0.9em; }
 nav.back ul { margin: 0.2em 0 0.8em; padding-left: 1.2em; }
 .text p { margin: 0 0 0.9em; }

@@ -201,6 +201,12 @@ def test_source_page_reads_as_paragraphs_and_opens_a_quote_with_its_context(serv
     assert date is not None and 0 <= date["top"] and date["bottom"] <= quote_top, date
 
 
+@pytest.mark.parametrize("source", ["white-paper-2021-excerpt.zh.html", "position-paper-2020.zh.html"])
+def test_a_source_page_fits_a_phone(server, phone, source):  # noqa: F811
+    phone.goto(f"{server}/sources/{source}")
+    assert not overflows_sideways(phone)
+
+
 def test_every_highlight_links_to_its_rows_and_back_to_the_data(server, page):  # noqa: F811
     page.goto(server + WHITE_PAPER)
     cited = set()
