@@ -19,6 +19,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/-/static-plugins/ecodata"  # where STATIC is served, as Datasette would a plugin's static/
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
+NOT_FOUND = "/-/ecodata-not-found"  # no such route: Datasette answers with the (bilingual) 404 page
 STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
 MAX_RESPONSE_BYTES = 32_000_000  # a page or a JSON/CSV answer: past this, a 400 that says so
 FILE_TYPES = {  # the build's downloads: served as attachments of these types, named so in the JSON-LD
@@ -294,6 +295,17 @@ class BuiltFiles:
         """The ETag, Last-Modified and Content-Disposition of the file at URL `path`; None for no file."""
         return self.by_path.get(path)
 
+    def missing(self, path: str) -> bool:
+        """Whether `path` asks the /download/ or /sources/ mount for something the build did not write
+        (a folder included): Datasette would answer a bare English "404: File not found" or "403"."""
+        mounts = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/")
+        return (
+            bool(self.by_path)
+            and path.startswith(mounts)
+            and path not in self.by_path
+            and path != f"/{DOWNLOAD_MOUNT}/SHA256SUMS"
+        )
+
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
     asked = dict(scope.get("headers", []))
@@ -314,9 +326,10 @@ def hardened(app, files: BuiltFiles | None = None):
     files = files or BuiltFiles(None)
 
     async def guarded(scope, receive, send):
-        if scope["type"] == "http" and (".." in scope["path"].split("/") or "//" in scope["path"]):
-            await respond(send, 404, b"Not found")
-            return
+        if scope["type"] == "http" and (
+            ".." in scope["path"].split("/") or "//" in scope["path"] or files.missing(scope["path"])
+        ):
+            scope = scope | {"path": NOT_FOUND, "raw_path": NOT_FOUND.encode(), "query_string": b""}
         extra = files.headers(scope["path"]) if scope["type"] == "http" else None
         if extra and not_modified(scope, extra):
             await send({"type": "http.response.start", "status": 304, "headers": extra[:2]})

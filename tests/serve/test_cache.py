@@ -180,6 +180,23 @@ def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, p
     assert raw_get(app, path)[0] == raw_get(app, "/download/no-such-file")[0] == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["/download/no-such-file.csv", "/sources/nope.html", "/sources/", "/download/", "/download/../x"]
+)
+def test_a_missing_file_or_folder_of_the_mounts_gets_the_bilingual_404_page(built, path):
+    from ecodata.serve.app import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    status, headers, body = raw_get(app, path)
+    assert status == 404 and headers[b"content-type"].startswith(b"text/html")
+    page = body.decode("utf-8")
+    assert "Page not found" in page and "未找到" in page and 'action="/-/search"' in page
+    for served in ("/download/SHA256SUMS", "/sources/index.html", "/download/csv/indicators.csv"):
+        assert raw_get(app, served)[0] == 200, served
+
+
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
     from ecodata.serve.app import MAX_RESPONSE_BYTES, server_app
 
