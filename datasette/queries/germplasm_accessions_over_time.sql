@@ -8,7 +8,7 @@ select
   g.subject_en,
   st.label_en as storage,
   g.value as accessions,
-  g.qualifier,
+  (select label from codes_qualifier where code = g.qualifier) as qualifier,
   g.source_id,
   g.id,
   g.quote

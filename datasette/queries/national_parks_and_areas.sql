@@ -6,10 +6,10 @@ select
   d.label_en as designation_en,
   p.subject_zh,
   p.subject_en,
-  p.measure,
+  (select label from codes_measure where code = p.measure) as measure,
   p.value,
-  p.qualifier,
-  p.unit,
+  (select label from codes_qualifier where code = p.qualifier) as qualifier,
+  (select label from codes_unit where code = p.unit) as unit,
   p.as_of,
   p.source_id,
   p.quote

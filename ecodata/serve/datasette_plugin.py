@@ -21,6 +21,7 @@ from datasette import hookimpl
 
 from .app import FILE_TYPES, STATIC, STATIC_URL
 from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
+from .figures import plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
 
@@ -215,9 +216,13 @@ def one_line(exception: BaseException) -> str:
 def render_cell(row, value, column, table, database, datasette):
     """Cells of the package's tables as people read them (pages.cell_html): figures with their unit,
     qualifier and 万/亿 reading, quotes clipped with a short link to their highlighted passage, long
-    text clipped. Other cells, and every cell of a query, are Datasette's."""
+    text clipped. A query's numbers are written as people read them (474, not 474.0; 510,000); its
+    other cells, and other tables' cells, are Datasette's."""
+    if table is None:
+        shown = plain_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        return shown if shown != str(value) else None
     config = datasette.plugin_config("ecodata") or {}
-    plan = config.get("pages", {}).get(table) if table else None
+    plan = config.get("pages", {}).get(table)
     if plan is None or value is None:
         return None
     codes = code_labels(datasette, database, table)

@@ -242,6 +242,31 @@ def test_figures_in_both_documents_show_conflicts(built):
     assert any(row["same_value"] == 1 for row in rows)
 
 
+@pytest.mark.parametrize(
+    "query", ["figures_in_both_documents", "germplasm_accessions_over_time", "national_parks_and_areas"]
+)
+def test_saved_queries_show_numbers_and_codes_as_people_read_them(built, query):
+    """The page shows 510,000 and 余、多、超过 · more than where the JSON keeps 510000.0 and the code."""
+    import re
+
+    page = datasette_get(built, f"/{DATABASE}/{query}").text
+    cells = re.findall(r'<td class="col-[^"]*"[^>]*>(.*?)</td>', page, flags=re.DOTALL)
+    assert cells, query
+    assert not [cell for cell in cells if re.fullmatch(r"\s*-?\d+\.0\s*", cell)], query  # no 474.0
+    raw_codes = {
+        "exact",
+        "more_than",
+        "about",
+        "at_least",
+        "nearly",
+        "less_than",
+        "count",
+        "area",
+        "accessions",
+    }
+    assert not [cell for cell in cells if cell.strip() in raw_codes], query
+
+
 def test_partnerships_by_country_counts_list_items(built):
     rows = json_rows(built, f"/{DATABASE}/partnerships_by_country")
     expected = {}
