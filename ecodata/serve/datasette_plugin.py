@@ -21,7 +21,7 @@ from datasette import hookimpl
 
 from .app import FILE_TYPES, STATIC, STATIC_URL
 from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
-from .figures import plain_number
+from .figures import GROUP_FROM, plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
 
@@ -219,7 +219,9 @@ def render_cell(row, value, column, table, database, datasette):
     text clipped. A query's numbers are written as people read them (474, not 474.0; 510,000); its
     other cells, and other tables' cells, are Datasette's."""
     if table is None:
-        shown = plain_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        shown = (
+            plain_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
         return shown if shown != str(value) else None
     config = datasette.plugin_config("ecodata") or {}
     plan = config.get("pages", {}).get(table)
@@ -288,7 +290,21 @@ def extra_template_vars(template, database, table, request, datasette):
             "search_evidence_json": script_json(
                 evidence and evidence | {"sources": config.get("sources", {})}
             ),
+            "search_column_labels_json": script_json(
+                {
+                    f"{name}/{entry['name']}": {
+                        column: label["zh"]
+                        for column, label in config.get("pages", {})
+                        .get(entry["name"], {})
+                        .get("labels", {})
+                        .items()
+                        if label.get("zh")
+                    }
+                    for name, entry in each_table(datasette, config)
+                }
+            ),
             "max_substring": MAX_SUBSTRING,
+            "group_from": GROUP_FROM,
             "search_examples": config.get("search_examples", []),
         }
     if template == "error.html":

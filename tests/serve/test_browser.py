@@ -183,12 +183,22 @@ def test_search_hits_link_to_their_rows_and_evidence_with_the_terms_marked(serve
     assert "/sources/" in evidence.get_attribute("href") and "#q-" in evidence.get_attribute("href")
     page.locator("#search-all-no-results details").wait_for(timeout=15000)  # tables without hits, folded
     assert page.locator("#search-all-no-results details").get_attribute("open") is None
+    fields = page.locator("#search-all-results tr.search-hit small").all_inner_texts()
+    assert fields and all("·" in field for field in fields), fields  # subject_zh · 主题（中文）
+
+
+def test_search_hits_show_numbers_as_the_tables_do(server, page):
+    page.goto(server + "/-/search?q=" + urllib.parse.quote("172 8万"))  # 各类自然保护地面积超过172.8万…
+    page.locator("#search-all-results table").first.wait_for(timeout=15000)
+    text = page.locator("#search-all-results").inner_text()
+    assert "1,728,000" in text and "1728000" not in text
 
 
 def test_a_search_that_cannot_match_says_why_and_offers_what_works(server, page):
     page.goto(server + "/-/search?q=" + urllib.parse.quote("1.18万"))
     advice = page.locator(".search-advice")
     assert "punctuation" in advice.inner_text() and "标点" in advice.inner_text()
+    assert "cannot match" not in advice.inner_text()  # it may match, as separate words: hits can follow
     advice.locator("a").first.click()
     page.wait_for_url("**/-/search?q=1%2018*")
     page.locator("#search-all-results table").first.wait_for(timeout=15000)
