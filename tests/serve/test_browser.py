@@ -414,3 +414,26 @@ def test_a_figure_is_sorted_within_one_unit_and_a_sort_across_units_says_why_not
     answer = page.request.get(f"{server}/{DATABASE}/protected_areas.json?_sort=value&_shape=array").json()
     values = [row["value"] for row in answer if row["value"] is not None]
     assert values == sorted(values)  # the API sorts as asked
+
+
+WORDS_SPLIT_ACROSS_LINES = """() => {
+  const split = [];
+  for (const item of document.querySelectorAll(".facet-info li")) {
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      for (const word of node.textContent.matchAll(/[A-Za-z]{4,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (range.getClientRects().length > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_facet_values_break_between_words(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
