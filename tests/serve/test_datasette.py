@@ -410,3 +410,26 @@ def test_the_home_page_leads_with_the_declared_headline_figures(built):
         assert f'#q-{wanted["id"]}"' in listed  # its quote, highlighted in the source
     assert "1,728,000" in listed and "172.8万" in listed  # the figure as people read it
     assert page.index("ecodata-headlines") < page.index('id="downloads"')
+
+
+def test_a_statement_both_documents_make_is_one_bar_pair_on_the_dashboard(built):
+    """Its two rows (…-2020pp, …-2021wp) may word the subject differently (长期保存作物资源 /
+    长期保存作物种质资源); the chart labels both with one subject, so their bars stand side by side."""
+    import re
+
+    dashboards = json.loads((ROOT / "datasette" / "dashboards.json").read_text(encoding="utf-8"))
+    charts = [chart for dashboard in dashboards.values() for chart in dashboard["charts"].values()]
+    figures = [chart["query"] for chart in charts if "AS subject" in chart.get("query", "")]
+    assert figures
+    for query in figures:
+        sql = re.sub(r"\[\[.*?\]\]", "", query)  # the optional source filter, left out
+        rows = datasette_get(
+            built, f"/{DATABASE}.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "objects"})
+        )
+        subjects: dict[str, set] = {}
+        for row in rows.json()["rows"]:
+            stem = re.sub(r"-(2020pp|2021wp)$", "", row["url"].rsplit("/", 1)[-1])
+            subjects.setdefault(stem, set()).add(row["subject"])
+        assert all(len(found) == 1 for found in subjects.values()), {
+            s: f for s, f in subjects.items() if len(f) > 1
+        }
