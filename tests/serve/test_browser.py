@@ -314,6 +314,8 @@ def test_a_phone_sees_rows_on_the_first_screen_and_unfolds_filters_and_facets(se
     first = phone.locator("table.rows-and-columns tbody tr").first
     assert first.bounding_box()["y"] + 100 <= 844  # it started at y ≈ 1 090, below description and facets
     assert "35 rows" in phone.locator("h2.ecodata-count").inner_text()
+    empty = phone.locator("table.rows-and-columns td.type-none")
+    assert empty.count() and not any(cell.is_visible() for cell in empty.all()[:40])  # no blank line in a card
     for hidden in ("form.filters", ".facet-results", ".metadata-description"):
         assert not phone.locator(hidden).first.is_visible(), hidden
     phone.get_by_text("Search, filters and facets · 搜索、筛选与分面").click()
