@@ -315,7 +315,9 @@ def test_a_phone_sees_rows_on_the_first_screen_and_unfolds_filters_and_facets(se
     assert first.bounding_box()["y"] + 100 <= 844  # it started at y ≈ 1 090, below description and facets
     assert "35 rows" in phone.locator("h2.ecodata-count").inner_text()
     empty = phone.locator("table.rows-and-columns td.type-none")
-    assert empty.count() and not any(cell.is_visible() for cell in empty.all()[:40])  # no blank line in a card
+    assert empty.count() and not any(
+        cell.is_visible() for cell in empty.all()[:40]
+    )  # no blank line in a card
     for hidden in ("form.filters", ".facet-results", ".metadata-description"):
         assert not phone.locator(hidden).first.is_visible(), hidden
     phone.get_by_text("Search, filters and facets · 搜索、筛选与分面").click()
@@ -439,3 +441,18 @@ WORDS_SPLIT_ACROSS_LINES = """() => {
 def test_facet_values_break_between_words(server, page):
     page.goto(f"{server}/{DATABASE}/protected_areas")
     assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
+
+
+@pytest.mark.parametrize("window", ["page", "phone"])
+def test_the_home_page_describes_the_dataset_for_search_engines_in_the_browser(server, window, request):
+    """The JSON-LD a dataset search engine reads, as the browser has it, at both sizes."""
+    tab = request.getfixturevalue(window)
+    tab.goto(server + "/")
+    (found,) = tab.evaluate(
+        "Array.from(document.querySelectorAll('script[type=\"application/ld+json\"]')).map(s => JSON.parse(s.textContent))"
+    )
+    assert found["@type"] == "Dataset" and found["name"] and found["license"] and found["temporalCoverage"]
+    downloads = {item["encodingFormat"]: item["contentUrl"] for item in found["distribution"]}
+    for url in downloads.values():
+        assert tab.request.head(url).status == 200, url
+    assert {"application/vnd.apache.parquet", "application/x-sqlite3"} <= set(downloads)
