@@ -297,9 +297,9 @@ def test_declared_checks_read_the_columns_the_standard_pass_read(shouting, monke
 
     from ecodata.validate.engine import arrow
 
-    real_checks = arrow.standard_checks
+    real_checks = arrow.check_with_arrow
     monkeypatch.setattr(
-        arrow, "standard_checks", lambda *a, **k: real_checks(*a, **(k | {"keep_batches": False}))
+        arrow, "check_with_arrow", lambda *a, **k: real_checks(*a, **(k | {"keep_batches": False}))
     )
     assert findings(descriptor) == once
     assert "protected_areas" in read_again

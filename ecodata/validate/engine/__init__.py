@@ -29,18 +29,19 @@ def standard_checks(
     keep_batches: bool = False,
     lean_memory: bool = False,
 ) -> None:
-    if engine == "frictionless":
-        from .reference import standard_checks as reference_checks
+    """Add every standard finding for `package` to `report`, with the engine named (see the module's
+    docstring); a package the arrow engine does not support goes to frictionless whole, with a note."""
+    from .reference import check_with_frictionless
 
-        reference_checks(package, report)
+    if engine == "frictionless":
+        check_with_frictionless(package, report)
         return
     spare_pandas()
-    from .arrow import standard_checks as arrow_checks
+    from .arrow import check_with_arrow
     from .cells import Unsupported
-    from .reference import standard_checks as reference_checks
 
     try:
-        arrow_checks(
+        check_with_arrow(
             package,
             report,
             progress=progress or NO_PROGRESS,
@@ -54,7 +55,7 @@ def standard_checks(
         report.batches.clear()
         report.resources_checked = report.rows_checked = 0
         report.notes.append(f"the arrow engine does not support {reason}; frictionless checked this package")
-        reference_checks(package, report)
+        check_with_frictionless(package, report)
 
 
 def spare_pandas() -> None:

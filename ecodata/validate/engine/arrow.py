@@ -51,7 +51,7 @@ class Part:
 KEPT_BYTES = 128 << 20  # text kept for the declared checks, in all: their memory does not grow with the data
 
 
-def standard_checks(
+def check_with_arrow(
     package: Package,
     report: Report,
     *,

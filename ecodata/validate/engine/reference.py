@@ -16,7 +16,7 @@ FIELDLESS = ("extra-label", "extra-cell")  # frictionless gives these a fieldNam
 LIMIT_ERRORS = 10_000_000  # frictionless stops at 1000 per resource by default; a reference must not
 
 
-def standard_checks(package: Package, report: Report, **_options) -> None:
+def check_with_frictionless(package: Package, report: Report) -> None:
     """Add every frictionless finding for `package` to `report` (all of them, no stop at first)."""
     import frictionless
 
