@@ -18,7 +18,7 @@ from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, strings_meet_others
-from .files import FileJob, FileOutcome, KeySpec, Problem, check_file, column_threads
+from .files import FileJob, FileOutcome, KeySpec, check_file, column_threads
 from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
@@ -28,7 +28,7 @@ from .reading import first_line_length, new_hasher
 @dataclasses.dataclass
 class ResourceOutcome:
     plan: ResourcePlan
-    problems: list[Problem]
+    problems: list[Finding]
     rows: int
     keys: dict[str, keys.KeyColumn]
     fatal: tuple[str, str] | None
@@ -297,7 +297,7 @@ def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOut
 
 def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) -> ResourceOutcome:
     """One resource from its parts: row numbers as if the parts were one file with one header."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     merged_keys: dict[str, keys.KeyColumn] = {}
     rows_before = 0
     fatal = None
@@ -332,19 +332,19 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
     return ResourceOutcome(plan, problems, rows_before, merged_keys, fatal, parts=parts)
 
 
-def label_problem(problem: Problem) -> tuple | None:
+def label_problem(problem: Finding) -> tuple | None:
     """What tells a header problem from another (a part's header may repeat the first part's problems)."""
     if problem.row is None and problem.type.endswith("-label"):
         return (problem.type, problem.field, problem.cell)
     return None
 
 
-def fatal_problem(kind: str, note: str) -> Problem:
+def fatal_problem(kind: str, note: str) -> Finding:
     if kind == "scheme-error":
-        return Problem(kind, messages.scheme_error(note))
+        return Finding(kind, messages.scheme_error(note))
     if kind == "encoding-error":
-        return Problem(kind, messages.encoding_error(note))
-    return Problem(kind, note)
+        return Finding(kind, messages.encoding_error(note))
+    return Finding(kind, note)
 
 
 def check_declared_counts(
@@ -371,7 +371,7 @@ def check_declared_counts(
         )
     if plan.rows and plan.rows != outcome.rows:
         found.append(("row-count", f"the file has {outcome.rows} rows, the descriptor says {plan.rows}"))
-    outcome.problems += [Problem(kind, message) for kind, message in found]
+    outcome.problems += [Finding(kind, message) for kind, message in found]
 
 
 def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int, str | None]:
@@ -388,18 +388,18 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
     return size, hasher.hexdigest() if hasher is not None else None
 
 
-def key_problems(outcome: ResourceOutcome) -> list[Problem]:
+def key_problems(outcome: ResourceOutcome) -> list[Finding]:
     problems = []
     for name, column in outcome.keys.items():
         if name == "pk":
             for row, first in keys.duplicates(column):
                 note = f"the same as in the row at position {first}"
-                problems.append(Problem("primary-key", messages.primary_key(note), row=row))
+                problems.append(Finding("primary-key", messages.primary_key(note), row=row))
         elif name.startswith("unique:"):
             field = name.removeprefix("unique:")
             for row, first in keys.duplicates(column):
                 problems.append(
-                    Problem(
+                    Finding(
                         "unique-error",
                         f"repeats row {first}; values of this field must be unique",
                         row=row,
@@ -410,11 +410,11 @@ def key_problems(outcome: ResourceOutcome) -> list[Problem]:
             fields = outcome.plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
             for row, first in keys.duplicates(column):
                 message = f"({', '.join(fields)}) repeats row {first}; make it unique"
-                problems.append(Problem("unique-keys", message, row=row, field=fields[0]))
+                problems.append(Finding("unique-keys", message, row=row, field=fields[0]))
     return problems
 
 
-def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOutcome]) -> list[Problem]:
+def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOutcome]) -> list[Finding]:
     problems = []
     for index, foreign in enumerate(outcome.plan.foreign_keys):
         parent = by_name.get(foreign.resource)
@@ -433,7 +433,7 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
                 f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
                 f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
             )
-            problems.append(Problem("foreign-key", messages.foreign_key(note), row=row))
+            problems.append(Finding("foreign-key", messages.foreign_key(note), row=row))
     return problems
 
 
@@ -443,19 +443,11 @@ def fields_named(plan: ResourcePlan, names: list[str]) -> list[dict]:
 
 
 def placed(outcome: ResourceOutcome) -> list[Finding]:
-    """Findings in reading order: file-level first, then by row, each row's in field order."""
+    """The resource's findings in reading order (file-level first, then by row, each row's in field
+    order), each given its resource, file and line, and its row in the resource."""
     ordered = sorted(outcome.problems, key=lambda problem: (problem.row is not None, problem.row or 0))
     return [
-        Finding(
-            type=problem.type,
-            message=problem.message,
-            resource=outcome.plan.name,
-            path=path,
-            row=problem.row,
-            field=problem.field,
-            cell=problem.cell,
-            line=line,
-        )
+        dataclasses.replace(problem, resource=outcome.plan.name, path=path, line=line)
         for problem in ordered
         for path, line in [located(outcome, problem.row)]
     ]

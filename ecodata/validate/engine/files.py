@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..report import Finding
 from . import messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
@@ -45,17 +46,6 @@ from .reading import (
 )
 
 READ_AGAIN = "read again"  # RowChecker.kept when the text read was more than it could keep
-
-
-@dataclass
-class Problem:
-    """A finding before it is placed: local row number, no resource or path yet."""
-
-    type: str
-    message: str
-    row: int | None = None
-    field: str | None = None
-    cell: str | None = None
 
 
 @dataclass
@@ -88,7 +78,7 @@ class FileJob:
 
 @dataclass
 class FileOutcome:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     rows: int = 0
     keys: dict[str, KeyColumn] = field(default_factory=dict)
     fatal: tuple[str, str] | None = None  # (error type, note) when the file could not be read through
@@ -119,12 +109,12 @@ def expected_fields(labels: list[str], fields: list[dict], header: bool) -> list
     return expected
 
 
-def header_problems(labels: list[str], fields: list[dict]) -> list[Problem]:
+def header_problems(labels: list[str], fields: list[dict]) -> list[Finding]:
     problems = [
-        Problem("extra-label", messages.FIXED["extra-label"], cell=label) for label in labels[len(fields) :]
+        Finding("extra-label", messages.FIXED["extra-label"], cell=label) for label in labels[len(fields) :]
     ]
     problems += [
-        Problem("missing-label", messages.FIXED["missing-label"], field=spec["name"])
+        Finding("missing-label", messages.FIXED["missing-label"], field=spec["name"])
         for spec in fields[len(labels) :]
     ]
     for position, (spec, label) in enumerate(zip(fields, labels)):
@@ -136,7 +126,7 @@ def header_problems(labels: list[str], fields: list[dict]) -> list[Problem]:
             kind = "incorrect-label"
         else:
             continue
-        problems.append(Problem(kind, messages.FIXED[kind], field=spec["name"], cell=label))
+        problems.append(Finding(kind, messages.FIXED[kind], field=spec["name"], cell=label))
     return problems
 
 
@@ -167,7 +157,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
     outcome.layout = layout
     if job.expected is None:
         if not layout.has_rows:
-            outcome.problems.append(Problem("source-error", messages.FIXED["source-error"]))
+            outcome.problems.append(Finding("source-error", messages.FIXED["source-error"]))
             outcome.expected = plan.fields
             return outcome
         if job.has_header_row and layout.labels:
@@ -212,7 +202,7 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
                 on_bytes.take_back()  # the progress bar starts the file again
             continue
         except ReadError as error:
-            rows.problems.append(Problem(error.type, messages.encoding_error(error.note)))
+            rows.problems.append(Finding(error.type, messages.encoding_error(error.note)))
             rows.kept = None  # read in part: the declared checks read it again, and find it unreadable
         break
     outcome.problems = header_problems_found + rows.problems
@@ -318,7 +308,7 @@ class RowChecker:
             for spec in expected
         ]
         self.strings = {spec["name"]: spec.get("type", DEFAULT_TYPE) in STRING_KINDS for spec in expected}
-        self.problems: list[Problem] = []
+        self.problems: list[Finding] = []
         self.keys = {
             spec.name: KeyColumn(watch_order=repeats_matter(spec.name), keep=keep_keys)
             for spec in self.key_specs
@@ -387,7 +377,7 @@ class RowChecker:
                     )
         for position in np.flatnonzero(blank_rows):
             self.problems.append(
-                Problem("blank-row", messages.FIXED["blank-row"], row=int(batch.row_numbers[position]))
+                Finding("blank-row", messages.FIXED["blank-row"], row=int(batch.row_numbers[position]))
             )
         field_keys = {spec["name"]: result.keys for spec, result in zip(self.expected, results)}
         self.collect(field_keys, batch.row_numbers, count, lambda name: column_of(batch, self.expected, name))
@@ -429,13 +419,13 @@ class RowChecker:
                 )
             values.append(None if "type" in notes else value)
         for cell in cells[len(self.expected) :]:
-            problems.append(Problem("extra-cell", messages.extra_cell(cell), row=number, cell=cell))
+            problems.append(Finding("extra-cell", messages.extra_cell(cell), row=number, cell=cell))
         for spec in self.expected[len(cells) :]:
             problems.append(
-                Problem("missing-cell", messages.FIXED["missing-cell"], row=number, field=spec["name"])
+                Finding("missing-cell", messages.FIXED["missing-cell"], row=number, field=spec["name"])
             )
         if blanks == len(self.expected):
-            problems = [Problem("blank-row", messages.FIXED["blank-row"], row=number)]
+            problems = [Finding("blank-row", messages.FIXED["blank-row"], row=number)]
         self.problems += problems
         return values
 
@@ -452,7 +442,7 @@ class RowChecker:
                     cell = shown[int(position)].as_py()
                     message = f"{cell!r} is not one of its categories"
                     self.problems.append(
-                        Problem("category-error", message, row=int(rows[position]), field=name, cell=cell)
+                        Finding("category-error", message, row=int(rows[position]), field=name, cell=cell)
                     )
         nulls = pa.nulls(count, pa.string())
         for spec in self.key_specs:
@@ -473,7 +463,7 @@ class RowChecker:
                 for position in np.flatnonzero(all_null):
                     note = 'cells composing the primary keys are all "None"'
                     self.problems.append(
-                        Problem("primary-key", messages.primary_key(note), row=int(rows[position]))
+                        Finding("primary-key", messages.primary_key(note), row=int(rows[position]))
                     )
 
 
@@ -508,12 +498,12 @@ def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:
     return batch.columns[[spec["name"] for spec in expected].index(name)]
 
 
-def cell_problem(kind: str, name: str | None, spec: dict, text: str, row: int) -> Problem:
+def cell_problem(kind: str, name: str | None, spec: dict, text: str, row: int) -> Finding:
     if kind == "type-error":
         message = messages.type_error(text, spec.get("type", DEFAULT_TYPE), spec.get("format", "default"))
     else:
         message = messages.constraint_error(text, name, (spec.get("constraints") or {}).get(name))
-    return Problem(kind, message, row=row, field=spec["name"], cell=text)
+    return Finding(kind, message, row=row, field=spec["name"], cell=text)
 
 
 def category_keys(spec: dict) -> pa.Array:

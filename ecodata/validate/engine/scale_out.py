@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..report import Finding
 from . import messages
 from .arrow import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge, reference_name
-from .files import FileOutcome, Problem, check_file
+from .files import FileOutcome, check_file
 
 FRAME = {"key": "string", "row": "int64"}
 
@@ -95,7 +96,7 @@ def shuffled_duplicates(parts, name: str) -> list[tuple[int, int]]:
     return sorted(zip(found["row"].tolist(), found["first"].tolist()))
 
 
-def shuffled_key_problems(outcome: ResourceOutcome, parts) -> list[Problem]:
+def shuffled_key_problems(outcome: ResourceOutcome, parts) -> list[Finding]:
     plan = outcome.plan
     names = ["pk"] if plan.primary_key else []
     names += [
@@ -109,10 +110,10 @@ def shuffled_key_problems(outcome: ResourceOutcome, parts) -> list[Problem]:
     ]
 
 
-def duplicate_problems(plan, name: str, pairs) -> list[Problem]:
+def duplicate_problems(plan, name: str, pairs) -> list[Finding]:
     if name == "pk":
         return [
-            Problem(
+            Finding(
                 "primary-key", messages.primary_key(f"the same as in the row at position {first}"), row=row
             )
             for row, first in pairs
@@ -120,7 +121,7 @@ def duplicate_problems(plan, name: str, pairs) -> list[Problem]:
     if name.startswith("unique:"):
         field = name.removeprefix("unique:")
         return [
-            Problem(
+            Finding(
                 "unique-error",
                 f"repeats row {first}; values of this field must be unique",
                 row=row,
@@ -130,7 +131,7 @@ def duplicate_problems(plan, name: str, pairs) -> list[Problem]:
         ]
     fields = plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
     return [
-        Problem(
+        Finding(
             "unique-keys",
             f"({', '.join(fields)}) repeats row {first}; make it unique",
             row=row,
@@ -140,7 +141,7 @@ def duplicate_problems(plan, name: str, pairs) -> list[Problem]:
     ]
 
 
-def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) -> list[Problem]:
+def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) -> list[Finding]:
     by_name = {other.plan.name: other for other in outcomes}
     problems = []
     for index, foreign in enumerate(outcome.plan.foreign_keys):
@@ -157,6 +158,6 @@ def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) ->
             f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
         )
         problems += [
-            Problem("foreign-key", messages.foreign_key(note), row=int(row)) for row in sorted(absent)
+            Finding("foreign-key", messages.foreign_key(note), row=int(row)) for row in sorted(absent)
         ]
     return problems
