@@ -30,7 +30,7 @@ class ResourceOutcome:
     plan: ResourcePlan
     problems: list[Finding]
     rows: int
-    keys: dict[str, keys.KeyColumn]
+    keys: dict[keys.KeyName, keys.KeyColumn]
     fatal: tuple[str, str] | None
     lines: LineMap | None = None  # a single file's row → line map
     parts: list[Part] = dataclasses.field(default_factory=list)  # a multipart resource's files
@@ -151,20 +151,20 @@ def key_specs(plans: list[ResourcePlan]) -> dict[str, list[KeySpec]]:
     for plan in plans:
         own = specs[plan.name]
         if plan.primary_key:
-            own.append(KeySpec("pk", plan.primary_key))
+            own.append(KeySpec(keys.PRIMARY_KEY, plan.primary_key))
         own += [
-            KeySpec(f"unique:{spec['name']}", [spec["name"]])
+            KeySpec(keys.KeyName(keys.KeyKind.UNIQUE, spec["name"]), [spec["name"]])
             for spec in plan.fields
             if (spec.get("constraints") or {}).get("unique")
         ]
         own += [
-            KeySpec(f"uniqueKeys:{index}", key, skip_any_null=True)
+            KeySpec(keys.KeyName(keys.KeyKind.UNIQUE_KEYS, index), key, skip_any_null=True)
             for index, key in enumerate(plan.unique_keys)
         ]
         for index, foreign in enumerate(plan.foreign_keys):
-            own.append(KeySpec(f"fk:{index}", foreign.fields))
+            own.append(KeySpec(keys.foreign_key(index), foreign.fields))
             referenced = specs.get(foreign.resource)
-            name = reference_name(foreign.reference_fields)
+            name = keys.referenced_key(foreign.reference_fields)
             if referenced is not None and all(spec.name != name for spec in referenced):
                 referenced.append(KeySpec(name, foreign.reference_fields))
     return specs
@@ -195,7 +195,7 @@ def with_lookups(plan: ResourcePlan, specs: list[KeySpec], read: dict[str, Resou
         parent = read.get(foreign.resource)
         if parent is None or parent.fatal is not None:
             continue
-        at = next(i for i, spec in enumerate(specs) if spec.name == f"fk:{index}")
+        at = next(i for i, spec in enumerate(specs) if spec.name == keys.foreign_key(index))
         specs[at] = dataclasses.replace(specs[at], lookup=lookup_for(plan, foreign, parent))
     return specs
 
@@ -206,11 +206,9 @@ def lookup_for(plan: ResourcePlan, foreign, parent: ResourceOutcome):
     if len(foreign.fields) == 1 and strings_meet_others(fields_named(plan, foreign.fields), parent_fields):
         return keys.lookup_of(keys.KeyColumn())  # a string never equals a number, date...
     bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
-    return keys.lookup_of(parent.keys.get(reference_name(foreign.reference_fields), keys.KeyColumn()), bare)
-
-
-def reference_name(fields: list[str]) -> str:
-    return "ref:" + "\x1f".join(fields)
+    return keys.lookup_of(
+        parent.keys.get(keys.referenced_key(foreign.reference_fields), keys.KeyColumn()), bare
+    )
 
 
 def kept_bytes(batches) -> int:
@@ -298,7 +296,7 @@ def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOut
 def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) -> ResourceOutcome:
     """One resource from its parts: row numbers as if the parts were one file with one header."""
     problems: list[Finding] = []
-    merged_keys: dict[str, keys.KeyColumn] = {}
+    merged_keys: dict[keys.KeyName, keys.KeyColumn] = {}
     rows_before = 0
     fatal = None
     first_labels = {label_problem(problem) for problem in outcomes[0].problems}
@@ -389,29 +387,43 @@ def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int
 
 
 def key_problems(outcome: ResourceOutcome) -> list[Finding]:
-    problems = []
-    for name, column in outcome.keys.items():
-        if name == "pk":
-            for row, first in keys.duplicates(column):
-                note = f"the same as in the row at position {first}"
-                problems.append(Finding("primary-key", messages.primary_key(note), row=row))
-        elif name.startswith("unique:"):
-            field = name.removeprefix("unique:")
-            for row, first in keys.duplicates(column):
-                problems.append(
-                    Finding(
-                        "unique-error",
-                        f"repeats row {first}; values of this field must be unique",
-                        row=row,
-                        field=field,
-                    )
-                )
-        elif name.startswith("uniqueKeys:"):
-            fields = outcome.plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
-            for row, first in keys.duplicates(column):
-                message = f"({', '.join(fields)}) repeats row {first}; make it unique"
-                problems.append(Finding("unique-keys", message, row=row, field=fields[0]))
-    return problems
+    return [
+        finding
+        for name, column in outcome.keys.items()
+        if name.must_not_repeat
+        for finding in duplicate_findings(outcome.plan, name, keys.duplicates(column))
+    ]
+
+
+def duplicate_findings(plan: ResourcePlan, name: keys.KeyName, pairs: list[tuple[int, int]]) -> list[Finding]:
+    """A finding for each (row, first row with the same key) of a key that must not repeat."""
+    if name.kind is keys.KeyKind.PRIMARY:
+        return [
+            Finding(
+                "primary-key", messages.primary_key(f"the same as in the row at position {first}"), row=row
+            )
+            for row, first in pairs
+        ]
+    if name.kind is keys.KeyKind.UNIQUE:
+        return [
+            Finding(
+                "unique-error",
+                f"repeats row {first}; values of this field must be unique",
+                row=row,
+                field=name.detail,
+            )
+            for row, first in pairs
+        ]
+    fields = plan.unique_keys[name.detail]
+    return [
+        Finding(
+            "unique-keys",
+            f"({', '.join(fields)}) repeats row {first}; make it unique",
+            row=row,
+            field=fields[0],
+        )
+        for row, first in pairs
+    ]
 
 
 def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOutcome]) -> list[Finding]:
@@ -424,17 +436,21 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
             outcome.fatal = ("resource-error", note) if parent is None else parent.fatal
             outcome.problems = [fatal_problem(*outcome.fatal)]
             return []
-        child = outcome.keys.get(f"fk:{index}")
+        child = outcome.keys.get(keys.foreign_key(index))
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
         lookup = lookup_for(outcome.plan, foreign, parent)
         for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
-            note = (
-                f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
-                f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
-            )
-            problems.append(Finding("foreign-key", messages.foreign_key(note), row=row))
+            problems.append(foreign_key_finding(foreign, row))
     return problems
+
+
+def foreign_key_finding(foreign, row: int) -> Finding:
+    note = (
+        f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
+        f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
+    )
+    return Finding("foreign-key", messages.foreign_key(note), row=row)
 
 
 def fields_named(plan: ResourcePlan, names: list[str]) -> list[dict]:

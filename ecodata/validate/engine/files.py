@@ -24,7 +24,7 @@ from ..report import Finding
 from . import messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
 from .columns import ColumnChecker
-from .keys import KeyColumn, composite, keys_missing
+from .keys import KeyColumn, KeyKind, KeyName, composite, keys_missing
 from .lines import LineMap, piece_lines
 from .plan import ResourcePlan
 from .progress import Counted
@@ -50,7 +50,7 @@ READ_AGAIN = "read again"  # RowChecker.kept when the text read was more than it
 
 @dataclass
 class KeySpec:
-    name: str  # "pk", "unique:<field>", "uniqueKeys:<i>", "fk:<i>", "ref:<fields>"
+    name: KeyName
     fields: list[str]
     skip_any_null: bool = False  # uniqueKeys compare only complete keys
     # a foreign key whose parent was read first: its keys, so that only the child keys missing from
@@ -295,7 +295,7 @@ class RowChecker:
         self.expected = expected
         names = {spec["name"] for spec in expected}
         self.key_specs = [
-            spec for spec in key_specs if spec.name.startswith("ref:") or set(spec.fields) <= names
+            spec for spec in key_specs if spec.name.kind is KeyKind.REFERENCED or set(spec.fields) <= names
         ]
         keyed = {name for spec in self.key_specs for name in spec.fields}
         self.categories = {
@@ -310,7 +310,7 @@ class RowChecker:
         self.strings = {spec["name"]: spec.get("type", DEFAULT_TYPE) in STRING_KINDS for spec in expected}
         self.problems: list[Finding] = []
         self.keys = {
-            spec.name: KeyColumn(watch_order=repeats_matter(spec.name), keep=keep_keys)
+            spec.name: KeyColumn(watch_order=spec.name.must_not_repeat, keep=keep_keys)
             for spec in self.key_specs
         }
         self.count = 0
@@ -459,7 +459,7 @@ class RowChecker:
                     self.keys[spec.name].add(key, rows_kept)
             else:
                 self.keys[spec.name].add(key, rows)
-            if spec.name == "pk":
+            if spec.name.kind is KeyKind.PRIMARY:
                 for position in np.flatnonzero(all_null):
                     note = 'cells composing the primary keys are all "None"'
                     self.problems.append(
@@ -487,11 +487,6 @@ def column_threads() -> ThreadPoolExecutor:
         _threads.clear()
         _threads[pid] = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="ecodata-column")
     return _threads[pid]
-
-
-def repeats_matter(key_name: str) -> bool:
-    """Primary keys, unique fields and uniqueKeys must not repeat; foreign keys and their targets may."""
-    return not key_name.startswith(("fk:", "ref:"))
 
 
 def column_of(batch: Batch, expected: list[dict], name: str) -> pa.Array:

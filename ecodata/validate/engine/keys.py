@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +18,44 @@ import pyarrow.compute as pc
 from .cells import NEVER_EQUAL, never_equal_key
 
 KEPT_WHILE_RISING = 8 << 20  # bytes of a rising key's texts kept; past them, only its last key is
+
+
+class KeyKind(Enum):
+    """What a key collected from a resource's rows is for."""
+
+    PRIMARY = "primaryKey"
+    UNIQUE = "unique"  # a field's `unique` constraint
+    UNIQUE_KEYS = "uniqueKeys"
+    FOREIGN = "foreignKey"  # this resource's foreign key: the values looked up
+    REFERENCED = "referenced"  # the fields some foreign key references: the values looked up in
+
+
+@dataclass(frozen=True)
+class KeyName:
+    """Which key of a resource: its kind, and what tells it from another of that kind — the field
+    (UNIQUE), the index in the schema's `uniqueKeys` or `foreignKeys` (UNIQUE_KEYS, FOREIGN) or the
+    fields referenced (REFERENCED). Keys the dicts of key columns."""
+
+    kind: KeyKind
+    detail: str | int | tuple[str, ...] = ""
+
+    @property
+    def must_not_repeat(self) -> bool:
+        """Primary keys, unique fields and uniqueKeys must not repeat; foreign keys and their targets may."""
+        return self.kind in (KeyKind.PRIMARY, KeyKind.UNIQUE, KeyKind.UNIQUE_KEYS)
+
+
+PRIMARY_KEY = KeyName(KeyKind.PRIMARY)
+
+
+def foreign_key(index: int) -> KeyName:
+    """The key of the schema's foreign key at `index`: the values to look up."""
+    return KeyName(KeyKind.FOREIGN, index)
+
+
+def referenced_key(fields: list[str]) -> KeyName:
+    """The key a foreign key looks its values up in: the referenced resource's `fields`."""
+    return KeyName(KeyKind.REFERENCED, tuple(fields))
 
 
 @dataclass

@@ -11,9 +11,17 @@ from __future__ import annotations
 import dataclasses
 
 from ..report import Finding
-from . import messages
-from .arrow import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge, reference_name
+from .arrow import (
+    ResourceOutcome,
+    check_declared_counts,
+    duplicate_findings,
+    file_jobs,
+    foreign_key_finding,
+    later_jobs,
+    merge,
+)
 from .files import FileOutcome, check_file
+from .keys import KeyName, foreign_key, referenced_key
 
 FRAME = {"key": "string", "row": "int64"}
 
@@ -31,7 +39,9 @@ def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]
         frames = {outcome.plan.name: parts for outcome, parts in checked}
         for outcome in outcomes:
             if outcome.fatal is None:
-                outcome.problems += shuffled_key_problems(outcome, frames[outcome.plan.name])
+                outcome.problems += shuffled_key_problems(
+                    outcome, specs[outcome.plan.name], frames[outcome.plan.name]
+                )
         for outcome in outcomes:
             if outcome.fatal is None:
                 outcome.problems += shuffled_foreign_key_problems(outcome, outcomes, frames)
@@ -65,7 +75,7 @@ def without_keys(outcome: FileOutcome) -> FileOutcome:
     return dataclasses.replace(outcome, keys={})
 
 
-def key_frame(outcome: FileOutcome, name: str, shift: int):
+def key_frame(outcome: FileOutcome, name: KeyName, shift: int):
     """One part's texts of one key as a pandas frame, rows numbered for the whole resource."""
     import pandas as pd
 
@@ -76,7 +86,7 @@ def key_frame(outcome: FileOutcome, name: str, shift: int):
     return pd.DataFrame({"key": table["key"].to_pandas().astype("string"), "row": table["row"].to_numpy()})
 
 
-def key_dataframe(parts, name: str):
+def key_dataframe(parts, name: KeyName):
     import dask.dataframe as dd
     from dask import delayed
 
@@ -90,54 +100,18 @@ def repeats(frame):
     return frame[frame["row"] != frame["first"]][["row", "first"]]
 
 
-def shuffled_duplicates(parts, name: str) -> list[tuple[int, int]]:
+def shuffled_duplicates(parts, name: KeyName) -> list[tuple[int, int]]:
     frame = key_dataframe(parts, name).shuffle("key")
     found = frame.map_partitions(repeats, meta={"row": "int64", "first": "int64"}).compute()
     return sorted(zip(found["row"].tolist(), found["first"].tolist()))
 
 
-def shuffled_key_problems(outcome: ResourceOutcome, parts) -> list[Finding]:
-    plan = outcome.plan
-    names = ["pk"] if plan.primary_key else []
-    names += [
-        f"unique:{spec['name']}" for spec in plan.fields if (spec.get("constraints") or {}).get("unique")
-    ]
-    names += [f"uniqueKeys:{index}" for index in range(len(plan.unique_keys))]
+def shuffled_key_problems(outcome: ResourceOutcome, specs, parts) -> list[Finding]:
     return [
-        problem
-        for name in names
-        for problem in duplicate_problems(plan, name, shuffled_duplicates(parts, name))
-    ]
-
-
-def duplicate_problems(plan, name: str, pairs) -> list[Finding]:
-    if name == "pk":
-        return [
-            Finding(
-                "primary-key", messages.primary_key(f"the same as in the row at position {first}"), row=row
-            )
-            for row, first in pairs
-        ]
-    if name.startswith("unique:"):
-        field = name.removeprefix("unique:")
-        return [
-            Finding(
-                "unique-error",
-                f"repeats row {first}; values of this field must be unique",
-                row=row,
-                field=field,
-            )
-            for row, first in pairs
-        ]
-    fields = plan.unique_keys[int(name.removeprefix("uniqueKeys:"))]
-    return [
-        Finding(
-            "unique-keys",
-            f"({', '.join(fields)}) repeats row {first}; make it unique",
-            row=row,
-            field=fields[0],
-        )
-        for row, first in pairs
+        finding
+        for spec in specs
+        if spec.name.must_not_repeat
+        for finding in duplicate_findings(outcome.plan, spec.name, shuffled_duplicates(parts, spec.name))
     ]
 
 
@@ -148,16 +122,10 @@ def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) ->
         parent = by_name.get(foreign.resource)
         if parent is None or parent.fatal is not None:
             continue  # arrow.foreign_key_problems reports these, as for a local run
-        child = key_dataframe(frames[outcome.plan.name], f"fk:{index}").dropna(subset=["key"])
-        lookup = key_dataframe(frames[foreign.resource], reference_name(foreign.reference_fields))
+        child = key_dataframe(frames[outcome.plan.name], foreign_key(index)).dropna(subset=["key"])
+        lookup = key_dataframe(frames[foreign.resource], referenced_key(foreign.reference_fields))
         lookup = lookup.dropna(subset=["key"])[["key"]].drop_duplicates()
         joined = child.merge(lookup, on="key", how="left", indicator=True, shuffle_method="tasks")
         absent = joined[joined["_merge"] == "left_only"]["row"].compute()
-        note = (
-            f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
-            f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
-        )
-        problems += [
-            Finding("foreign-key", messages.foreign_key(note), row=int(row)) for row in sorted(absent)
-        ]
+        problems += [foreign_key_finding(foreign, int(row)) for row in sorted(absent)]
     return problems
