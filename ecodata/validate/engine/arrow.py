@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
-from .cells import DEFAULT_TYPE, STRING_KINDS, strings_meet_others
+from .cells import DEFAULT_TYPE, STRING_KINDS
 from .files import FileJob, FileOutcome, KeySpec, check_file, column_threads
 from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
@@ -203,7 +203,9 @@ def with_lookups(plan: ResourcePlan, specs: list[KeySpec], read: dict[str, Resou
 def lookup_for(plan: ResourcePlan, foreign, parent: ResourceOutcome):
     """The keys a child key must be among (keys.lookup_of): none where no value can match."""
     parent_fields = fields_named(parent.plan, foreign.reference_fields)
-    if len(foreign.fields) == 1 and strings_meet_others(fields_named(plan, foreign.fields), parent_fields):
+    if len(foreign.fields) == 1 and keys.strings_meet_others(
+        fields_named(plan, foreign.fields), parent_fields
+    ):
         return keys.lookup_of(keys.KeyColumn())  # a string never equals a number, date...
     bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
     return keys.lookup_of(

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import itertools
 import json
 import operator
-import os
 import re
-import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,6 +20,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 DEFAULT_TYPE = "string"  # Table Schema: "the absence of a type property indicates ... string"
+STRING_KINDS = ("string", "any")  # the field types whose values are strings
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 NOT_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
@@ -529,125 +527,9 @@ def cell_reader(field: dict, missing: list[str]) -> Callable[[Any], tuple[Any, l
     return read_cell
 
 
-# --- equality keys -----------------------------------------------------------------------------
-
-PLAIN_DIGITS = 1000  # a number key is written in plain digits up to this power of ten, in E notation beyond
-
-
-STRING_KINDS = ("string", "any")  # the field types whose values are strings
-
-
-def canonical(value: Any) -> str | None:
-    """A text that two values of one kind share exactly when Python finds them equal (1 == 1.0 == Decimal("1.00")).
-
-    Unique, primary and foreign keys compare these, so the vectorised spellings in columns.py must
-    produce the very same text for the same value. A string is its own text (no copy to build for
-    the commonest key); every other kind carries a prefix ("n:", "d:", ...). So a string and a value
-    of another kind can share a text: compare keys of one kind only (see `strings_meet_others`).
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool | int | Decimal | float):
-        return number_key(Decimal(value))  # one spelling per value: integer 10**1000 meets number 1e1000
-    if isinstance(value, str):
-        return value  # bare: a key column is of one kind, and foreign keys across kinds never match
-    if isinstance(value, datetime):
-        offset = utc_offset(value)
-        if offset is None:
-            return f"dt:{value.isoformat()}"
-        naive = value.replace(tzinfo=None)
-        try:
-            return f"dtz:{(naive - offset).isoformat()}"  # the UTC moment
-        except OverflowError:  # a UTC moment before year 1 or after 9999, which Python still compares
-            return f"dtz:{(naive - datetime.min - offset) // timedelta(microseconds=1)}"
-    if isinstance(value, date):
-        return f"d:{value.isoformat()}"
-    if isinstance(value, time):
-        offset = utc_offset(value)
-        if offset is None:
-            return f"t:{value.isoformat()}"
-        moment = datetime.combine(date(2000, 1, 1), value.replace(tzinfo=None)) - offset
-        return f"tz:{moment.isoformat()}"
-    if isinstance(value, timedelta):
-        return f"td:{value // timedelta(microseconds=1)}"
-    if isinstance(value, tuple):
-        return (
-            "("
-            + ",".join(f"s:{item}" if isinstance(item, str) else str(canonical(item)) for item in value)
-            + ")"
-        )
-    if isinstance(value, dict | list):
-        return f"j:{json.dumps(value, sort_keys=True, default=str)}"
-    import isodate  # only a duration cell makes a value of no kind above, and it imported isodate
-
-    if isinstance(value, isodate.Duration):  # frictionless's dicts meet two when (tdelta, months, years) do
-        micro = value.tdelta // timedelta(microseconds=1)
-        return f"du:{micro}:{number_key(Decimal(value.months))}:{number_key(Decimal(value.years))}"
-    return f"o:{value!r}"
-
-
 def utc_offset(value: datetime | time) -> timedelta | None:
     """The offset a datetime or time carries, even one of a day or more: dateutil's parser (format
     "any") reads "+25:00" into such a value, which Python's own utcoffset() then refuses."""
     if value.tzinfo is None:
         return None
     return value.tzinfo.utcoffset(value if isinstance(value, datetime) else None)
-
-
-NEVER_EQUAL = "nan:"  # how a key that equals nothing starts: no other key of a non-string kind does
-
-
-class NeverEqual:
-    """Keys no other key equals, even one made in another process: the parts of a multipart resource
-    are read in a process pool or on Dask workers, and their keys then meet in one table."""
-
-    def __init__(self):
-        self.state = (None, "", itertools.count())  # (pid, prefix, counter), swapped whole: threads share it
-
-    def __call__(self) -> str:
-        pid, prefix, counter = self.state
-        if pid != os.getpid():  # a forked process would repeat its parent's keys
-            pid, prefix, counter = self.state = (
-                os.getpid(),
-                f"{NEVER_EQUAL}{secrets.token_hex(8)}:",
-                itertools.count(),
-            )
-        return f"{prefix}{next(counter)}"
-
-
-never_equal_key = NeverEqual()
-
-
-def strings_meet_others(fields: list[dict], others: list[dict]) -> bool:
-    """Whether a key of `fields` compares, somewhere, a string with a value of another kind: never equal."""
-    return any(
-        (field.get("type", DEFAULT_TYPE) in STRING_KINDS) != (other.get("type", DEFAULT_TYPE) in STRING_KINDS)
-        for field, other in zip(fields, others)
-    )
-
-
-def number_key(value: Decimal) -> str:
-    """`n:` and the value's shortest exact spelling: 1.50 → n:1.5, 1E+2 → n:100, -0 → n:0.
-
-    Built from the digits, not through a decimal context, which would round past 28 digits and
-    overflow past 10**999999; beyond PLAIN_DIGITS the spelling is in E notation, not written out.
-    """
-    if value.is_nan():
-        return never_equal_key()  # NaN equals nothing, not even itself
-    if value.is_infinite():
-        return "n:inf" if value > 0 else "n:-inf"
-    if value.is_zero():
-        return "n:0"
-    sign, digits, exponent = value.as_tuple()
-    written = "".join(map(str, digits))
-    significant = written.rstrip("0")
-    exponent += len(written) - len(significant)  # value = ±significant × 10**exponent
-    minus = "-" if sign else ""
-    if abs(exponent) + len(significant) > PLAIN_DIGITS:
-        return f"n:{minus}{significant}E{exponent}"
-    if exponent >= 0:
-        return f"n:{minus}{significant}{'0' * exponent}"
-    point = len(significant) + exponent  # digits before the decimal point
-    if point > 0:
-        return f"n:{minus}{significant[:point]}.{significant[point:]}"
-    return f"n:{minus}0.{'0' * -point}{significant}"

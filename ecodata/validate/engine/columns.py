@@ -5,7 +5,7 @@ types (`-12`, `3.25`, `2020-01-31`, `2020-01-31T10:20:30Z`, `10:20:30`, `true`, 
 checks them vectorised. Every other non-missing cell goes, once per distinct text, through
 `cells.cell_reader`, the one-cell rules (tests/validate/test_fast_paths.py holds the two alike). Both
 paths give the same three things: which cells are blank, which break which rule, and the equality
-key (`cells.canonical`) of each typed value for the unique, primary and foreign key checks.
+key (`keys.canonical`) of each typed value for the unique, primary and foreign key checks.
 """
 
 from __future__ import annotations
@@ -20,7 +20,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import cells, patterns
+from . import patterns
+from .cells import (
+    BOUNDS,
+    CONSTRAINTS,
+    DEFAULT_TYPE,
+    FALSE_VALUES,
+    STRING_KINDS,
+    TRUE_VALUES,
+    cell_reader,
+    value_reader,
+)
+from .keys import NEVER_EQUAL, canonical, never_equal_key
 
 MAX_CACHED = 200_000  # distinct slow-path texts remembered per column
 INTEGER = r"^-?[0-9]{1,18}$"
@@ -145,27 +156,27 @@ class ColumnChecker:
 
     def __init__(self, spec: dict, missing: list[str], want_keys: bool):
         self.spec = spec
-        self.kind = spec.get("type", cells.DEFAULT_TYPE)
+        self.kind = spec.get("type", DEFAULT_TYPE)
         self.form = spec.get("format", "default")
         self.missing = pa.array(sorted(set(missing)), pa.string())
         self.only_empty_is_missing = set(missing) == {""}
         self.want_keys = want_keys
         self.constraints = {
             name: (spec.get("constraints") or {})[name]
-            for name in cells.CONSTRAINTS.get(self.kind, [])
+            for name in CONSTRAINTS.get(self.kind, [])
             if (spec.get("constraints") or {}).get(name) is not None
         }
-        self.read_cell = cells.cell_reader(spec, missing)  # raises Unsupported early
-        self.read_value = cells.value_reader(spec)
+        self.read_cell = cell_reader(spec, missing)  # raises Unsupported early
+        self.read_value = value_reader(spec)
         self.limits = {
-            name: self.read_value(self.constraints[name]) for name in cells.BOUNDS if name in self.constraints
+            name: self.read_value(self.constraints[name]) for name in BOUNDS if name in self.constraints
         }
         self.fast = self.fast_path()
         self.slow_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
         self.enum_keys = self.enum_texts = None
         if "enum" in self.constraints:
             values = [self.read_value(item) for item in self.constraints["enum"]]
-            self.enum_keys = pa.array([cells.canonical(value) for value in values], pa.string())
+            self.enum_keys = pa.array([canonical(value) for value in values], pa.string())
             self.enum_texts = pa.array([value for value in values if isinstance(value, str)], pa.string())
         self.pattern = self.constraints.get("pattern")
         self.re2_pattern = (
@@ -197,7 +208,7 @@ class ColumnChecker:
         return None
 
     def bounds_exact_in_float(self) -> bool:
-        for name in cells.BOUNDS:
+        for name in BOUNDS:
             if name in self.constraints:
                 try:
                     limit = Decimal(str(self.constraints[name]))
@@ -298,11 +309,11 @@ class ColumnChecker:
 
     @cached_property
     def true_texts(self) -> pa.Array:  # trueValues and falseValues belong to boolean fields alone
-        return pa.array(self.spec.get("trueValues", cells.TRUE_VALUES), pa.string())
+        return pa.array(self.spec.get("trueValues", TRUE_VALUES), pa.string())
 
     @cached_property
     def false_texts(self) -> pa.Array:
-        return pa.array(self.spec.get("falseValues", cells.FALSE_VALUES), pa.string())
+        return pa.array(self.spec.get("falseValues", FALSE_VALUES), pa.string())
 
     @cached_property
     def boolean_texts(self) -> pa.Array:
@@ -359,7 +370,7 @@ class ColumnChecker:
             (naive if sign is None else aware)[positions[valid]] = True
         fast = naive | aware
         keys = None
-        if self.wants_keys():  # cells.canonical: the naive ISO text, or the UTC moment's
+        if self.wants_keys():  # keys.canonical: the naive ISO text, or the UTC moment's
             keys = prefixed("dt:", cells.array, naive)
             if aware.any():
                 at_utc = pc.cast(pa.array(moments, pa.timestamp("s")), pa.string())  # 2020-01-31 02:20:30
@@ -465,11 +476,11 @@ class ColumnChecker:
         texts = array.take(pa.array(positions)).to_pylist()
         cell_notes = []
         cell_keys = []
-        renew_nan = self.kind not in cells.STRING_KINDS  # a string such as "nan:x" is its own key
+        renew_nan = self.kind not in STRING_KINDS  # a string such as "nan:x" is its own key
         for text in texts:
             notes, key = self.slow_cache.get(text) or self.remember(text)
-            if renew_nan and key is not None and key.startswith(cells.NEVER_EQUAL):
-                key = cells.never_equal_key()  # the cache shares a text's key; each NaN is unequal
+            if renew_nan and key is not None and key.startswith(NEVER_EQUAL):
+                key = never_equal_key()  # the cache shares a text's key; each NaN is unequal
             cell_notes.append(notes)
             cell_keys.append(key)
         by_error: dict[tuple[str, str | None], list[int]] = {}
@@ -489,7 +500,7 @@ class ColumnChecker:
 
     def remember(self, text):
         value, notes = self.read_cell(text)
-        entry = (tuple(notes), None if "type" in notes else cells.canonical(value))
+        entry = (tuple(notes), None if "type" in notes else canonical(value))
         if len(self.slow_cache) >= MAX_CACHED:
             self.slow_cache.clear()
         self.slow_cache[text] = entry
@@ -508,7 +519,7 @@ def prefixed(prefix: str, text: pa.Array, mask: np.ndarray) -> pa.Array:
 
 
 def decimal_text(numbers: pa.Array) -> pa.Array:
-    """The canonical text of plain decimals (`cells.number_key`): 1.50 → 1.5, 2.0 → 2, 007 → 7, -0.0 → 0.
+    """The canonical text of plain decimals (`keys.number_key`): 1.50 → 1.5, 2.0 → 2, 007 → 7, -0.0 → 0.
 
     Only a text that ends or starts with a zero can change, so the regexes, slow per cell, read those alone.
     """

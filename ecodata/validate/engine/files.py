@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 
 from ..report import Finding
 from . import messages
-from .cells import DEFAULT_TYPE, STRING_KINDS, canonical, value_reader
+from .cells import DEFAULT_TYPE, STRING_KINDS, value_reader
 from .columns import ColumnChecker
-from .keys import KeyColumn, KeyKind, KeyName, composite, keys_missing
+from .keys import KeyColumn, KeyKind, KeyName, canonical, composite, keys_missing
 from .lines import LineMap, piece_lines
 from .plan import ResourcePlan
 from .progress import Counted
