@@ -54,8 +54,8 @@ def engine_plan(package: Package, name: str):
     """(the engine's plan, the file's layout) for a resource that is one CSV file with a header row, as
     the engine reads it; None for anything else (frictionless reads it)."""
     from .engine.cells import Unsupported
+    from .engine.layout import read_layout
     from .engine.plan import resource_plan
-    from .engine.reading import read_layout
 
     try:
         plan = resource_plan(package.resource(name), package.root, package.safe_path)
@@ -73,8 +73,8 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
     import dataclasses
 
     from .engine.cells import Unsupported
+    from .engine.layout import read_layout
     from .engine.plan import resource_plan
-    from .engine.reading import read_layout
 
     try:
         plan = resource_plan(resource | {"schema": {"fields": []}}, package.root, package.safe_path)

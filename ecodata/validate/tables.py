@@ -38,7 +38,7 @@ def reading_errors() -> tuple[type[Exception], ...]:
 
     import frictionless
 
-    from .engine.reading import ReadError
+    from .engine.layout import ReadError
 
     return (OSError, UnicodeError, csv.Error, frictionless.FrictionlessException, ReadError)
 

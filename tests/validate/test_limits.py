@@ -20,7 +20,7 @@ def one_file_package(folder, content: str):
 
 
 def test_a_header_of_more_columns_than_a_table_has_is_one_source_error(tmp_path):
-    from ecodata.validate.engine.reading import MOST_COLUMNS
+    from ecodata.validate.engine.layout import MOST_COLUMNS
 
     header = ",".join(f"c{index}" for index in range(MOST_COLUMNS + 1))
     errors = one_file_package(tmp_path, header + "\n1,2\n")
@@ -33,7 +33,7 @@ def test_a_header_of_more_columns_than_a_table_has_is_one_source_error(tmp_path)
 
 
 def test_a_line_longer_than_the_limit_is_one_source_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("ecodata.validate.engine.reading.LONGEST_LINE", 1000)
+    monkeypatch.setattr("ecodata.validate.engine.layout.LONGEST_LINE", 1000)
     errors = one_file_package(tmp_path, "a\n" + "x" * 5000)
     assert [(e["type"], e["message"]) for e in errors] == [
         ("source-error", "line 2 is longer than 1,000 characters; ecodata reads no longer lines")

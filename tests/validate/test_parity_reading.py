@@ -142,8 +142,9 @@ def test_a_repeat_across_a_cut_is_found(tmp_path, monkeypatch):
 )
 def test_a_piece_is_cut_only_outside_quotes(piece, followed, rows):
     from ecodata.validate.engine import reading
+    from ecodata.validate.engine.layout import Layout
 
-    layout = reading.Layout("utf-8", {"delimiter": ","}, [], True)
+    layout = Layout("utf-8", {"delimiter": ","}, [], True)
     if rows is None:
         with pytest.raises(reading.NeedsOneStream):
             reading.parse_piece(memoryview(piece), layout, 3, followed)

@@ -19,10 +19,11 @@ from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS
 from .files import FileJob, FileOutcome, KeySpec, check_file, column_threads
+from .layout import first_line_length
 from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
-from .reading import first_line_length, new_hasher
+from .reading import new_hasher
 
 
 @dataclasses.dataclass

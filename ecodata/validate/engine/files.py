@@ -25,15 +25,14 @@ from . import messages
 from .cells import DEFAULT_TYPE, STRING_KINDS, value_reader
 from .columns import ColumnChecker
 from .keys import KeyColumn, KeyKind, KeyName, canonical, composite, keys_missing
+from .layout import Layout, ReadError, read_layout
 from .lines import LineMap, piece_lines
 from .plan import ResourcePlan
 from .progress import Counted
 from .reading import (
     Batch,
-    Layout,
     NeedsExactReader,
     NeedsOneStream,
-    ReadError,
     arrow_batches,
     exact_batches,
     fast_reader_fits,
@@ -41,7 +40,6 @@ from .reading import (
     new_hasher,
     parse_piece,
     read_ahead,
-    read_layout,
     without_header,
 )
 
