@@ -245,7 +245,7 @@ def engine_batches(package: Package, name: str) -> list | None:
 
 class FileBatches:
     """A CSV file's batches as the engine reads them, read again each time they are gone through, a
-    piece at a time: for the declared checks on a file too large to keep (engine.files.KEPT_BYTES)."""
+    piece at a time: for the declared checks on a file too large to keep (engine.package_checks.KEPT_BYTES)."""
 
     def __init__(self, package: Package, name: str):
         self.planned = engine_plan(package, name)

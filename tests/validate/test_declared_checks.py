@@ -295,11 +295,11 @@ def test_declared_checks_read_the_columns_the_standard_pass_read(shouting, monke
     assert read_again == []
     assert ("shouting", "protected_areas", row, "subject_en") in once
 
-    from ecodata.validate.engine import arrow
+    from ecodata.validate.engine import package_checks
 
-    real_checks = arrow.check_with_arrow
+    real_checks = package_checks.check_with_arrow
     monkeypatch.setattr(
-        arrow, "check_with_arrow", lambda *a, **k: real_checks(*a, **(k | {"keep_batches": False}))
+        package_checks, "check_with_arrow", lambda *a, **k: real_checks(*a, **(k | {"keep_batches": False}))
     )
     assert findings(descriptor) == once
     assert "protected_areas" in read_again
@@ -311,14 +311,14 @@ def test_a_file_too_large_to_keep_is_read_again_a_piece_at_a_time_with_the_same_
     """Past KEPT_BYTES of text the standard pass lets its batches go (memory stays flat as files
     grow); the declared checks then read the file again through the engine and find the same."""
     from ecodata.validate import batches
-    from ecodata.validate.engine import arrow
+    from ecodata.validate.engine import package_checks
 
     descriptor, row = shouting
     edit(descriptor, lambda document: document["ecodata"]["checks"].append("no-shouting"))
     kept = findings(descriptor)
     assert ("shouting", "protected_areas", row, "subject_en") in kept
 
-    monkeypatch.setattr(arrow, "KEPT_BYTES", 1)
+    monkeypatch.setattr(package_checks, "KEPT_BYTES", 1)
     read_again = []
     real = batches.numbered_batches
     monkeypatch.setattr(batches, "numbered_batches", lambda *a: read_again.append(a[0].name) or real(*a))

@@ -94,13 +94,15 @@ PIECE_CASES = {
 @pytest.mark.parametrize("content", PIECE_CASES.values(), ids=PIECE_CASES.keys())
 def test_files_cut_into_pieces_read_as_one(tmp_path, monkeypatch, content):
     """Pieces of a few rows each: cuts inside quotes, quotes inside cells and repeats across cuts."""
-    from ecodata.validate.engine import files, reading
+    from ecodata.validate.engine import file_checks, reading
 
     monkeypatch.setattr(reading, "PIECE_SIZE", max(64, len(content) // 20))
     monkeypatch.setattr(reading, "LONGEST_PIECE", 16 * reading.PIECE_SIZE)
     pieces = []
     monkeypatch.setattr(
-        files, "parse_piece", lambda piece, *rest: pieces.append(piece) or reading.parse_piece(piece, *rest)
+        file_checks,
+        "parse_piece",
+        lambda piece, *rest: pieces.append(piece) or reading.parse_piece(piece, *rest),
     )
     fields = [
         {"name": "a", "type": "integer"},

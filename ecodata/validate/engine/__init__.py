@@ -37,8 +37,8 @@ def standard_checks(
         check_with_frictionless(package, report)
         return
     spare_pandas()
-    from .arrow import check_with_arrow
     from .cells import Unsupported
+    from .package_checks import check_with_arrow
 
     try:
         check_with_arrow(

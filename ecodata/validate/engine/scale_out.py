@@ -1,6 +1,6 @@
 """The same checks on a Dask cluster: parts on the workers, keys compared through Dask's shuffle.
 
-Each part is checked by `files.check_file` on a worker, and its outcome stays there. Only the small
+Each part is checked by `file_checks.check_file` on a worker, and its outcome stays there. Only the small
 things come back — findings and row counts. The key texts go from the workers into Dask DataFrames:
 a shuffle on the key brings equal keys into one partition, where duplicates are found; a merge (a
 shuffle join) finds the foreign keys with no parent. So no machine ever holds every key.
@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 
 from ..report import Finding
-from .arrow import (
+from .file_checks import FileOutcome, check_file
+from .keys import KeyName, foreign_key, referenced_key
+from .package_checks import (
     ResourceOutcome,
     check_declared_counts,
     duplicate_findings,
@@ -20,8 +22,6 @@ from .arrow import (
     later_jobs,
     merge,
 )
-from .files import FileOutcome, check_file
-from .keys import KeyName, foreign_key, referenced_key
 
 FRAME = {"key": "string", "row": "int64"}
 
@@ -121,7 +121,7 @@ def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) ->
     for index, foreign in enumerate(outcome.plan.foreign_keys):
         parent = by_name.get(foreign.resource)
         if parent is None or parent.fatal is not None:
-            continue  # arrow.foreign_key_problems reports these, as for a local run
+            continue  # package_checks.foreign_key_problems reports these, as for a local run
         child = key_dataframe(frames[outcome.plan.name], foreign_key(index)).dropna(subset=["key"])
         lookup = key_dataframe(frames[foreign.resource], referenced_key(foreign.reference_fields))
         lookup = lookup.dropna(subset=["key"])[["key"]].drop_duplicates()

@@ -2,7 +2,7 @@
 
 `check_file` is a plain function of plain data, so the same call runs in this process, in a process
 pool for the parts of a multipart resource, or on a Dask worker. Row numbers it returns are local
-to the file; `arrow.py` shifts them once it knows how many rows the earlier parts had.
+to the file; `package_checks.py` shifts them once it knows how many rows the earlier parts had.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS
-from .files import FileJob, FileOutcome, KeySpec, check_file, column_threads
+from .file_checks import FileJob, FileOutcome, KeySpec, check_file, column_threads
 from .layout import first_line_length
 from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
@@ -65,7 +65,7 @@ def check_with_arrow(
     """Add every standard finding for `package` to `report`. Raises cells.Unsupported before reading any row.
 
     With `keep_batches`, `report.batches` keeps the text columns of each single CSV file read, so
-    that the declared checks need not read it again: up to KEPT_BYTES in all, then files.READ_AGAIN."""
+    that the declared checks need not read it again: up to KEPT_BYTES in all, then file_checks.READ_AGAIN."""
     import pyarrow
 
     # The system allocator hands freed batches back at once: about 100 MB less at peak than mimalloc
