@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ..package import Package, PackageError
 from .batches import FileBatches, engine_batches, missing_values, rows_of, typed_values
-from .engine.file_checks import READ_AGAIN
+from .engine.rows import READ_AGAIN
 from .report import Finding
 from .tables import Row, reading_errors, rows
 

@@ -18,12 +18,13 @@ from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
 from .cells import DEFAULT_TYPE, STRING_KINDS
-from .file_checks import FileJob, FileOutcome, KeySpec, check_file, column_threads
+from .file_checks import FileJob, FileOutcome, check_file
 from .layout import first_line_length
 from .lines import LineMap
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
 from .reading import new_hasher
+from .rows import KeySpec, column_threads
 
 
 @dataclasses.dataclass
