@@ -17,7 +17,7 @@ CELL_SHOWN = 200  # a report repeats at most this much of a cell: a 5 MB cell mu
 class Finding:
     """One error found. While the engine checks a file, a finding is not yet placed: `resource`,
     `path` and `line` are unset and `row` counts within the file; once the resource is read
-    (engine/package_checks.py `placed`), they are filled in and `row` is the resource's rowNumber."""
+    (engine/resources.py `placed`), they are filled in and `row` is the resource's rowNumber."""
 
     type: str
     message: str

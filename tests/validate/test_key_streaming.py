@@ -59,12 +59,12 @@ def test_rising_keys_let_go_find_what_frictionless_finds(tmp_path, small_pieces,
 
 
 def test_a_key_that_falls_after_its_texts_went_is_read_again(tmp_path, small_pieces, monkeypatch):
-    from ecodata.validate.engine import package_checks
+    from ecodata.validate.engine import resources
 
     reads = []
-    real = package_checks.check_file
+    real = resources.check_file
     monkeypatch.setattr(
-        package_checks, "check_file", lambda job, *rest: reads.append(job.keep_keys) or real(job, *rest)
+        resources, "check_file", lambda job, *rest: reads.append(job.keep_keys) or real(job, *rest)
     )
     values = [f"k{n:03d}" for n in (*range(40), 3)]
     assert_same_findings(key_package(tmp_path, values, "string"))

@@ -185,7 +185,7 @@ class KeyColumn:
     fall, its repeats are neighbours, noted at once in `pairs`. Unless told to `keep` its texts, such
     a column lets them go past KEPT_WHILE_RISING, so a sorted key costs no memory per row. Should its
     keys fall after that, the texts are `lost`, and the file must be read again with `keep`
-    (package_checks.check_resource does).
+    (resources.check_resource does).
     """
 
     parts: list[pa.Array] = field(default_factory=list)

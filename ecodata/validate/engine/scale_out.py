@@ -13,15 +13,8 @@ import dataclasses
 from ..report import Finding
 from .file_checks import FileOutcome, check_file
 from .keys import KeyName, foreign_key, referenced_key
-from .package_checks import (
-    ResourceOutcome,
-    check_declared_counts,
-    duplicate_findings,
-    file_jobs,
-    foreign_key_finding,
-    later_jobs,
-    merge,
-)
+from .package_checks import duplicate_findings, foreign_key_finding
+from .resources import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge
 
 FRAME = {"key": "string", "row": "int64"}
 
