@@ -444,7 +444,7 @@ def test_facet_values_break_between_words(server, page):
 
 
 @pytest.mark.parametrize("window", ["page", "phone"])
-def test_the_home_page_describes_the_dataset_for_search_engines_in_the_browser(server, window, request):
+def test_search_engines_read_the_dataset_json_ld_in_the_browser(server, window, request):
     """The JSON-LD a dataset search engine reads, as the browser has it, at both sizes."""
     tab = request.getfixturevalue(window)
     tab.goto(server + "/")
