@@ -24,6 +24,7 @@ from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one qu
 from .figures import GROUP_FROM, plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
+from .words import both, column_menu_script, description_zh
 
 LOG = logging.getLogger("ecodata.serve")
 # The longest string or blob SQLite may build; our cells are at most 10 000 characters.
@@ -317,6 +318,8 @@ def extra_template_vars(template, database, table, request, datasette):
     if template == "table.html":
         codes = code_labels(datasette, database, table)
         found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
+        found["facet_heading"] = lambda column: column_label((plan or {}).get("labels", {}), column)
+        found["description_zh"] = description_zh
         if plan:
             found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template == "row.html" and plan and request is not None:
@@ -368,6 +371,12 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
     return found
 
 
+def column_label(labels: dict, column: str) -> str:
+    """A column as the table's headers name it: its title and Chinese label (`designation · 保护地类型`)."""
+    label = labels.get(column) or {}
+    return " · ".join(filter(None, [label.get("title") or column, label.get("zh")]))
+
+
 def facet_label(codes: dict, facet_value: dict) -> str:
     """A facet value as its code list or its field's categories name it (中文 · English), else as
     Datasette labels it."""
@@ -404,6 +413,18 @@ def home_vars(datasette, config: dict) -> dict:
         "has_source_pages": bool(config.get("evidence")),
         "search_examples": config.get("search_examples", []),
     }
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    """`{{ word|both }}`: one of Datasette's interface words in both languages (words.py)."""
+    env.filters["both"] = both
+
+
+@hookimpl
+def extra_body_script(template):
+    """The column menu of table.js in both languages (words.py), table.js itself unchanged."""
+    return column_menu_script() if template == "table.html" else None
 
 
 @hookimpl

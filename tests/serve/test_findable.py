@@ -25,7 +25,7 @@ PAGES = [
 ]
 
 
-def test_our_base_template_is_datasette_s_with_three_additions():
+def test_our_base_template_is_datasette_s_with_three_additions_and_bilingual_menu_words():
     assert_upstream_template_with(
         "base.html",
         [
@@ -40,6 +40,12 @@ def test_our_base_template_is_datasette_s_with_three_additions():
                 "{%- block extra_head %}{% endblock -%}\n{%- if json_ld %}\n"
                 '    <script type="application/ld+json">{{ json_ld }}</script>\n{%- endif %}\n',
             ),
+            # and the menu's words in both languages (words.py; test_words.py)
+            (
+                '<title id="nav-menu-svg-title">Menu</title>',
+                '<title id="nav-menu-svg-title">Menu · 菜单</title>',
+            ),
+            ("{{ link.label }}</a>", "{{ link.label|both }}</a>"),
         ],
     )
 
