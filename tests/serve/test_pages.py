@@ -24,9 +24,14 @@ RESERVES_ROW = "pa-national-nature-reserves-count-2018"  # 国家级自然保护
 # Datasette's table.html → ours: the interface's words in both languages, every control labelled,
 # headings in order (h1, then h2), besides the folded column descriptions.
 TABLE_TEMPLATE_EDITS = [
+    # the title: the table's bilingual title (not the database's slug), its count and description in both
+    (
+        '{% block title %}{{ database }}: {{ table }}: {% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}{% endif %}{% if human_description_en %} {{ human_description_en }}{% endif %}{% endblock %}',
+        '{% block title %}{{ metadata.title or table }}: {% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}{% if human_description_en %} {{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}{% endblock %}',
+    ),
     (
         '    <h3>{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h3>',
-        '    <h2 class="ecodata-count">{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h2>',
+        '    <h2 class="ecodata-count">{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}\n    </h2>',
     ),
     ('<label for="_search">Search:</label>', '<label for="_search">Search · 搜索:</label>'),
     (
@@ -54,6 +59,45 @@ TABLE_TEMPLATE_EDITS = [
         '<p><a href="{{ next_url }}">Next page · 下一页</a></p>',
     ),
     ("<h3>Advanced export</h3>", "<h2>Advanced export · 高级导出</h2>"),
+    ('<option value="">- remove filter -</option>', '<option value="">- remove filter · 移除筛选 -</option>'),
+    ('<option value="">- column -</option>', '<option value="">- column · 列 -</option>'),
+    # (twice: the filter rows' conditions and the new filter's) contains · 包含, … (words.WORDS)
+    *[
+        (
+            f'{indent}<option value="{{{{ key }}}}{{% if no_argument %}}__1{{% endif %}}"{{% if key == lookup %}} selected{{% endif %}}>{{{{ display }}}}</option>',
+            f'{indent}<option value="{{{{ key }}}}{{% if no_argument %}}__1{{% endif %}}"{{% if key == lookup %}} selected{{% endif %}}>{{{{ display|both }}}}</option>',
+        )
+        for indent in (" " * 24, " " * 20)
+    ],
+    ('<option value="">Sort...</option>', '<option value="">Sort... · 排序…</option>'),
+    (">Sort by {{ column.name }}</option>", ">Sort by {{ column.name }} · 按 {{ column.name }} 排序</option>"),
+    ("> descending</label>", "> descending · 降序</label>"),
+    (
+        "extra where clause{% if extra_wheres_for_ui|length != 1 %}s{% endif %}</h3>",
+        "extra where clause{% if extra_wheres_for_ui|length != 1 %}s{% endif %} · 附加 where 条件</h3>",
+    ),
+    (">remove</a>]", ">remove · 移除</a>]"),
+    (
+        '<span class="underlined">View and edit SQL</span>',
+        '<span class="underlined">View and edit SQL · 查看并编辑 SQL</span>',
+    ),
+    ('<p class="export-links">This data as {%', '<p class="export-links">This data as · 数据格式: {%'),
+    # the CSV link downloads the file (text/csv with Content-Disposition), not text/plain in a tab
+    (
+        '<a href="{{ url_csv }}">CSV</a> (<a href="#export">advanced</a>)',
+        '<a href="{{ append_querystring(url_csv, \'_dl=1\') }}" download>CSV</a> (<a href="#export">advanced · 高级</a>)',
+    ),
+    ("These facets timed out:", "These facets timed out · 以下分面超时:"),
+    ("<p>JSON shape:", "<p>JSON shape · JSON 结构:"),
+    (">default</a>,", ">default · 默认</a>,"),
+    (">array</a>,", ">array · 数组</a>,"),
+    (">newline-delimited</a>", ">newline-delimited · 每行一条</a>"),
+    (">object</a>", ">object · 对象</a>"),
+    ("CSV options:", "CSV options · CSV 选项:"),
+    ("> download file</label>", "> download file · 下载文件</label>"),
+    ("> expand labels</label>", "> expand labels · 展开标签</label>"),
+    ("> stream all rows</label>", "> stream all rows · 导出全部行</label>"),
+    ('<input type="submit" value="Export CSV">', '<input type="submit" value="Export CSV · 导出 CSV">'),
     # on a phone the description, and the search, filters and facets, folded behind a button each
     (
         "{% block description_source_license %}",
@@ -269,6 +313,11 @@ FACET_TEMPLATE_EDITS = [
     (
         '<li>{{ facet_value.label or "-" }} &middot; {{ "{:,}".format(facet_value.count) }}',
         '<li>{{ facet_labels(facet_info.name, facet_value) }} &middot; {{ "{:,}".format(facet_value.count) }}',
+    ),
+    # the heading: the column's label in both languages (datasette_plugin.column_label), its name in the title
+    (
+        '<strong>{{ facet_info.name }}{% if facet_info.type != "column" %} ({{ facet_info.type }}){% endif %}',
+        '<strong title="{{ facet_info.name }}{% if facet_info.type != "column" %} ({{ facet_info.type }}){% endif %}">{{ facet_heading(facet_info.name) if facet_heading is defined else facet_info.name }}{% if facet_info.type != "column" %} ({{ facet_info.type|both }}){% endif %}',
     ),
 ]
 
