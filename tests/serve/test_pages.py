@@ -70,7 +70,10 @@ TABLE_TEMPLATE_EDITS = [
         for indent in (" " * 24, " " * 20)
     ],
     ('<option value="">Sort...</option>', '<option value="">Sort... · 排序…</option>'),
-    (">Sort by {{ column.name }}</option>", ">Sort by {{ column.name }} · 按 {{ column.name }} 排序</option>"),
+    (
+        ">Sort by {{ column.name }}</option>",
+        ">Sort by {{ column.name }} · 按 {{ column.name }} 排序</option>",
+    ),
     ("> descending</label>", "> descending · 降序</label>"),
     (
         "extra where clause{% if extra_wheres_for_ui|length != 1 %}s{% endif %}</h3>",
