@@ -8,9 +8,7 @@ within and across resources (so a cycle of references needs no particular order)
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
 
 from ...package import Package
 from ..report import Finding, Report
@@ -44,32 +42,10 @@ def check_with_arrow(
     # or jemalloc on a 1 M-row file, and no slower (benchmarks/RESULTS.md)...
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     reuse_freed_memory(lean_memory)
-    with descriptor_checked(package, report):
-        read_and_check(package, report, progress, workers, dask, keep_batches)
-
-
-@contextlib.contextmanager
-def descriptor_checked(package: Package, report: Report):
-    """Check the descriptor on a thread of its own while the rows are read (importing frictionless
-    and checking a descriptor takes ~0.3 s, mostly with the other core idle). Its findings, if any,
-    replace whatever the reading found or raised: a package with an unsound descriptor reports that
-    alone, as frictionless does."""
-    import pyarrow.compute
-    import pyarrow.csv  # noqa: F401  (the reader's modules, imported before the thread imports its own)
-
-    pool = ThreadPoolExecutor(1, thread_name_prefix="descriptor")
-    verdict = pool.submit(descriptor_findings, package)
-    pool.shutdown(wait=False)
-    try:
-        yield
-    except Exception:
-        if not verdict.result():
-            raise
-    if findings := verdict.result():
-        report.findings[:] = findings
-        report.resources_checked = report.rows_checked = 0
-        report.lines.clear()
-        report.batches.clear()
+    report.findings += descriptor_findings(package)
+    if report.findings:
+        return
+    read_and_check(package, report, progress, workers, dask, keep_batches)
 
 
 def read_and_check(package: Package, report: Report, progress, workers, dask, keep_batches: bool) -> None:
