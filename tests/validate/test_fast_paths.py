@@ -77,7 +77,7 @@ def both_paths(spec: dict, cells: list[str]):
     fast = ColumnChecker(spec, [""], want_keys=True)
     assert fast.fast is not None, "this field has no fast path to test"
     slow = ColumnChecker(spec, [""], want_keys=True)
-    slow.fast = None  # every cell through cells.cell_reader
+    slow.fast = None  # every cell through constraints.cell_reader
     return decisions(fast, cells), decisions(slow, cells)
 
 

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecodata.validate.engine import patterns
-from ecodata.validate.engine.columns import Cells, ColumnChecker
+from ecodata.validate.engine.columns import ColumnChecker
 from ecodata.validate.engine.patterns import compile_pattern
+from ecodata.validate.engine.texts import Cells
 
 ATOMS = ["a", "b", "-", "x", r"\.", "[.]", "[0-9]", "[a-c]", r"\d", r"\w", r"\s", ".", "[^a]", "[A-Za-z_]"]
 ATOMS += ["(x)", "(?:ab)", "(?P<n>[ab])", "[^\\w]"]

@@ -86,6 +86,6 @@ class NoPandas:
 
 
 NO_PANDAS = NoPandas()
-# Before any engine module makes a pyarrow scalar at import (columns.NULL_TEXT): whichever of them a
+# Before any engine module makes a pyarrow scalar at import (texts.NULL_TEXT): whichever of them a
 # command imports first, pandas stays out (1 M rows: 0.15 s and 30 MB of a 0.8 s, 220 MB run).
 spare_pandas()

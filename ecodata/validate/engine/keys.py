@@ -25,7 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import DEFAULT_TYPE, STRING_KINDS, utc_offset
+from .cells import DEFAULT_TYPE, STRING_KINDS
+from .constraints import utc_offset
 
 KEPT_WHILE_RISING = 8 << 20  # bytes of a rising key's texts kept; past them, only its last key is
 PLAIN_DIGITS = 1000  # a number key is written in plain digits up to this power of ten, in E notation beyond

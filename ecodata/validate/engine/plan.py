@@ -158,7 +158,7 @@ def orders_cells(bound, kind: str) -> bool:
     fails on the first cell when it is None, NaN, or a yearmonth of texts (["2020", "5"])."""
     if bound is None:
         return False
-    try:  # a datetime or time is tried against itself: naive or aware, cells.bound_check decides
+    try:  # a datetime or time is tried against itself: naive or aware, constraints.bound_check decides
         return isinstance(bound < A_VALUE.get(kind, bound), bool)
     except (TypeError, ArithmeticError):
         return False
