@@ -324,3 +324,29 @@ def test_a_file_too_large_to_keep_is_read_again_a_piece_at_a_time_with_the_same_
     monkeypatch.setattr(batches, "numbered_batches", lambda *a: read_again.append(a[0].name) or real(*a))
     assert findings(descriptor) == kept
     assert "protected_areas" in read_again
+
+
+def test_formula_and_cell_size_checks_read_each_cell_by_its_bytes(tmp_path):
+    """A formula is a cell whose first character is = + - @ tab or CR (not a lone placeholder, not a
+    multi-byte character); a cell's size is counted in characters, not the bytes read to skip the check."""
+    cells = ["=SUM(1)", "+86 10", "-", "+", "@x", "\tx", "中=", "é=", "", "ok", "éééééé", "ééééé"]
+    rows = "".join(f'{index},"{cell}"\n' for index, cell in enumerate(cells))
+    (tmp_path / "t.csv").write_text("id,note\n" + rows, encoding="utf-8")
+    descriptor = {
+        "resources": [
+            {
+                "name": "t",
+                "path": "t.csv",
+                "schema": {"fields": [{"name": "id", "type": "integer"}, {"name": "note"}]},
+            }
+        ],
+        "ecodata": {"checks": ["formula-injection", {"name": "cell-size", "max": 5}]},
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    found = [(kind, row) for kind, _, row, _ in findings(tmp_path / "datapackage.json")]
+    assert found == [
+        *[("formula-injection", row) for row in (2, 3, 6, 7)],
+        ("cell-too-large", 2),  # =SUM(1): 7 characters
+        ("cell-too-large", 3),  # +86 10: 6
+        ("cell-too-large", 12),  # éééééé: 6 characters (12 bytes); ééééé, 10 bytes, is 5
+    ]

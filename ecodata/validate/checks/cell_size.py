@@ -7,6 +7,8 @@ Vectorised over each column's text.
 import numpy as np
 import pyarrow.compute as pc
 
+from ecodata.validate.engine.texts import Cells
+
 NAME = "cell-size"
 TYPES = ("cell-too-large",)
 SETTINGS = {"max": 10_000}
@@ -18,7 +20,10 @@ def check(context, settings):
         for numbers, texts in context.columns(resource):
             found = []
             for name, column in texts.items():
-                lengths = pc.utf8_length(column).to_numpy(zero_copy_only=False)
+                cells = Cells(pc.fill_null(column, ""))
+                if not len(cells) or int(cells.lengths.max()) <= limit:  # a character is a byte or more
+                    continue
+                lengths = cells.char_lengths()
                 found += [(numbers[i], name, column[int(i)].as_py()) for i in np.flatnonzero(lengths > limit)]
             yield from context.cell_findings(
                 TYPES[0],

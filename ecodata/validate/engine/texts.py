@@ -92,6 +92,13 @@ class Cells:
     def contains(self, text: bytes) -> bool:
         return text in self.data
 
+    def first_bytes(self) -> np.ndarray:
+        """Each cell's first byte, 0 for an empty cell: what an ASCII prefix test needs, with no kernel call."""
+        found = np.zeros(len(self), dtype=np.uint8)
+        present = self.lengths > 0
+        found[present] = self.raw[(self.offsets[:-1] - self.offsets[0])[present]]
+        return found
+
     def char_lengths(self) -> np.ndarray:
         if self.ascii:
             return self.lengths
