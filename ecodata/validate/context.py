@@ -192,7 +192,13 @@ class Context:
         """Findings for (row number, field, cell) triples a column-wise check found, in row order;
         `message(cell)` says what to change."""
         for number, name, cell in sorted(found, key=lambda item: item[0]):
-            yield self.finding(kind, resource, at(number, name, cell), name, message(cell))
+            yield self.cell_finding(kind, resource, number, name, cell, message(cell))
+
+    def cell_finding(
+        self, kind: str, resource: dict, number: int, field_name: str, cell: str, message: str
+    ) -> Finding:
+        """A finding about one cell, known by its row number: what a column-wise check has of a row."""
+        return self.finding(kind, resource, Row(number, {field_name: cell}, {}), field_name, message)
 
     def sources_resource(self, settings: dict) -> tuple[str | None, str]:
         """(resource name, id field) of the sources: as the settings say, or by the foreign key."""
@@ -218,11 +224,6 @@ class Context:
             cell=row[field_name] if row and field_name else None,
             line=row.line if row else None,
         )
-
-
-def at(number: int, name: str, cell: str) -> Row:
-    """The row a finding is about, as much of it as a column-wise check knows."""
-    return Row(number, {name: cell}, {})
 
 
 def number(value) -> float | None:

@@ -6,8 +6,6 @@ Settings: `pairs`, the two suffixes that pair fields (default `["_zh", "_en"]`).
 import numpy as np
 import pyarrow.compute as pc
 
-from ecodata.validate.context import at
-
 NAME = "bilingual"
 TYPES = ("bilingual-missing",)
 SETTINGS = {"pairs": ["_zh", "_en"]}
@@ -36,10 +34,11 @@ def check(context, settings):
                     empty, full = (other, one) if one_filled[index] else (one, other)
                     found.append((numbers[index], empty, full))
             for number, empty, full in sorted(found, key=lambda item: item[0]):
-                yield context.finding(
+                yield context.cell_finding(
                     TYPES[0],
                     resource,
-                    at(number, empty, ""),
+                    number,
                     empty,
+                    "",
                     f"empty while {full} is filled; add the translation",
                 )

@@ -8,7 +8,7 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 
 import functools
 
-from ecodata.validate.context import SOURCE_SETTINGS, at
+from ecodata.validate.context import SOURCE_SETTINGS
 
 NAME = "date-after-source"
 TYPES = ("date-after-source",)
@@ -34,11 +34,12 @@ def check(context, settings):
     for resource in context.resources_with(settings, "date", "source"):
         fields = [settings["date"], settings["source"]]
         for row, (date, source), _ in context.judged(resource, fields, late):
-            yield context.finding(
+            yield context.cell_finding(
                 TYPES[0],
                 resource,
-                at(row, settings["date"], date),
+                row,
                 settings["date"],
+                date,
                 f"{date} is after {source} was published ({published[source]}); a source cannot report it",
             )
 

@@ -4,8 +4,6 @@ Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked ag
 them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
-from ecodata.validate.context import at
-
 NAME = "list-codes"
 TYPES = ("list-code-error",)
 
@@ -28,11 +26,12 @@ def check(context, settings):
                 return [item for item in (cell or "").split(delimiter) if item and item not in allowed]
 
             for row, (cell,), items in context.judged(resource, [field["name"]], unknown):
-                yield context.finding(
+                yield context.cell_finding(
                     TYPES[0],
                     resource,
-                    at(row, field["name"], cell),
+                    row,
                     field["name"],
+                    cell,
                     f"{', '.join(items)} not in {reference['resource']}.{reference['field']}; use a listed code",
                 )
 

@@ -6,7 +6,6 @@ Settings: the fields `quote`, `value` and `qualifier` (default: those names). Ea
 """
 
 from ecodata.qualifiers import expected_qualifiers
-from ecodata.validate.context import at
 
 NAME = "qualifier"
 TYPES = ("qualifier-mismatch",)
@@ -31,10 +30,11 @@ def check(context, settings):
             )
 
         for row, (_, _, qualifier), said in context.judged(resource, fields, contradicted):
-            yield context.finding(
+            yield context.cell_finding(
                 TYPES[0],
                 resource,
-                at(row, settings["qualifier"], qualifier),
+                row,
                 settings["qualifier"],
+                qualifier,
                 f"{qualifier!r} but {said}; fix one",
             )

@@ -6,7 +6,7 @@ text's path in the package. Each distinct (source, quote) pair is searched once.
 """
 
 from ecodata.text import squeeze
-from ecodata.validate.context import SOURCE_SETTINGS, at
+from ecodata.validate.context import SOURCE_SETTINGS
 
 NAME = "quote-in-source"
 TYPES = ("quote-not-in-source",)
@@ -25,10 +25,11 @@ def check(context, settings):
     for resource in context.resources_with(settings, "quote", "source"):
         for row, (source, quote), _ in context.judged(resource, fields, missing):
             archived = sources[source]["cells"].get(settings["file"])
-            yield context.finding(
+            yield context.cell_finding(
                 TYPES[0],
                 resource,
-                at(row, settings["quote"], quote),
+                row,
                 settings["quote"],
+                quote,
                 f"not found in {archived} (compared without whitespace); copy the fragment exactly",
             )

@@ -22,7 +22,6 @@ quote and subjects is read once.
 import re
 
 from ecodata.text import squeeze
-from ecodata.validate.context import at
 
 NAME = "subject-in-quote"
 TYPES = ("subject-not-in-quote",)
@@ -83,11 +82,12 @@ def check(context, settings):
             continue
         fields = [settings["quote"], *subject_fields]
         for row, (quote, *_), said in context.judged(resource, fields, missing):
-            yield context.finding(
+            yield context.cell_finding(
                 TYPES[0],
                 resource,
-                at(row, settings["quote"], quote),
+                row,
                 settings["quote"],
+                quote,
                 f"does not name its subject: {said} from "
                 f"{'/'.join(subject_fields)} is not in it; extend the quote to the clause that names it",
             )

@@ -6,7 +6,6 @@ Settings: `quote` (default `quote`) and `values`, the numeric fields to look for
 
 from ecodata.numbers import numbers_in, readable_from
 from ecodata.text import squeeze
-from ecodata.validate.context import at
 
 NAME = "value-in-quote"
 TYPES = ("value-not-in-quote",)
@@ -37,11 +36,12 @@ def check(context, settings):
         ):
             stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
             for field_name, value in missing:
-                yield context.finding(
+                yield context.cell_finding(
                     TYPES[0],
                     resource,
-                    at(row, field_name, texts[value_fields.index(field_name)]),
+                    row,
                     field_name,
+                    texts[value_fields.index(field_name)],
                     f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
                 )
 
