@@ -53,12 +53,17 @@ def typed_batches(package: Package, name: str) -> Iterator[pa.RecordBatch]:
 def engine_plan(package: Package, name: str):
     """(the engine's plan, the file's layout) for a resource that is one CSV file with a header row, as
     the engine reads it; None for anything else (frictionless reads it)."""
+    return file_plan(package, package.resource(name))
+
+
+def file_plan(package: Package, resource: dict):
+    """`engine_plan` for a resource descriptor as given (its schema as it is)."""
     from .engine.cells import Unsupported
     from .engine.layout import read_layout
     from .engine.plan import resource_plan
 
     try:
-        plan = resource_plan(package.resource(name), package.root, package.safe_path)
+        plan = resource_plan(resource, package.root, package.safe_path)
         if len(plan.paths) != 1 or plan.parquet or not plan.header:
             return None
         return plan, read_layout(plan.paths[0], plan.encoding, plan.dialect, plan.tsv, True)
@@ -72,17 +77,10 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
     (frictionless then renames them: `tables.text_rows` reads it)."""
     import dataclasses
 
-    from .engine.cells import Unsupported
-    from .engine.layout import read_layout
-    from .engine.plan import resource_plan
-
-    try:
-        plan = resource_plan(resource | {"schema": {"fields": []}}, package.root, package.safe_path)
-        if len(plan.paths) != 1 or plan.parquet or not plan.header:
-            return None
-        layout = read_layout(plan.paths[0], plan.encoding, plan.dialect, plan.tsv, True)
-    except Unsupported:
+    planned = file_plan(package, resource | {"schema": {"fields": []}})
+    if planned is None:
         return None
+    plan, layout = planned
     labels = layout.labels
     if not labels or "" in labels or len(set(labels)) != len(labels):
         return None
