@@ -17,7 +17,7 @@ from .cells import DEFAULT_TYPE, STRING_KINDS
 from .plan import ResourcePlan, descriptor_findings, resource_plan
 from .progress import NO_PROGRESS
 from .resources import ResourceOutcome, check_resource, fatal_problem, placed
-from .rows import KeySpec, column_threads
+from .rows import KeySpec, column_threads, kept_bytes
 
 KEPT_BYTES = 128 << 20  # text kept for the declared checks, in all: their memory does not grow with the data
 
@@ -159,14 +159,6 @@ def lookup_for(plan: ResourcePlan, foreign, parent: ResourceOutcome):
     bare = len(parent_fields) == 1 and parent_fields[0].get("type", DEFAULT_TYPE) in STRING_KINDS
     return keys.lookup_of(
         parent.keys.get(keys.referenced_key(foreign.reference_fields), keys.KeyColumn()), bare
-    )
-
-
-def kept_bytes(batches) -> int:
-    return (
-        sum(column.nbytes for batch in batches for column in batch.columns)
-        if isinstance(batches, list)
-        else 0
     )
 
 

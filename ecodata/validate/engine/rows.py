@@ -102,7 +102,7 @@ class RowChecker:
 
     def keep(self, batches: list[Batch]) -> None:
         self.kept += batches
-        self.kept_bytes += sum(column.nbytes for batch in batches for column in batch.columns)
+        self.kept_bytes += kept_bytes(batches)
         if self.kept_bytes > self.keep_bytes:
             self.kept = READ_AGAIN
 
@@ -259,3 +259,12 @@ def category_keys(spec: dict) -> pa.Array:
     read = value_reader(spec)
     values = [item["value"] if isinstance(item, dict) else item for item in spec["categories"]]
     return pa.array([canonical(read(value)) for value in values], pa.string())
+
+
+def kept_bytes(batches) -> int:
+    """The bytes of text in kept batches (none for READ_AGAIN or None)."""
+    return (
+        sum(column.nbytes for batch in batches for column in batch.columns)
+        if isinstance(batches, list)
+        else 0
+    )
