@@ -166,15 +166,9 @@ def check_file(job: FileJob, on_bytes=None) -> FileOutcome:
         try:
             if reader == "pieces":
                 check_in_pieces(job, layout, width, rows, on_bytes, hasher, labels, start)
-            elif reader == "stream":
-                rows.lines.known = False  # Arrow's streaming reader does not say where a row starts
-                batches = arrow_batches(
-                    job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start
-                )
-                for batch in read_ahead(batches):
-                    rows.check(batch)
-            else:
-                batches = exact_batches(
+            else:  # each reader tells rows.lines where rows start, or that it cannot
+                read = arrow_batches if reader == "stream" else exact_batches
+                batches = read(
                     job.path, layout, width, job.has_header_row, on_bytes, hasher, labels, start, rows.lines
                 )
                 for batch in read_ahead(batches):
