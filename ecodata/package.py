@@ -55,6 +55,10 @@ class Package:
         """
         return normalised_resources(self)
 
+    def adopt_tables(self, tables: list[dict]) -> None:
+        """Take `tables` as normalised elsewhere (in the engine's forked child, aside.py)."""
+        self.__dict__.setdefault("tables", tables)  # where cached_property keeps its value
+
     def table(self, name: str) -> dict:
         for table in self.tables:
             if table["name"] == name:
@@ -207,6 +211,13 @@ def frictionless_package(package: Package):
     import frictionless
 
     return frictionless.Package(package.descriptor, basepath=str(package.root))
+
+
+def tables_or_none(package: Package) -> list[dict] | None:
+    try:
+        return normalised_resources(package)
+    except PackageError:
+        return None
 
 
 def normalised_resources(package: Package) -> list[dict]:

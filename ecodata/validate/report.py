@@ -62,6 +62,15 @@ class Report:
     def valid(self) -> bool:
         return not self.findings
 
+    def include(self, other: Report) -> None:
+        """Add what `other` found and read (its notes too)."""
+        self.findings += other.findings
+        self.rows_checked += other.rows_checked
+        self.resources_checked += other.resources_checked
+        self.notes += other.notes
+        self.lines |= other.lines
+        self.batches |= other.batches
+
     def counts(self) -> dict[str, int]:
         return dict(sorted(Counter(finding.type for finding in self.findings).items()))
 

@@ -42,3 +42,26 @@ print(len(report.findings), "pandas" in sys.modules)
     assert after_validation[0] == "2 False"
     assert after_validation[1:] == run(PANDAS_ROUND_TRIP).splitlines()
     assert "[1, 2]" in after_validation[1] and "dictionary" in after_validation[1]
+
+
+def test_the_descriptor_is_checked_in_a_child_so_validation_here_never_imports_frictionless(tmp_path: Path):
+    """frictionless's import and Package (0.2 s) overlap the reading (ecodata/validate/engine/aside.py); its verdict
+    still counts: a descriptor it refuses is reported, alone."""
+    fields = [{"name": "id", "type": "integer"}]
+    good = write_package(tmp_path / "good", [table("t", fields)], {"t.csv": b"id\n1\nx\n"})
+    bad = write_package(
+        tmp_path / "bad", [table("t", [{"name": "id", "type": "integr"}])], {"t.csv": b"id\n1\n"}
+    )
+    code = f"""
+import sys
+from ecodata.validate.run import validate
+from ecodata.package import load_package
+
+for descriptor in ({str(good)!r}, {str(bad)!r}):
+    print(sorted(finding.type for finding in validate(load_package(descriptor)).findings))
+print("frictionless" in sys.modules)
+"""
+    good_found, bad_found, imported = run(code).splitlines()
+    assert good_found == "['type-error']"
+    assert bad_found == "['field-error']"
+    assert imported == "False"

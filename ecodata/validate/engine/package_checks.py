@@ -1,9 +1,10 @@
 """The fast engine: every resource read once with Arrow, keys compared across files at the end.
 
-Order of work: descriptor errors (frictionless's metadata layer); then each resource's files (resources.py) — the
-parts of a multipart resource in parallel — giving cell, row and header findings plus key texts;
-then the keys of the whole package: unique fields, primary keys, `uniqueKeys`, and foreign keys
-within and across resources (so a cycle of references needs no particular order).
+Order of work: the descriptor's errors (frictionless's metadata layer), found aside (aside.py) while
+each resource's files are read (resources.py) — the parts of a multipart resource in parallel — giving
+cell, row and header findings plus key texts; then the keys of the whole package: unique fields,
+primary keys, `uniqueKeys`, and foreign keys within and across resources (so a cycle of references
+needs no particular order). A descriptor with errors is reported alone, as frictionless does.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import dataclasses
 from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
+from .aside import started_aside
 from .cells import DEFAULT_TYPE, STRING_KINDS
-from .plan import ResourcePlan, descriptor_findings, resource_plan
+from .plan import ResourcePlan, descriptor_verdict, resource_plan
 from .progress import NO_PROGRESS
 from .resources import ResourceOutcome, check_resource, fatal_problem, placed
 from .rows import KeySpec, column_threads, kept_bytes
@@ -42,10 +44,22 @@ def check_with_arrow(
     # or jemalloc on a 1 M-row file, and no slower (benchmarks/RESULTS.md)...
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     reuse_freed_memory(lean_memory)
-    report.findings += descriptor_findings(package)
-    if report.findings:
+    checked = started_aside(descriptor_verdict, package, keep_batches)  # while the rows are read
+    read = Report()
+    try:
+        read_and_check(package, read, progress, workers, dask, keep_batches)
+    except Exception:
+        if found := checked()[0]:  # a descriptor frictionless refuses is all there is to say
+            report.findings += found
+            return
+        raise
+    found, tables = checked()
+    if found:  # as frictionless says, a bad descriptor alone: what its rows hold goes unsaid
+        report.findings += found
         return
-    read_and_check(package, report, progress, workers, dask, keep_batches)
+    if tables is not None:
+        package.adopt_tables(tables)
+    report.include(read)
 
 
 def read_and_check(package: Package, report: Report, progress, workers, dask, keep_batches: bool) -> None:

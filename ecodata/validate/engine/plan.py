@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ...package import Package, PackageError
+from ...package import Package, PackageError, tables_or_none
 from ..report import Finding
 from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 
@@ -53,6 +53,13 @@ class ResourcePlan:
 
     def missing_for(self, spec: dict) -> list[str]:
         return missing_texts(spec["missingValues"]) if "missingValues" in spec else self.missing
+
+
+def descriptor_verdict(package: Package, with_tables: bool) -> tuple[list[Finding], list[dict] | None]:
+    """`descriptor_findings`, then, if asked and there are none, `Package.tables` (what the declared
+    checks read; None if they cannot be had): both from one import of frictionless."""
+    found = descriptor_findings(package)
+    return found, (tables_or_none(package) if with_tables and not found else None)
 
 
 def descriptor_findings(package: Package) -> list[Finding]:

@@ -228,6 +228,7 @@ def shifted(batch: Batch, offset: int) -> Batch:
 
 
 THREADS = os.cpu_count() or 1
+POOL_NAME = "ecodata-column"  # its workers wait between readings; aside.py may fork beside them
 _threads: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -239,7 +240,7 @@ def column_threads() -> ThreadPoolExecutor:
     pid = os.getpid()
     if pid not in _threads:
         _threads.clear()
-        _threads[pid] = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="ecodata-column")
+        _threads[pid] = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix=POOL_NAME)
     return _threads[pid]
 
 
