@@ -95,8 +95,10 @@ def han_rows(path: Path, columns: list[str]):
 
 def index_table(connection: sqlite3.Connection, table: str, columns: list[str], han) -> None:
     fts = fts_table_name(table)
+    # no column sizes (`columnsize=0`): only bm25 ranking reads them, and nothing here ranks (Datasette's
+    # `_search` filters); writing one per row was two thirds of the index's time (1 M rows: 0.9 s -> 0.3 s)
     connection.execute(
-        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', tokenize='porter unicode61')"
+        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', columnsize=0, tokenize='porter unicode61')"
     )
     # fewer, larger segments to merge: the bulk insert takes a seventh less time (the setting stays in
     # `<table>_fts_config`, where only writes read it, and nothing writes to a built database)

@@ -128,7 +128,12 @@ def known_words(built: Path) -> set[str]:
 
     words = set(re.findall(r"[A-Za-z]+", (built / "metadata.json").read_text(encoding="utf-8")))
     with sqlite3.connect(next(built.glob("*.db"))) as db:
-        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [  # not the search indexes: they hold no text, and cannot be scanned (columnsize=0)
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+            )
+        ]
         for table in tables:
             for row in db.execute(f'SELECT * FROM "{table}"'):
                 words.update(
