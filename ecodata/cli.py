@@ -352,8 +352,9 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
             if field["name"] not in cells and not yes:  # with --yes, cells not given stay empty
                 cells[field["name"]] = ask_field(field)
         click.echo("\n".join(f"{name}: {cells.get(name, '')}" for name in names))
-        if not yes:
-            click.confirm(f"add this row to {resource}?", abort=True)
+        if not yes and not click.confirm(f"add this row to {resource}?"):
+            click.echo(f"not added: {resource} is unchanged")  # the user's choice, not an error
+            return
         number = add_row(package, resource, cells)
     except RowError as error:
         click.echo(f"Error: row not added: {error}", err=True)

@@ -68,6 +68,17 @@ def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
     assert (row["value"], row["qualifier"], row["quote"]) == ("474", "exact", QUOTE)
 
 
+def test_answering_no_at_the_end_writes_nothing_and_is_no_error(package_copy):
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    before = path.read_bytes()
+    cells = {**CELLS, "value": "474", "qualifier": "exact"}
+    result = run(package_copy, "protected_areas", "--source", "position-paper-2020", "--quote", QUOTE,
+                 *flags(cells), input="\n" * 5 + "n\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "not added: protected_areas is unchanged" in result.output
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "overrides, reason",
     [
