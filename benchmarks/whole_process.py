@@ -141,6 +141,67 @@ def build_rows(descriptor: Path, rows: int, scratch: Path) -> list[str]:
     return lines
 
 
+def tree_memory(command: list[str]) -> tuple[float, float]:
+    """Peak summed RSS and PSS (MB) of a command's processes, sampled every 2 ms from /proc: RSS counts
+    the pages a forked child shares with its parent twice, PSS shares them out."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_rss = peak_pss = 0
+    while process.poll() is None:
+        sizes = [resident(pid) for pid in process_tree(process.pid)]
+        peak_rss = max(peak_rss, sum(rss for rss, _ in sizes))
+        peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+        time.sleep(0.002)
+    return peak_rss / 1024, peak_pss / 1024
+
+
+def process_tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            children = Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
+            found += [descendant for child in children for descendant in process_tree(int(child))]
+    except OSError:  # gone meanwhile
+        pass
+    return found
+
+
+def resident(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB, or zeros for a process gone meanwhile."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0, 0
+    sizes = dict(line.split()[:2] for line in lines if line.startswith(("Rss:", "Pss:")))
+    return int(sizes.get("Rss:", 0)), int(sizes.get("Pss:", 0))
+
+
+def tree_memory_rows(descriptor: Path) -> list[str]:
+    """Both commands' processes together, sampled (not timed): ecodata's forked child included."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        return []
+    commands = {
+        "frictionless validate --json": [
+            str(BIN / "frictionless"),
+            "validate",
+            "--json",
+            "--limit-errors",
+            "100000000",
+            str(descriptor),
+        ],
+        "ecodata validate": [str(BIN / "ecodata"), "validate", str(descriptor)],
+    }
+    lines = [
+        "Peak memory of all of a command's processes at once (1 M rows with errors; /proc sampled every 2 ms):",
+        "",
+        "| command | peak RSS, summed MB | peak PSS, summed MB |",
+        "|---|---|---|",
+    ]
+    for name, command in commands.items():
+        rss, pss = tree_memory(command)
+        lines.append(f"| `{name}` | {rss:.0f} | {pss:.0f} |")
+    return lines
+
+
 def row(label: str, name: str, result: dict, reference: dict, same: bool | None = None) -> str:
     ratio = reference["seconds"] / result["seconds"]
     agree = "" if same is None else (" · same findings" if same else " · **different findings**")
@@ -211,6 +272,7 @@ def main() -> None:
         "",
         *header,
     ]
+    memory: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         for size in (int(size) for size in options.sizes.split(",")):
@@ -218,6 +280,9 @@ def main() -> None:
                 descriptor = write(size, scratch / f"{size}-{errors}", valid=not errors)
                 lines += validate_rows(descriptor, size, errors)
                 print("\n".join(lines[-5:]), flush=True)
+                if size == 1_000_000 and errors:
+                    memory = tree_memory_rows(descriptor)
+        lines += ["", *memory] if memory else []
         lines += ["", "## build (valid packages)", "", *header]
         for size in (int(size) for size in options.sizes.split(",")):
             lines += build_rows(scratch / f"{size}-False" / "datapackage.json", size, scratch)
