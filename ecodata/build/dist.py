@@ -77,10 +77,10 @@ def write_outputs(package: Package, folder: Path) -> None:
     (folder / "parquet").mkdir()
     database = folder / f"{package.name}.db"
     with ThreadPoolExecutor(1, thread_name_prefix="ecodata-build") as background:
+        info = background.submit(build_info, package)  # the inputs' digest, while the tables load
         with new_database(database) as connection:
             parquet = write_tables(package, folder / "parquet", connection)
             downloads = background.submit(write_downloads, package, folder)
-            info = background.submit(build_info, package)
             write_search_tables(package, connection, parquet)
         evidence = evidence_of(package)
         sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []

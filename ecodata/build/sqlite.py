@@ -169,17 +169,19 @@ class TableLoad:
     def add(self, batch) -> None:
         """Insert a record batch's rows, BATCH_ROWS at a time (Python values for only so many rows), as
         many rows per INSERT statement as its parameters allow: a third less time than one row each."""
-        import numpy as np
-
+        width, per_insert = self.width, self.width * self.rows_per_insert
         for start in range(0, batch.num_rows, BATCH_ROWS):
             columns = sqlite_columns(batch.slice(start, BATCH_ROWS))
-            cells = np.empty((len(columns[0]), self.width), dtype=object)  # rows of Python values
+            values = [None] * (len(columns[0]) * width)  # row after row: a column fills every width-th place
             for index, column in enumerate(columns):
-                cells[:, index] = column
-            whole = len(cells) - len(cells) % self.rows_per_insert
-            statements = cells[:whole].reshape(-1, self.width * self.rows_per_insert)
-            self.connection.executemany(self.insert_many, statements.tolist())
-            self.connection.executemany(self.insert_one, cells[whole:].tolist())
+                values[index::width] = column
+            whole = len(values) - len(values) % per_insert
+            self.connection.executemany(
+                self.insert_many, (values[at : at + per_insert] for at in range(0, whole, per_insert))
+            )
+            self.connection.executemany(
+                self.insert_one, (values[at : at + width] for at in range(whole, len(values), width))
+            )
 
     def reload(self, parquet: Path) -> None:
         """Replace the rows with those of a Parquet file (in key order)."""
