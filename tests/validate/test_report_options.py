@@ -133,3 +133,26 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
         advance(1024)
         advance(1024)
     assert "observations" in screen.getvalue() and "2.0" in screen.getvalue()
+
+
+def test_the_bar_is_drawn_as_the_file_is_read_by_no_thread_of_its_own(monkeypatch):
+    """rich's refresh thread would keep the descriptor check from its forked child (aside.alone)."""
+    import io
+    import threading
+
+    from ecodata.validate.engine.aside import alone
+    from ecodata.validate.engine.progress import BarProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(BarProgress, "REFRESH_SECONDS", 0.0)
+    screen = Terminal()
+    threads = threading.active_count()
+    with BarProgress(screen) as bar, bar.task("observations", total=4096) as advance:
+        advance(1024)
+        halfway = screen.getvalue()
+        assert threading.active_count() == threads
+        assert alone() == (threads == 1)
+    assert "1.0/4.1 kB" in halfway and "4.1/4.1 kB" in screen.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import contextmanager
 
 
@@ -13,7 +14,13 @@ class NoProgress:
 
 
 class BarProgress:
-    """rich's bar, one line per resource; `advance(-n)` rewinds when a file is read again."""
+    """rich's bar, one line per resource; `advance(-n)` rewinds when a file is read again.
+
+    Drawn when the reading reports progress, at most REFRESH_SECONDS apart, not by rich's refresh
+    thread: no thread competes with the reading, and none keeps the engine from checking the
+    descriptor in a forked child (aside.py forks only beside its own idle pool)."""
+
+    REFRESH_SECONDS = 0.1
 
     def __init__(self, stream=None):
         from rich.console import Console
@@ -26,7 +33,9 @@ class BarProgress:
             TimeRemainingColumn(),
             console=Console(file=stream or sys.stderr),
             transient=False,
+            auto_refresh=False,
         )
+        self.drawn = 0.0
 
     def __enter__(self):
         self.progress.start()
@@ -38,10 +47,17 @@ class BarProgress:
     @contextmanager
     def task(self, name: str, total: int):
         task_id = self.progress.add_task(name, total=total)
+        self.progress.refresh()
         try:
-            yield lambda count: self.progress.advance(task_id, count)
+            yield lambda count: self.advance(task_id, count)
         finally:
-            self.progress.update(task_id, completed=total)
+            self.progress.update(task_id, completed=total, refresh=True)
+
+    def advance(self, task_id, count: int) -> None:
+        self.progress.advance(task_id, count)
+        if (now := time.monotonic()) - self.drawn >= self.REFRESH_SECONDS:
+            self.drawn = now
+            self.progress.refresh()
 
 
 NO_PROGRESS = NoProgress()
