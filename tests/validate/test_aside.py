@@ -30,7 +30,7 @@ def in_a_thread_free_process(code: str) -> str:
 def test_the_function_runs_in_a_child_and_its_result_comes_back():
     code = (
         "import os\nfrom ecodata.validate.engine.aside import started_aside\nfrom tests.validate.test_aside import where_and_what\n"
-        "result = started_aside(where_and_what, 21)\nchild, value = result()\n"
+        "child, value = started_aside(where_and_what, 21).result()\n"
         "print(child != os.getpid(), value)"
     )
     assert in_a_thread_free_process(code) == "True 42"
@@ -41,7 +41,7 @@ def test_with_another_thread_running_the_function_runs_here():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert started_aside(where_and_what, 1)() == (os.getpid(), 2)
+        assert started_aside(where_and_what, 1).result() == (os.getpid(), 2)
     finally:
         stop.set()
         other.join()
@@ -54,7 +54,7 @@ def fails(message):
 def test_an_exception_in_the_child_is_raised_here_as_the_function_raises_it():
     pending = started_aside(fails, "no such field")
     with pytest.raises(ValueError, match="no such field"):
-        pending()
+        pending.result()
 
 
 def dies_in_a_child(parent: int):
@@ -75,6 +75,61 @@ def test_a_child_that_dies_or_hangs_costs_nothing_but_time(function):
     code = (
         "import os, time\nfrom ecodata.validate.engine import aside\nfrom tests.validate import test_aside\n"
         "aside.PATIENCE_SECONDS = 1.0\nstarted = time.monotonic()\n"
-        f"print(aside.started_aside(test_aside.{function}, os.getpid())(), time.monotonic() - started < 30)"
+        f"print(aside.started_aside(test_aside.{function}, os.getpid()).result(), time.monotonic() - started < 30)"
     )
     assert in_a_thread_free_process(code) == "computed here True"
+
+
+def sleeps_in_a_child(parent: int):
+    print("a child writes nothing to its parent's output")
+    while os.getpid() != parent:
+        time.sleep(1)
+    return "computed here"
+
+
+@linux_only
+def test_a_process_forks_once_then_works_here():
+    code = (
+        "import os\nfrom ecodata.validate.engine.aside import started_aside\n"
+        "from tests.validate.test_aside import where_and_what\n"
+        "first, second = (started_aside(where_and_what, 1).result()[0] for _ in range(2))\n"
+        "print(first != os.getpid(), second == os.getpid())"
+    )
+    assert in_a_thread_free_process(code) == "True True"
+
+
+@linux_only
+def test_the_result_comes_back_with_sigchld_ignored_and_past_descriptor_1024():
+    """SIGCHLD ignored (inherited through exec) reaps the child before waitpid can; select() refuses a
+    descriptor numbered 1024 or more."""
+    code = (
+        "import os, resource, signal\nfrom ecodata.validate.engine.aside import started_aside\n"
+        "from tests.validate.test_aside import where_and_what\n"
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))\n"
+        "held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]\n"
+        "child, value = started_aside(where_and_what, 21).result()\n"
+        "print(child != os.getpid(), value)"
+    )
+    assert in_a_thread_free_process(code) == "True 42"
+
+
+@linux_only
+def test_a_cancelled_or_orphaned_child_leaves_nothing_behind():
+    code = (
+        "import os, time\nfrom ecodata.validate.engine.aside import started_aside\n"
+        "from tests.validate.test_aside import sleeps_in_a_child\n"
+        "pending = started_aside(sleeps_in_a_child, os.getpid())\n"
+        "child = pending.child\npending.cancel()\n"
+        "try:\n    os.kill(child, 0)\n    print('still there')\nexcept ProcessLookupError:\n    print('gone')\n"
+    )
+    assert in_a_thread_free_process(code) == "gone"
+    orphaning = (  # the parent ends at once, as on SIGTERM: its output closes, the child dies with it
+        "import os\nfrom ecodata.validate.engine.aside import started_aside\n"
+        "from tests.validate.test_aside import sleeps_in_a_child\n"
+        "started_aside(sleeps_in_a_child, os.getpid())\nprint('parent', flush=True)\nos._exit(0)\n"
+    )
+    started = time.monotonic()
+    assert in_a_thread_free_process(orphaning) == "parent"
+    assert time.monotonic() - started < 5  # not held open by the sleeping child

@@ -6,8 +6,9 @@ Arrow's threads. A forked child inherits everything already loaded and starts in
 two overlap (benchmarks/RESULTS.md). Only where fork is both there and sound: on Linux (macOS's system
 libraries are not fork-safe, Windows has none), from a process with no other Python thread but the
 engine's own pool's (between readings they wait, holding nothing; any other could hold a lock the child
-needs, an import's say). Otherwise, or when the child fails in any way, the function simply runs
-here, when its result is asked for.
+needs, an import's say), and once per process: a process that validates again (a library user, a test
+run) is better off importing frictionless once than having a child import it at every call.
+Otherwise, or when the child fails in any way, the function simply runs here, when its result is asked for.
 """
 
 from __future__ import annotations
@@ -15,23 +16,84 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import sys
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .rows import POOL_NAME
 
 T = TypeVar("T")
 PATIENCE_SECONDS = 60.0  # a child that has said nothing by then is stuck: it is killed and the work done here
+_forked = False  # whether this process has forked a child already (see the module's docstring)
 
 
-def started_aside(function: Callable[..., T], *args) -> Callable[[], T]:
-    """Start `function(*args)` in a forked child; the returned callable gives its result (or raises
-    what the function raises, computed again here). `function` must not write anywhere but its result."""
-    if not sys.platform.startswith("linux") or not alone():
-        return lambda: function(*args)
+class Aside(Generic[T]):
+    """`function(*args)`, running in a forked child (`child` its pid) or left to run here."""
+
+    def __init__(self, function: Callable[..., T], args: tuple, child: int | None = None, pipe: int = -1):
+        self.function, self.args, self.child, self.pipe = function, args, child, pipe
+
+    def result(self) -> T:
+        """The child's result, or the function's run here when there is no child or it failed (raising
+        what the function raises). Once only."""
+        received = self.received() if self.child is not None else None
+        return received[0] if received is not None else self.function(*self.args)
+
+    def cancel(self) -> None:
+        """Stop the child, if any: the caller is giving up (an interrupt, say)."""
+        if self.child is not None:
+            self.end(kill=True)
+
+    def received(self) -> tuple | None:
+        """The child's result as a 1-tuple; None when it failed, died or hung (then it is killed)."""
+        data = bytearray()
+        poller = select.poll()  # not select.select: it refuses a descriptor numbered 1024 or more
+        poller.register(self.pipe, select.POLLIN)
+        hung = False
+        try:
+            while True:
+                if not poller.poll(PATIENCE_SECONDS * 1000):
+                    hung = True
+                    break
+                chunk = os.read(self.pipe, 1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+        except BaseException:  # interrupted while waiting: the child goes too
+            self.end(kill=True)
+            raise
+        succeeded = self.end(kill=hung)
+        try:  # a whole pickle (it ends with its own STOP) is the child's answer, however it was reaped
+            return pickle.loads(data) if succeeded is not False else None
+        except Exception:
+            return None
+
+    def end(self, kill: bool) -> bool | None:
+        """Close the pipe and reap the child (killed first if asked): whether it exited with 0, or None
+        when it was reaped elsewhere (SIGCHLD ignored, or a handler of the caller's took it)."""
+        child, self.child = self.child, None
+        os.close(self.pipe)
+        if kill:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:
+            return None
+        return os.waitstatus_to_exitcode(status) == 0
+
+
+def started_aside(function: Callable[..., T], *args) -> Aside[T]:
+    """Start `function(*args)` in a forked child where that is sound (see the module's docstring);
+    `.result()` gives its result. `function` must not write anywhere but its result."""
+    global _forked
+    if _forked or not sys.platform.startswith("linux") or not alone():
+        return Aside(function, args)
     reading, writing = os.pipe()
     try:
         with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads; Arrow's are C++ only
@@ -39,16 +101,12 @@ def started_aside(function: Callable[..., T], *args) -> Callable[[], T]:
             child = os.fork()
     except OSError:  # no memory or process slot for a child: nothing is lost by working here
         os.close(reading), os.close(writing)
-        return lambda: function(*args)
+        return Aside(function, args)
     if child == 0:  # pragma: no cover (the child leaves by os._exit; coverage never sees it)
         run_child(function, args, reading, writing)
+    _forked = True
     os.close(writing)
-
-    def result() -> T:
-        received = child_result(child, reading)
-        return received[0] if received is not None else function(*args)
-
-    return result
+    return Aside(function, args, child, reading)
 
 
 def alone() -> bool:
@@ -59,11 +117,16 @@ def alone() -> bool:
 
 
 def run_child(function, args, reading: int, writing: int) -> None:
-    """The child: compute, send the pickled result, and leave without running anything of the parent's
-    (atexit handlers, buffered output, finalizers)."""
+    """The child: detached from the terminal and the caller's pipes (it writes nothing there, and must
+    not keep a caller waiting for their end), dying with its parent; compute, send the pickled result,
+    and leave without running anything of the parent's (atexit handlers, buffered output, finalizers)."""
     status = 1
     try:
         os.close(reading)
+        die_with_parent()
+        nothing = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(nothing, stream)
         result = pickle.dumps((function(*args),), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as pipe:
             pipe.write(result)
@@ -72,23 +135,14 @@ def run_child(function, args, reading: int, writing: int) -> None:
         os._exit(status)
 
 
-def child_result(child: int, reading: int) -> tuple | None:
-    """The child's result as a 1-tuple, or None when it failed, died or hung (then it is killed)."""
-    received = bytearray()
+def die_with_parent() -> None:
+    """Linux's PR_SET_PDEATHSIG: SIGKILL when the parent ends, say by a SIGTERM that runs no cleanup."""
+    import ctypes
+
+    parent = os.getppid()
     try:
-        while select.select([reading], [], [], PATIENCE_SECONDS)[0]:
-            chunk = os.read(reading, 1 << 20)
-            if not chunk:
-                break
-            received += chunk
-        else:
-            os.kill(child, 9)
-    finally:
-        os.close(reading)
-        _, status = os.waitpid(child, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    try:
-        return pickle.loads(received)
-    except Exception:
-        return None
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the call took effect
+        os._exit(1)

@@ -49,11 +49,14 @@ def check_with_arrow(
     try:
         read_and_check(package, read, progress, workers, dask, keep_batches)
     except Exception:
-        if found := checked()[0]:  # a descriptor frictionless refuses is all there is to say
+        if found := checked.result()[0]:  # a descriptor frictionless refuses is all there is to say
             report.findings += found
             return
         raise
-    found, tables = checked()
+    except BaseException:  # an interrupt: no child left behind
+        checked.cancel()
+        raise
+    found, tables = checked.result()
     if found:  # as frictionless says, a bad descriptor alone: what its rows hold goes unsaid
         report.findings += found
         return
