@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import closing
 from pathlib import Path
 
 from ..memory import release_freed_memory
@@ -279,6 +280,7 @@ class BuiltFiles:
             else {}
         )
         self.by_path: dict[str, list[tuple[bytes, bytes]]] = {}
+        self.indexes = search_index_pages(dist) if digests else []
         for name, digest in digests.items():
             if not (dist / name).is_file():
                 continue
@@ -297,14 +299,38 @@ class BuiltFiles:
 
     def missing(self, path: str) -> bool:
         """Whether `path` asks the /download/ or /sources/ mount for something the build did not write
-        (a folder included): Datasette would answer a bare English "404: File not found" or "403"."""
+        (a folder included): Datasette would answer a bare English "404: File not found" or "403"; or
+        asks for a search index as a table (`<table>_fts`, .json or a row): it keeps no rows to list,
+        and SQLite refuses to scan it (Datasette: 400 "Invalid SQL" and an error in the log)."""
         mounts = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/")
+        if any(path == page or path.startswith((f"{page}.", f"{page}/")) for page in self.indexes):
+            return True
         return (
             bool(self.by_path)
             and path.startswith(mounts)
             and path not in self.by_path
             and path != f"/{DOWNLOAD_MOUNT}/SHA256SUMS"
         )
+
+
+def search_index_pages(dist: Path) -> list[str]:
+    """The table-page paths Datasette would give the database's FTS5 search indexes."""
+    import sqlite3
+
+    from datasette.utils import tilde_encode
+
+    try:
+        database = find_database(dist)
+        with closing(sqlite3.connect(f"{database.as_uri()}?immutable=1", uri=True)) as connection:
+            names = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+                )
+            ]
+    except (OSError, sqlite3.Error):
+        return []
+    return [f"/{tilde_encode(database.stem)}/{tilde_encode(name)}" for name in names]
 
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:

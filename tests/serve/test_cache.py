@@ -1,6 +1,7 @@
 """The response cache in front of the immutable database: what it replays and what it must not."""
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -195,6 +196,35 @@ def test_a_missing_file_or_folder_of_the_mounts_gets_the_bilingual_404_page(buil
     assert "Page not found" in page and "未找到" in page and 'action="/-/search"' in page
     for served in ("/download/SHA256SUMS", "/sources/index.html", "/download/csv/indicators.csv"):
         assert raw_get(app, served)[0] == 200, served
+
+
+def test_a_search_index_is_searched_through_its_table_not_browsed_as_one(built):
+    """The indexes keep no rows (contentless, no column sizes): SQLite refuses to scan them, so their
+    table pages get the bilingual 404 page, while `_search` on the table goes on finding rows."""
+    import sqlite3
+
+    from ecodata.serve.app import find_database, server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    database = find_database(built)
+    with sqlite3.connect(database) as connection:
+        indexes = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'"
+            )
+        ]
+    assert "protected_areas_fts" in indexes
+    for name in indexes:
+        for suffix in ("", ".json", "/1"):
+            status, _, body = raw_get(app, f"/{database.stem}/{name}{suffix}")
+            assert status == 404 and "未找到" in body.decode("utf-8"), (name, suffix)
+    status, _, body = raw_get(app, f"/{database.stem}/protected_areas.json", b"_search=%E6%B9%BF%E5%9C%B0")
+    every = json.loads(raw_get(app, f"/{database.stem}/protected_areas.json")[2])
+    found = json.loads(body)
+    assert status == 200 and 0 < found["filtered_table_rows_count"] < every["filtered_table_rows_count"]
 
 
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
