@@ -142,7 +142,7 @@ def build_rows(descriptor: Path, rows: int, scratch: Path) -> list[str]:
 
 
 def tree_memory(command: list[str]) -> tuple[float, float]:
-    """Peak summed RSS and PSS (MB) of a command's processes, sampled every 2 ms from /proc: RSS counts
+    """Peak summed RSS and PSS (MB) of a command's processes, sampled every 5 ms from /proc: RSS counts
     the pages a forked child shares with its parent twice, PSS shares them out."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_rss = peak_pss = 0
@@ -150,18 +150,24 @@ def tree_memory(command: list[str]) -> tuple[float, float]:
         sizes = [resident(pid) for pid in process_tree(process.pid)]
         peak_rss = max(peak_rss, sum(rss for rss, _ in sizes))
         peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
-        time.sleep(0.002)
+        time.sleep(0.005)
     return peak_rss / 1024, peak_pss / 1024
 
 
 def process_tree(pid: int) -> list[int]:
-    found = [pid]
-    try:
-        for thread in os.listdir(f"/proc/{pid}/task"):
-            children = Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
-            found += [descendant for child in children for descendant in process_tree(int(child))]
-    except OSError:  # gone meanwhile
-        pass
+    """`pid` and its descendants, by each process's parent in /proc/<pid>/stat (the `children` files
+    need a kernel option that not every kernel has)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:  # "pid (command) state ppid …": the command may hold spaces and parentheses
+                parents[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):  # gone meanwhile
+                pass
+    found, index = [pid], 0
+    while index < len(found):
+        found += [child for child, parent in parents.items() if parent == found[index]]
+        index += 1
     return found
 
 
@@ -191,7 +197,7 @@ def tree_memory_rows(descriptor: Path) -> list[str]:
         "ecodata validate": [str(BIN / "ecodata"), "validate", str(descriptor)],
     }
     lines = [
-        "Peak memory of all of a command's processes at once (1 M rows with errors; /proc sampled every 2 ms):",
+        "Peak memory of all of a command's processes at once (1 M rows with errors; /proc sampled every 5 ms):",
         "",
         "| command | peak RSS, summed MB | peak PSS, summed MB |",
         "|---|---|---|",
