@@ -133,3 +133,29 @@ def test_a_cancelled_or_orphaned_child_leaves_nothing_behind():
     started = time.monotonic()
     assert in_a_thread_free_process(orphaning) == "parent"
     assert time.monotonic() - started < 5  # not held open by the sleeping child
+
+
+def test_the_reading_stops_at_the_next_piece_once_the_descriptor_is_refused():
+    from ecodata.validate.engine.package_checks import DescriptorRefused, UntilRefused
+    from ecodata.validate.engine.progress import NO_PROGRESS
+
+    class Verdict:
+        def __init__(self, findings):
+            self.findings, self.ready = findings, False
+
+        def answered(self):
+            return self.ready
+
+        def result(self):
+            return self.findings, None
+
+    refused, accepted = Verdict(["package-error"]), Verdict([])
+    for verdict in (refused, accepted):
+        with UntilRefused(NO_PROGRESS, verdict).task("observations", 100) as advance:
+            advance(10)  # no answer yet: the reading goes on
+            verdict.ready = True
+            if verdict is refused:
+                with pytest.raises(DescriptorRefused):
+                    advance(10)
+            else:
+                advance(10)

@@ -35,12 +35,25 @@ class Aside(Generic[T]):
 
     def __init__(self, function: Callable[..., T], args: tuple, child: int | None = None, pipe: int = -1):
         self.function, self.args, self.child, self.pipe = function, args, child, pipe
+        self.kept: tuple | None = None
+        self.taking = threading.Lock()  # the reading threads may ask too (answered(), then result())
 
     def result(self) -> T:
         """The child's result, or the function's run here when there is no child or it failed (raising
-        what the function raises). Once only."""
-        received = self.received() if self.child is not None else None
-        return received[0] if received is not None else self.function(*self.args)
+        what the function raises)."""
+        with self.taking:
+            if self.kept is None:
+                received = self.received() if self.child is not None else None
+                self.kept = received if received is not None else (self.function(*self.args),)
+        return self.kept[0]
+
+    def answered(self) -> bool:
+        """Whether the result is there to take at once: the child has written or ended (never blocks)."""
+        if self.kept is not None or self.child is None:
+            return self.kept is not None
+        poller = select.poll()
+        poller.register(self.pipe, select.POLLIN)
+        return bool(poller.poll(0))
 
     def cancel(self) -> None:
         """Stop the child, if any: the caller is giving up (an interrupt, say)."""

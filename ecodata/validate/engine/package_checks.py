@@ -10,11 +10,12 @@ needs no particular order). A descriptor with errors is reported alone, as frict
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 from ...package import Package
 from ..report import Finding, Report
 from . import keys, messages
-from .aside import started_aside
+from .aside import Aside, started_aside
 from .cells import DEFAULT_TYPE, STRING_KINDS
 from .plan import ResourcePlan, descriptor_verdict, resource_plan
 from .progress import NO_PROGRESS
@@ -47,7 +48,7 @@ def check_with_arrow(
     checked = started_aside(descriptor_verdict, package, keep_batches)  # while the rows are read
     read = Report()
     try:
-        read_and_check(package, read, progress, workers, dask, keep_batches)
+        read_and_check(package, read, UntilRefused(progress, checked), workers, dask, keep_batches)
     except Exception:
         if found := checked.result()[0]:  # a descriptor frictionless refuses is all there is to say
             report.findings += found
@@ -63,6 +64,29 @@ def check_with_arrow(
     if tables is not None:
         package.adopt_tables(tables)
     report.include(read)
+
+
+class DescriptorRefused(Exception):
+    """frictionless has refused the descriptor: reading on would be for nothing."""
+
+
+class UntilRefused:
+    """The progress, told of each piece read, stopping the reading (DescriptorRefused) as soon as the
+    descriptor's check has answered with errors: a bad descriptor costs a piece, not the whole data."""
+
+    def __init__(self, progress, checked: Aside):
+        self.progress, self.checked = progress, checked
+
+    @contextmanager
+    def task(self, name: str, total: int):
+        with self.progress.task(name, total) as advance:
+
+            def advance_unless_refused(count: int) -> None:
+                if self.checked.answered() and self.checked.result()[0]:
+                    raise DescriptorRefused(name)
+                advance(count)
+
+            yield advance_unless_refused
 
 
 def read_and_check(package: Package, report: Report, progress, workers, dask, keep_batches: bool) -> None:
