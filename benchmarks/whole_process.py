@@ -288,11 +288,17 @@ def main() -> None:
                 print("\n".join(lines[-5:]), flush=True)
                 if size == 1_000_000 and errors:
                     memory = tree_memory_rows(descriptor)
+                if errors:  # the valid one is built below
+                    shutil.rmtree(descriptor.parent)
         lines += ["", *memory] if memory else []
         lines += ["", "## build (valid packages)", "", *header]
         for size in (int(size) for size in options.sizes.split(",")):
             lines += build_rows(scratch / f"{size}-False" / "datapackage.json", size, scratch)
             print("\n".join(lines[-4:]), flush=True)
+            for done in (scratch / f"{size}-False", scratch / f"dist-{size}"):  # gigabytes at 5 M rows:
+                shutil.rmtree(done)  # the page cache they fill made later runs pay to reclaim it
+            for peer in ("peer.parquet", "peer.db"):
+                (scratch / peer).unlink(missing_ok=True)
         copy = scaled_copy(options.copy_rows, scratch / "copy")
         standard, full = interleaved(
             [str(BIN / "ecodata"), "validate", "--standard", str(copy)],
