@@ -52,9 +52,8 @@ def fails(message):
 
 
 def test_an_exception_in_the_child_is_raised_here_as_the_function_raises_it():
-    pending = started_aside(fails, "no such field")
-    with pytest.raises(ValueError, match="no such field"):
-        pending.result()
+    with pytest.raises(ValueError, match="no such field"):  # at once when run here, or when asked
+        started_aside(fails, "no such field").result()
 
 
 def dies_in_a_child(parent: int):
@@ -159,3 +158,34 @@ def test_the_reading_stops_at_the_next_piece_once_the_descriptor_is_refused():
                     advance(10)
             else:
                 advance(10)
+
+
+def test_without_a_child_a_refused_descriptor_is_found_before_any_row_is_read(tmp_path):
+    """Another thread keeps the check here (aside.alone): it runs first, as it always did."""
+    from ecodata.package import load_package
+    from ecodata.validate.run import validate
+    from tests.parity import table, write_package
+
+    class Recorder:
+        def __init__(self):
+            self.tasks = []
+
+        def task(self, name, total):
+            self.tasks.append(name)
+            return NO_PROGRESS.task(name, total)
+
+    from ecodata.validate.engine.progress import NO_PROGRESS
+
+    descriptor = write_package(
+        tmp_path, [table("t", [{"name": "id", "type": "integr"}])], {"t.csv": b"id\n1\n"}
+    )
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        recorder = Recorder()
+        found = validate(load_package(descriptor), progress=recorder).findings
+    finally:
+        stop.set()
+        other.join()
+    assert [finding.type for finding in found] == ["field-error"] and recorder.tasks == []

@@ -8,7 +8,8 @@ libraries are not fork-safe, Windows has none), from a process with no other Pyt
 engine's own pool's (between readings they wait, holding nothing; any other could hold a lock the child
 needs, an import's say), and once per process: a process that validates again (a library user, a test
 run) is better off importing frictionless once than having a child import it at every call.
-Otherwise, or when the child fails in any way, the function simply runs here, when its result is asked for.
+Otherwise the function runs here, at once; and when the child fails in any way, here when its result
+is asked for.
 """
 
 from __future__ import annotations
@@ -102,11 +103,12 @@ class Aside(Generic[T]):
 
 
 def started_aside(function: Callable[..., T], *args) -> Aside[T]:
-    """Start `function(*args)` in a forked child where that is sound (see the module's docstring);
-    `.result()` gives its result. `function` must not write anywhere but its result."""
+    """Start `function(*args)` in a forked child where that is sound (see the module's docstring), else
+    run it now; `.result()` gives its result, or raises what it raised. `function` must not write
+    anywhere but its result."""
     global _forked
     if _forked or not sys.platform.startswith("linux") or not alone():
-        return Aside(function, args)
+        return done_here(function, args)
     reading, writing = os.pipe()
     try:
         with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads; Arrow's are C++ only
@@ -114,12 +116,19 @@ def started_aside(function: Callable[..., T], *args) -> Aside[T]:
             child = os.fork()
     except OSError:  # no memory or process slot for a child: nothing is lost by working here
         os.close(reading), os.close(writing)
-        return Aside(function, args)
+        return done_here(function, args)
     if child == 0:  # pragma: no cover (the child leaves by os._exit; coverage never sees it)
         run_child(function, args, reading, writing)
     _forked = True
     os.close(writing)
     return Aside(function, args, child, reading)
+
+
+def done_here(function: Callable[..., T], args: tuple) -> Aside[T]:
+    """The function run here and now, before the caller goes on: as if there were no child at all."""
+    aside = Aside(function, args)
+    aside.result()
+    return aside
 
 
 def alone() -> bool:

@@ -46,6 +46,9 @@ def check_with_arrow(
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     reuse_freed_memory(lean_memory)
     checked = started_aside(descriptor_verdict, package, keep_batches)  # while the rows are read
+    if checked.answered() and (found := checked.result()[0]):  # checked here already (no child)
+        report.findings += found
+        return
     read = Report()
     try:
         read_and_check(package, read, UntilRefused(progress, checked), workers, dask, keep_batches)
