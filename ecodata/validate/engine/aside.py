@@ -38,6 +38,9 @@ class Aside(Generic[T]):
         self.function, self.args, self.child, self.pipe = function, args, child, pipe
         self.kept: tuple | None = None
         self.taking = threading.Lock()  # the reading threads may ask too (answered(), then result())
+        self.poller = select.poll()  # not select.select: it refuses a descriptor numbered 1024 or more
+        if child is not None:
+            self.poller.register(pipe, select.POLLIN)
 
     def result(self) -> T:
         """The child's result, or the function's run here when there is no child or it failed (raising
@@ -50,11 +53,9 @@ class Aside(Generic[T]):
 
     def answered(self) -> bool:
         """Whether the result is there to take at once: the child has written or ended (never blocks)."""
-        if self.kept is not None or self.child is None:
-            return self.kept is not None
-        poller = select.poll()
-        poller.register(self.pipe, select.POLLIN)
-        return bool(poller.poll(0))
+        if self.kept is not None:
+            return True
+        return self.child is not None and bool(self.poller.poll(0))
 
     def cancel(self) -> None:
         """Stop the child, if any: the caller is giving up (an interrupt, say)."""
@@ -64,12 +65,10 @@ class Aside(Generic[T]):
     def received(self) -> tuple | None:
         """The child's result as a 1-tuple; None when it failed, died or hung (then it is killed)."""
         data = bytearray()
-        poller = select.poll()  # not select.select: it refuses a descriptor numbered 1024 or more
-        poller.register(self.pipe, select.POLLIN)
         hung = False
         try:
             while True:
-                if not poller.poll(PATIENCE_SECONDS * 1000):
+                if not self.poller.poll(PATIENCE_SECONDS * 1000):
                     hung = True
                     break
                 chunk = os.read(self.pipe, 1 << 20)

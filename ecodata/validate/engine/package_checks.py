@@ -46,17 +46,13 @@ def check_with_arrow(
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     reuse_freed_memory(lean_memory)
     checked = started_aside(descriptor_verdict, package, keep_batches)  # while the rows are read
-    if checked.answered() and (found := checked.result()[0]):  # checked here already (no child)
-        report.findings += found
-        return
     read = Report()
     try:
-        read_and_check(package, read, UntilRefused(progress, checked), workers, dask, keep_batches)
+        if not refused(checked):  # checked here already, when there is no child
+            read_and_check(package, read, UntilRefused(progress, checked), workers, dask, keep_batches)
     except Exception:
-        if found := checked.result()[0]:  # a descriptor frictionless refuses is all there is to say
-            report.findings += found
-            return
-        raise
+        if not checked.result()[0]:  # else the reading failed on what frictionless refuses anyway
+            raise
     except BaseException:  # an interrupt: no child left behind
         checked.cancel()
         raise
@@ -67,6 +63,11 @@ def check_with_arrow(
     if tables is not None:
         package.adopt_tables(tables)
     report.include(read)
+
+
+def refused(checked: Aside) -> bool:
+    """Whether the descriptor's check has answered, with errors (never waits for it)."""
+    return checked.answered() and bool(checked.result()[0])
 
 
 class DescriptorRefused(Exception):
@@ -85,7 +86,7 @@ class UntilRefused:
         with self.progress.task(name, total) as advance:
 
             def advance_unless_refused(count: int) -> None:
-                if self.checked.answered() and self.checked.result()[0]:
+                if refused(self.checked):
                     raise DescriptorRefused(name)
                 advance(count)
 
