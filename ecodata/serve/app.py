@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import closing
 from pathlib import Path
 
 from ..memory import release_freed_memory
@@ -270,7 +269,7 @@ class BuiltFiles:
     ETag and its modification time as Last-Modified, so a client asks again with If-None-Match and
     gets a 304; downloads as attachments. Worked out once: the build does not change while served."""
 
-    def __init__(self, dist: Path | None):
+    def __init__(self, dist: Path | None, indexes: list[str] = ()):
         from email.utils import formatdate
 
         sums = dist / "SHA256SUMS" if dist else None
@@ -280,7 +279,7 @@ class BuiltFiles:
             else {}
         )
         self.by_path: dict[str, list[tuple[bytes, bytes]]] = {}
-        self.indexes = search_index_pages(dist) if digests else []
+        self.indexes = list(indexes)  # search index pages (search_index_pages): not served as tables
         for name, digest in digests.items():
             if not (dist / name).is_file():
                 continue
@@ -313,24 +312,17 @@ class BuiltFiles:
         )
 
 
-def search_index_pages(dist: Path) -> list[str]:
-    """The table-page paths Datasette would give the database's FTS5 search indexes."""
-    import sqlite3
-
+def search_index_pages(datasette) -> list[str]:
+    """The table-page paths of the search indexes: each table's `fts_table` in the build's metadata
+    (the one the table pages and search_tables_from_metadata search through)."""
     from datasette.utils import tilde_encode
 
-    try:
-        database = find_database(dist)
-        with closing(sqlite3.connect(f"{database.as_uri()}?immutable=1", uri=True)) as connection:
-            names = [
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
-                )
-            ]
-    except (OSError, sqlite3.Error):
-        return []
-    return [f"/{tilde_encode(database.stem)}/{tilde_encode(name)}" for name in names]
+    return [
+        f"/{tilde_encode(database)}/{tilde_encode(table['fts_table'])}"
+        for database, described in (datasette.metadata().get("databases") or {}).items()
+        for table in (described.get("tables") or {}).values()
+        if table.get("fts_table")
+    ]
 
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -441,7 +433,7 @@ def compressed(app):
 def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
     """What `ecodata serve` runs: Datasette, compressed, hardened, behind the response cache."""
     dist = dict(datasette.static_mounts).get(DOWNLOAD_MOUNT)
-    files = BuiltFiles(Path(dist) if dist else None)
+    files = BuiltFiles(Path(dist) if dist else None, search_index_pages(datasette))
     return ResponseCache(hardened(compressed(datasette.app()), files), max_bytes=cache_mb * 1_000_000)
 
 
