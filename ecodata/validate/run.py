@@ -15,7 +15,7 @@ from pathlib import Path
 from ..package import Package, PackageError, load_package
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
-from .error_types import vocabulary
+from .error_types import is_error_type, vocabulary
 from .plugins import Check, declared_checks, known_checks
 from .report import Report
 from .tables import csv_rows
@@ -118,7 +118,7 @@ def expand(names: set[str], known: dict[str, Check]) -> set[str]:
     for name in names:
         if name in known:
             types.update(known[name].types)
-        elif name in vocabulary(known.values()):
+        elif is_error_type(name, known.values()):
             types.add(name)
         else:
             raise PackageError(
