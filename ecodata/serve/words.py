@@ -7,6 +7,7 @@ table.js itself untouched)."""
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from markupsafe import Markup
 
@@ -96,6 +97,7 @@ def description_zh(filters, search: str | None, sort: str | None, sort_desc: str
     return "；".join(parts)
 
 
+@cache  # the same script on every table page
 def column_menu_script() -> Markup:
     """Relabels the column menu table.js adds to the page (and each time it shows a column's type), and
     the "remove this filter" links it adds to the filter rows. Runs after table.js (DOMContentLoaded
