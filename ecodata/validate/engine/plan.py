@@ -57,14 +57,15 @@ class ResourcePlan:
 
 def descriptor_verdict(package: Package, with_tables: bool) -> tuple[list[Finding], list[dict] | None]:
     """`descriptor_findings`, then, if asked and there are none, `Package.tables` (what the declared
-    checks read; None if they cannot be had): both from one import of frictionless."""
-    found = descriptor_findings(package)
-    return found, (tables_or_none(package) if with_tables and not found else None)
+    checks read; None if they cannot be had): both from one import of frictionless and one Package of it."""
+    found, read = descriptor_findings(package)
+    return found, (tables_or_none(package, read) if with_tables and not found else None)
 
 
-def descriptor_findings(package: Package) -> list[Finding]:
+def descriptor_findings(package: Package):
     """The descriptor errors frictionless reports before it reads any row, then those it lets through
-    (`definition_findings`): empty when the descriptor is sound."""
+    (`definition_findings`): empty when the descriptor is sound. With them, frictionless's Package of
+    the descriptor, None where it could not make one."""
     import frictionless
 
     try:
@@ -80,15 +81,15 @@ def descriptor_findings(package: Package) -> list[Finding]:
         return [
             Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
             for error in exception.to_errors()
-        ]
+        ], None
     except Exception as error:  # frictionless fails on some shapes its profiles let through
         crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
         try:  # a descriptor nothing has checked: say what is known to be wrong, if anything
             found = definition_findings(package.resources, package.safe_path)
         except Exception:
             found = []
-        return found or [Finding(type="package-error", message=crash, path="datapackage.json")]
-    return definition_findings(package.resources, package.safe_path)
+        return found or [Finding(type="package-error", message=crash, path="datapackage.json")], None
+    return definition_findings(package.resources, package.safe_path), checked
 
 
 def definition_findings(resources: list[dict], safe_path) -> list[Finding]:
