@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import signal
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -80,6 +80,9 @@ out_option = click.option(
     default=Path("dist"),
     show_default=True,
     help="The build folder: replaced whole, and only when the new build succeeds.",
+)
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway)."
 )
 
 
@@ -159,7 +162,7 @@ def cli(debug):
     metavar="SCHEDULER_ADDRESS",
     help="Check the parts on a Dask cluster (pip install 'ecodata[dask]').",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
+@quiet_option
 def validate(
     descriptor: Path,
     output_format: str,
@@ -191,11 +194,8 @@ def validate(
         "standard": standard,
         "engine": engine,
     }
-    if bar is None:
-        report = validate_package(descriptor, **options, workers=workers, dask=dask)
-    else:
-        with bar:
-            report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
+    with bar or nullcontext():
+        report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
     click.echo(RENDERERS[output_format](report, limit_errors))
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
 
@@ -203,22 +203,26 @@ def validate(
 @cli.command()
 @descriptor_argument
 @out_option
-def build(descriptor: Path, out: Path):
+@quiet_option
+def build(descriptor: Path, out: Path, quiet: bool):
     """Build Parquet, SQLite and a zip from DESCRIPTOR into --out.
 
     Validates first: only a valid package is built. Writes Parquet, SQLite, Datasette metadata, the
     inspect file, a zip and SHA256SUMS; the previous --out stays intact when anything fails.
     """
-    run_build(descriptor, out)
+    run_build(descriptor, out, quiet)
 
 
-def run_build(descriptor: Path, out: Path) -> None:
+def run_build(descriptor: Path, out: Path, quiet: bool = False) -> None:
     from .build.dist import BuildError
     from .build.dist import build as build_package
+    from .validate.engine.progress import progress_for
     from .validate.report import render_text
 
+    bar = progress_for(sys.stderr, quiet)
     try:
-        build_package(descriptor, out)
+        with bar or nullcontext():
+            build_package(descriptor, out, progress=bar)
     except BuildError as error:
         click.echo(render_text(error.report), err=True)
         click.echo(f"Error: {error}", err=True)

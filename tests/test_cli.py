@@ -124,6 +124,54 @@ def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "package"]
 
 
+def on_a_terminal(*args) -> tuple[int, str]:
+    """Run `ecodata ARGS` in a process of its own whose standard error is a terminal (a pseudo-terminal)."""
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecodata", *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    shown = []
+
+    def read():
+        try:
+            while chunk := os.read(main, 65536):
+                shown.append(chunk)
+        except OSError:  # the terminal's other end is closed: Linux says EIO
+            pass
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    code = process.wait(timeout=300)
+    reader.join(timeout=10)
+    os.close(main)
+    return code, b"".join(shown).decode("utf-8", "replace")
+
+
+def test_build_shows_its_progress_on_a_terminal_unless_quiet(package_copy, tmp_path):
+    code, shown = on_a_terminal("build", package_copy, "--out", tmp_path / "dist")
+    assert code == 0, shown
+    total = json.loads(run("validate", package_copy, "--format", "json").output)["stats"]["rows"]
+    for step in (
+        "protected_areas",
+        "Parquet, SQLite",
+        f"{total:,}/{total:,} rows",
+        "search index",
+        "SHA256SUMS",
+    ):
+        assert step in shown
+    code, shown = on_a_terminal("build", package_copy, "--out", tmp_path / "dist", "--quiet")
+    assert code == 0 and "rows" not in shown and "━" not in shown, shown
+
+
 def test_build_with_missing_descriptor_exits_2(tmp_path):
     result = run("build", tmp_path / "nope.json", "--out", tmp_path / "dist")
     assert result.exit_code == 2

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..package import Package, PackageError, load_package
+from ..validate.engine.progress import NO_PROGRESS, Counted
 from ..validate.report import Report, summary_line
 from ..validate.run import validate
 
@@ -33,12 +34,14 @@ class BuildError(Exception):
         self.report = report
 
 
-def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> Path:
-    """Validate, then build every output into `out`. Raises PackageError or BuildError."""
+def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", progress=None) -> Path:
+    """Validate, then build every output into `out`. Raises PackageError or BuildError.
+
+    `progress`: a validate.engine.progress bar, shown the validation's reading, then the build's steps."""
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     out = Path(out).resolve()
     check_output_folder(package, out)  # before any work: a wrong --out is said at once
-    report = validate(package, lean_memory=True)  # validation's peak is the build's
+    report = validate(package, lean_memory=True, progress=progress)  # validation's peak is the build's
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
     memory_for_the_build()
@@ -46,7 +49,7 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist") -> P
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        write_outputs(package, staging)
+        write_outputs(package, staging, progress or NO_PROGRESS, report.rows_checked)
         replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -65,9 +68,10 @@ def memory_for_the_build() -> None:
     release_freed_memory()
 
 
-def write_outputs(package: Package, folder: Path) -> None:
+def write_outputs(package: Package, folder: Path, progress=NO_PROGRESS, rows: int = 0) -> None:
     """Every output, on several threads: this one loads SQLite and builds its search index while others
-    write Parquet, then copy the CSV files, zip the package and take the digests."""
+    write Parquet, then copy the CSV files, zip the package and take the digests. `progress` is shown
+    the `rows` loaded, then the two later steps."""
     from ..validate.context import evidence_of
     from .metadata import datasette_metadata
     from .search import write_search_tables
@@ -79,25 +83,29 @@ def write_outputs(package: Package, folder: Path) -> None:
     with ThreadPoolExecutor(1, thread_name_prefix="ecodata-build") as background:
         info = background.submit(build_info, package)  # the inputs' digest, while the tables load
         with new_database(database) as connection:
-            parquet = write_tables(package, folder / "parquet", connection)
+            with progress.task("Parquet, SQLite", rows, unit="rows") as advance:
+                parquet = write_tables(package, folder / "parquet", connection, advance)
             downloads = background.submit(write_downloads, package, folder)
-            write_search_tables(package, connection, parquet)
-        evidence = evidence_of(package)
-        sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
-        if evidence:
-            write_source_pages(package, parquet, folder / "sources", evidence)
-        write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
-        digests = {database: file_digest(database)}  # for inspect.json and SHA256SUMS: read once
-        write_inspect_file(database, folder / "inspect.json", digests[database])
-        digests |= downloads.result()
-        write_json(folder / BUILD_INFO, info.result())
-    write_checksums(folder, digests)
+            with progress.task("search index", 1, unit=None):
+                write_search_tables(package, connection, parquet)
+        with progress.task("pages, zip, SHA256SUMS", 1, unit=None):
+            evidence = evidence_of(package)
+            sources = read_parquet(parquet[evidence["sources"]]).to_pylist() if evidence else []
+            if evidence:
+                write_source_pages(package, parquet, folder / "sources", evidence)
+            write_json(folder / "metadata.json", datasette_metadata(package, sources, evidence))
+            digests = {database: file_digest(database)}  # for inspect.json and SHA256SUMS: read once
+            write_inspect_file(database, folder / "inspect.json", digests[database])
+            digests |= downloads.result()
+            write_json(folder / BUILD_INFO, info.result())
+            write_checksums(folder, digests)
 
 
-def write_tables(package: Package, folder: Path, database) -> dict[str, Path]:
+def write_tables(package: Package, folder: Path, database, advance=lambda rows: None) -> dict[str, Path]:
     """Each resource into Parquet and SQLite in one pass, referenced tables first: a thread of its own
     reads the typed batches and writes them to Parquet while this one loads them into SQLite. Rows that
-    did not come in key order are loaded from the sorted Parquet file instead."""
+    did not come in key order are loaded from the sorted Parquet file instead. `advance(rows)` is told
+    of each batch loaded (and of a reload's rows taken back)."""
     from ..validate.engine.reading import read_ahead
     from .parquet import ParquetWrite
     from .sqlite import TableLoad, creation_order
@@ -108,10 +116,13 @@ def write_tables(package: Package, folder: Path, database) -> dict[str, Path]:
         parquet[name] = folder / f"{name}.parquet"
         table = TableLoad(database, resource)
         written = ParquetWrite(package, name, parquet[name])
+        loaded = Counted(advance)
         for batch in read_ahead(iter(written)):
             table.add(batch)
+            loaded(batch.num_rows)
         if not written.in_order:
-            table.reload(parquet[name])
+            loaded.take_back()
+            table.reload(parquet[name], loaded)
         table.finish()
     return parquet
 

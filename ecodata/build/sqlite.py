@@ -183,13 +183,14 @@ class TableLoad:
                 self.insert_one, (values[at : at + width] for at in range(whole, len(values), width))
             )
 
-    def reload(self, parquet: Path) -> None:
-        """Replace the rows with those of a Parquet file (in key order)."""
+    def reload(self, parquet: Path, advance=lambda rows: None) -> None:
+        """Replace the rows with those of a Parquet file (in key order), telling `advance` of each batch."""
         import pyarrow.parquet as pq
 
         self.connection.execute(f"DELETE FROM {quoted(self.name)}")
         for batch in pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS):
             self.add(batch)
+            advance(batch.num_rows)
 
     def finish(self) -> None:
         for column, _, _ in foreign_keys(self.resource):

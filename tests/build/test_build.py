@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 import csv
 import hashlib
 import json
@@ -261,6 +262,19 @@ def test_parquet_keeps_the_schema_types_and_sorts_by_the_typed_key(tmp_path):
     assert first["flag"] is True and first["items"] == [1, 2]
 
 
+class RecordedProgress:
+    """A progress bar's calls, kept: (name, total, unit, [each advance]) per task, in order."""
+
+    def __init__(self):
+        self.tasks = []
+
+    @contextlib.contextmanager
+    def task(self, name, total, unit="bytes"):
+        moves = []
+        self.tasks.append((name, total, unit, moves))
+        yield moves.append
+
+
 @pytest.mark.parametrize("offsets", ["same", "mixed"], ids=["out of key order", "a column typed whole"])
 def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_path, monkeypatch, offsets):
     # batches of two: the first goes in, then it breaks
@@ -281,8 +295,18 @@ def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_
         "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": "id"}}],
     }
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    out = build(tmp_path, tmp_path / "dist")
+    progress = RecordedProgress()
+    out = build(tmp_path, tmp_path / "dist", progress=progress)
     assert pq.read_table(out / "parquet" / "t.parquet").column("id").to_pylist() == [1, 2, 3, 4, 5]
+    # the progress counts the rows loaded, takes back those loaded again, and ends at the rows validated
+    steps = [(name, total, unit, sum(moves)) for name, total, unit, moves in progress.tasks]
+    assert steps == [
+        ("t", (tmp_path / "t.csv").stat().st_size, "bytes", (tmp_path / "t.csv").stat().st_size),
+        ("Parquet, SQLite", 5, "rows", 5),
+        ("search index", 1, None, 0),
+        ("pages, zip, SHA256SUMS", 1, None, 0),
+    ]
+    assert min(progress.tasks[1][3]) < 0
     with sqlite3.connect(out / "p.db") as connection:
         assert [key for (key,) in connection.execute("select id from t order by rowid")] == [1, 2, 3, 4, 5]
 

@@ -154,3 +154,26 @@ def test_the_bar_is_drawn_as_the_file_is_read_by_no_thread_of_its_own(monkeypatc
         halfway = screen.getvalue()
         assert threading.active_count() == threads  # no thread of rich's: alone() answers as without a bar
     assert "1.0/4.1 kB" in halfway and "4.1/4.1 kB" in screen.getvalue()
+
+
+def test_the_bar_counts_rows_by_name_and_a_step_without_an_amount():
+    import io
+    import re
+
+    from ecodata.validate.engine.progress import BarProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    with BarProgress(screen) as bar:
+        with bar.task("Parquet, SQLite", total=1_001_000, unit="rows") as advance:
+            advance(65_536)
+        with bar.task("search index", total=1, unit=None):
+            pass
+    drawn = screen.getvalue()
+    assert "1,001,000/1,001,000 rows" in drawn and "65,536/1,001,000 rows" in drawn
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn)  # without the terminal's colour codes
+    last = [line for line in plain.splitlines() if "search index" in line][-1]
+    assert re.fullmatch(r"search index\s+━+\s+0:00:00\s*", last), last  # a bar, then the time: no amount

@@ -1,4 +1,5 @@
-"""A progress bar per resource (bytes read of the file's size) on a terminal; nothing elsewhere."""
+"""Progress bars on a terminal — one per resource read (bytes of the file's size), and the build's
+steps (rows loaded, then the search index and the downloads) — and nothing elsewhere."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 
 class NoProgress:
     @contextmanager
-    def task(self, name: str, total: int):
+    def task(self, name: str, total: int, unit: str | None = "bytes"):
         yield lambda count: None
 
 
@@ -24,12 +25,12 @@ class BarProgress:
 
     def __init__(self, stream=None):
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
+            amount_column(),
             TimeRemainingColumn(),
             console=Console(file=stream or sys.stderr),
             transient=False,
@@ -45,8 +46,10 @@ class BarProgress:
         self.progress.stop()
 
     @contextmanager
-    def task(self, name: str, total: int):
-        task_id = self.progress.add_task(name, total=total)
+    def task(self, name: str, total: int, unit: str | None = "bytes"):
+        """A bar counting to `total`: bytes (shown as a download is), anything else by its name; a unit
+        of None: one step, no amount shown."""
+        task_id = self.progress.add_task(name, total=total, unit=unit)
         self.progress.refresh()
         try:
             yield lambda count: self.advance(task_id, count)
@@ -58,6 +61,26 @@ class BarProgress:
         if (now := time.monotonic()) - self.drawn >= self.REFRESH_SECONDS:
             self.drawn = now
             self.progress.refresh()
+
+
+def amount_column():
+    """How far a task is: bytes as rich shows a download (12.3/88.2 MB), other units counted (1,024/5,000
+    rows), nothing for a step."""
+    from rich.progress import DownloadColumn, ProgressColumn
+    from rich.text import Text
+
+    class AmountColumn(ProgressColumn):
+        download = DownloadColumn()
+
+        def render(self, task):
+            unit = task.fields.get("unit", "bytes")
+            if unit == "bytes":
+                return self.download.render(task)
+            if unit is None:  # a step: its bar says when it is done
+                return Text("")
+            return Text(f"{int(task.completed):,}/{int(task.total or 0):,} {unit}", style="progress.download")
+
+    return AmountColumn()
 
 
 NO_PROGRESS = NoProgress()
