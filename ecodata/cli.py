@@ -221,7 +221,7 @@ def run_build(descriptor: Path, out: Path, quiet: bool = False) -> None:
 
     bar = progress_for(sys.stderr, quiet)
     try:
-        with bar or nullcontext():
+        with ended_by_signals(), bar or nullcontext():  # a stopped build removes its staging folder
             build_package(descriptor, out, progress=bar)
     except BuildError as error:
         click.echo(render_text(error.report), err=True)
@@ -426,7 +426,8 @@ def release_check(descriptor: Path, base: str):
     """
     from .maintain.release import release_check as check
 
-    ok, message = check(descriptor, base)
+    with ended_by_signals():  # a stopped check removes the base revision's checkout
+        ok, message = check(descriptor, base)
     click.echo(message, err=not ok)
     sys.exit(EXIT_VALID if ok else EXIT_INVALID)
 

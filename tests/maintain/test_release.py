@@ -1,7 +1,10 @@
 """Semantic versioning for data: `ecodata release-check` and `make release-check`."""
 
 import json
+import os
 import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -101,3 +104,22 @@ def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repositor
     result = CliRunner().invoke(cli, ["release-check", str(repository), "--base", f"--output={target}"])
     assert result.exit_code == 2 and "is not a git revision" in result.output
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("signal_number", [2, 15])  # Ctrl-C; SIGTERM as a cancelled CI job sends
+def test_a_stopped_check_removes_the_base_revisions_checkout(repository, tmp_path, signal_number):
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecodata", "release-check", str(repository), "--base", "HEAD"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)},
+    )
+    while not list(temporary.glob("ecodata-release-*/resources/*")) and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal_number)
+    output, _ = process.communicate()
+    assert process.returncode == 128 + signal_number, output
+    assert not any(temporary.iterdir())
