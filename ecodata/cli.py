@@ -359,7 +359,8 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
         if not yes and not click.confirm(f"add this row to {resource}?"):
             click.echo(f"not added: {resource} is unchanged")  # the user's choice, not an error
             return
-        number = add_row(package, resource, cells)
+        with ended_by_signals():  # a stopped check removes its scratch copy of the package
+            number = add_row(package, resource, cells)
     except RowError as error:
         click.echo(f"Error: row not added: {error}", err=True)
         sys.exit(EXIT_INVALID)

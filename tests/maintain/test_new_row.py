@@ -2,9 +2,14 @@
 
 import csv
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from ecodata.cli import cli
 from ecodata.maintain.new_row import suggestions
@@ -54,6 +59,38 @@ def test_a_row_with_flags_is_inserted_in_key_order_and_the_package_stays_valid(p
         f"count,2018-12-31,,,position-paper-2020,{QUOTE},,"
     ]
     assert CliRunner().invoke(cli, ["validate", str(package_copy)]).exit_code == 0
+
+
+@pytest.mark.parametrize("signal_number", [2, 15])  # Ctrl-C; SIGTERM as a cancelled CI job sends
+def test_a_stopped_new_row_removes_its_scratch_copy_and_writes_nothing(package_copy, tmp_path, signal_number):
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    before = {path: path.read_bytes() for path in package_copy.parent.rglob("*") if path.is_file()}
+    cells = {**CELLS, "value": "474", "qualifier": "exact"}
+    evidence = ["--source", "position-paper-2020", "--quote", QUOTE, *flags(cells)]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ecodata",
+            "new-row",
+            "protected_areas",
+            str(package_copy),
+            "--yes",
+            *evidence,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)},
+    )
+    while not list(temporary.glob("ecodata-new-row-*/resources/*")) and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal_number)
+    output, _ = process.communicate()
+    assert process.returncode == 128 + signal_number, output
+    assert not any(temporary.iterdir())
+    assert {path: path.read_bytes() for path in package_copy.parent.rglob("*") if path.is_file()} == before
 
 
 def test_prompts_suggest_the_value_and_qualifier_from_the_quote(package_copy):
