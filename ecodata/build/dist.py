@@ -18,6 +18,7 @@ from ..package import Package, PackageError, load_package
 from ..validate.engine.progress import NO_PROGRESS, Counted
 from ..validate.report import Report, summary_line
 from ..validate.run import validate
+from .sqlite import name_clash
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
@@ -44,6 +45,8 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", prog
     report = validate(package, lean_memory=True, progress=progress)  # validation's peak is the build's
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
+    if clash := name_clash(package):
+        raise PackageError(f"not built: {clash}")
     memory_for_the_build()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
@@ -102,7 +105,8 @@ def write_outputs(package: Package, folder: Path, progress=NO_PROGRESS, rows: in
 
 
 def write_tables(package: Package, folder: Path, database, advance=lambda rows: None) -> dict[str, Path]:
-    """Each resource into Parquet and SQLite in one pass, referenced tables first: a thread of its own
+    """Each resource into Parquet and SQLite in one pass, every table created first (an index then never
+    takes a table's name), referenced tables loaded first: a thread of its own
     reads the typed batches and writes them to Parquet while this one loads them into SQLite. Rows that
     did not come in key order are loaded from the sorted Parquet file instead. `advance(rows)` is told
     of each batch loaded (and of a reload's rows taken back)."""
@@ -111,10 +115,9 @@ def write_tables(package: Package, folder: Path, database, advance=lambda rows: 
     from .sqlite import TableLoad, creation_order
 
     parquet = {}
-    for resource in creation_order(package):
-        name = resource["name"]
+    for table in [TableLoad(database, resource) for resource in creation_order(package)]:
+        name = table.name
         parquet[name] = folder / f"{name}.parquet"
-        table = TableLoad(database, resource)
         written = ParquetWrite(package, name, parquet[name])
         loaded = Counted(advance)
         for batch in read_ahead(iter(written)):

@@ -32,6 +32,8 @@ def bilingual_label(resource: dict) -> tuple[str, str] | None:
     """The (Chinese, English) fields that name a row, e.g. label_zh and label_en or title_zh and
     title_en: a generated `label` joins them, so a link or facet to the row shows both."""
     names = {field["name"] for field in resource["schema"]["fields"]}
+    if any(name.lower() == "label" for name in names):  # SQLite: a column of that name is there already
+        return None
     for base in LABEL_BASES:
         if {f"{base}_zh", f"{base}_en"} <= names:
             return f"{base}_zh", f"{base}_en"

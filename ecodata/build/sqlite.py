@@ -57,6 +57,47 @@ def creation_order(package: Package) -> list[dict]:
     return ordered
 
 
+FTS_SHADOWS = ("", "_data", "_idx", "_config")  # a search index's tables (search.py: contentless, no sizes)
+RESERVED_PREFIX = "sqlite_"  # SQLite refuses to create a table so named
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def folded(name: str) -> str:
+    """A name as SQLite compares it: ASCII letters without case, every other character as it is."""
+    return name.translate(ASCII_LOWER)
+
+
+def name_clash(package: Package) -> str | None:
+    """What the database could not hold as the build lays it out, in one line; None when nothing.
+
+    SQLite compares table and column names without case, keeps `sqlite_…` for itself, and gives each
+    table with text to search a `<table>_fts` index of several tables: a valid package may still have
+    two fields `Name` and `name`, or a resource `x_fts` beside a searchable `x`. (Resource names are
+    lower case: the Data Package profile says so.)"""
+    from .search import fts_table_name, searchable_columns
+
+    holders: dict[str, str] = {}
+    for resource in package.tables:
+        name = resource["name"]
+        if folded(name).startswith(RESERVED_PREFIX):
+            return f'resource "{name}": SQLite keeps names starting with "{RESERVED_PREFIX}" for itself; rename it'
+        columns: dict[str, str] = {}
+        for field in resource["schema"]["fields"]:
+            if (other := columns.setdefault(folded(field["name"]), field["name"])) != field["name"]:
+                return (
+                    f'resource "{name}": fields "{other}" and "{field["name"]}" differ only in case, and '
+                    "SQLite would hold them as one column; rename one"
+                )
+        owned = [(name, f'resource "{name}"')]
+        if searchable_columns(resource):
+            index = fts_table_name(name)
+            owned += [(index + suffix, f'the search index of resource "{name}"') for suffix in FTS_SHADOWS]
+        for table, owner in owned:
+            if (holder := holders.setdefault(folded(table), owner)) != owner:
+                return f'{holder} and {owner} would both be the SQLite table "{table}"; rename the resource'
+    return None
+
+
 def sqlite_value(value):
     if isinstance(value, dict):
         if value.keys() == {"year", "month"}:
@@ -142,11 +183,12 @@ def create_table_sql(resource: dict) -> str:
 
 
 def create_index(connection, table: str, column: str) -> None:
-    """An index named as sqlite-utils names it: `idx_<table>_<column>`, then `_2`, `_3`… if taken."""
-    taken = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    """An index named as sqlite-utils names it: `idx_<table>_<column>`, then `_2`, `_3`… if taken (by
+    any table or index: every table is created before the first index)."""
+    taken = {folded(name) for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     name = base = f"idx_{table.replace(' ', '_')}_{column}"
     for number in itertools.count(2):
-        if name not in taken:
+        if folded(name) not in taken:
             break
         name = f"{base}_{number}"
     connection.execute(f"CREATE INDEX {quoted(name)}\n    ON {quoted(table)} ({quoted(column)})")

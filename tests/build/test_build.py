@@ -411,3 +411,74 @@ def test_a_build_replaces_its_own_output_whole_and_clears_what_an_interrupted_on
     build(package_copy, out)
     assert not (out / "stale.txt").exists() and (out / "SHA256SUMS").is_file()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "package"]
+
+
+def table_package(folder, *resources) -> None:
+    """A package of CSV resources given as (name, header, rows, schema extras) under `folder`."""
+    described = []
+    for name, header, rows, extras in resources:
+        (folder / f"{name}.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+        fields = [{"name": label, "type": "string"} for label in header.split(",")]
+        described.append({"name": name, "path": f"{name}.csv", "schema": {"fields": fields, **extras}})
+    (folder / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": described}), encoding="utf-8"
+    )
+
+
+SQLITE_CLASHES = {  # valid packages (frictionless says so) the database cannot hold as laid out
+    "two fields differing in case": (
+        [("t", "Name,name", ["a,b"], {})],
+        'resource "t": fields "Name" and "name" differ only in case',
+    ),
+    "a resource named as another's search index": (
+        [("x_fts", "id", ["1"], {}), ("x", "id,note", ["1,some words"], {})],
+        'resource "x_fts" and the search index of resource "x" would both be the SQLite table "x_fts"',
+    ),
+    "a name SQLite keeps": (
+        [("sqlite_stat1", "id", ["1"], {})],
+        'resource "sqlite_stat1": SQLite keeps names starting with "sqlite_" for itself',
+    ),
+}
+
+
+@pytest.mark.parametrize("resources, said", SQLITE_CLASHES.values(), ids=SQLITE_CLASHES.keys())
+def test_names_sqlite_cannot_hold_are_one_line_and_nothing_is_written(tmp_path, resources, said):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    table_package(tmp_path, *resources)
+    assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"Error: not built: {said}")
+    assert not [path.name for path in tmp_path.iterdir() if "dist" in path.name]
+
+
+def test_a_field_named_label_and_a_resource_named_as_an_index_are_built(tmp_path):
+    """No generated `label` beside a field that has its name; an index named around a table's name."""
+    table_package(
+        tmp_path,
+        ("codes", "code,label_zh,label_en,LABEL", ["a,甲,A,x"], {"primaryKey": ["code"]}),
+        ("idx_t_code", "id", ["1"], {}),
+        (
+            "t",
+            "id,code",
+            ["1,a"],
+            {"foreignKeys": [{"fields": ["code"], "reference": {"resource": "codes", "fields": ["code"]}}]},
+        ),
+    )
+    out = build(tmp_path, tmp_path / "dist")
+    with sqlite3.connect(out / "p.db") as connection:
+        assert [row[1] for row in connection.execute("pragma table_xinfo(codes)")] == [
+            "code",
+            "label_zh",
+            "label_en",
+            "LABEL",
+        ]
+        indexes = {
+            name for (name,) in connection.execute("select name from sqlite_master where type='index'")
+        }
+        assert "idx_t_code_2" in indexes and connection.execute(
+            "select count(*) from idx_t_code"
+        ).fetchone() == (1,)
