@@ -45,7 +45,10 @@ class GuardedGroup(click.Group):
             raise CannotRun("the input is nested too deeply to read") from None
         except Exception as error:
             if ctx.params.get("debug"):
-                raise
+                import traceback
+
+                traceback.print_exc()
+                sys.exit(EXIT_BUG)  # the traceback, and still the exit code of a bug (not Python's 1)
             raise Bug(
                 f"internal error, a bug in ecodata: {type(error).__name__}: {error} (run with --debug for the traceback)"
             ) from None
