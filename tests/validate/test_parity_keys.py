@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.parity import assert_same_findings, one_column_case, table, to_csv, write_package
+from tests.parity import assert_same_findings, findings, one_column_case, table, to_csv, write_package
 
 
 def test_keys_unique_primary_and_foreign_within_and_across_resources(tmp_path):
@@ -231,3 +231,40 @@ def test_number_keys_are_exact_however_long_or_large(tmp_path):
     report = one_column_case(tmp_path, spec, cells)
     repeats = sorted(finding.row for finding in report.findings if finding.type == "unique-error")
     assert repeats == [5, 8, 10]
+
+
+def test_a_missing_foreign_key_value_is_named_as_frictionless_names_it(tmp_path):
+    codes = table("codes", [{"name": "code", "type": "string"}], primaryKey="code")
+    years = table("years", [{"name": "year", "type": "integer"}], primaryKey="year")
+    facts = table(
+        "facts",
+        [
+            {"name": "code", "type": "string"},
+            {"name": "year", "type": "integer"},
+            {"name": "on", "type": "date"},
+        ],
+        foreignKeys=[
+            {"fields": ["code"], "reference": {"resource": "codes", "fields": ["code"]}},
+            {"fields": ["year"], "reference": {"resource": "years", "fields": ["year"]}},
+            {"fields": ["on"], "reference": {"resource": "facts", "fields": ["on"]}},  # itself: always there
+            {"fields": ["code", "year"], "reference": {"resource": "facts", "fields": ["code", "year"]}},
+        ],
+    )
+    files = {
+        "codes.csv": to_csv([["code"], ["a"]]),
+        "years.csv": to_csv([["year"], ["2020"]]),
+        "facts.csv": to_csv(
+            [["code", "year", "on"], ["a", "2020", "2020-01-01"], ["Healthcare", "+2021", ""]]
+        ),
+    }
+    descriptor = write_package(tmp_path, [codes, years, facts], files)
+    report = assert_same_findings(descriptor)
+    reference = findings(descriptor, "frictionless")[1]
+    said = [finding.message for finding in report.findings]
+    assert said == [finding.message for finding in reference.findings]
+    assert said == [
+        'for "code": values "Healthcare" not found in the lookup table "codes" as "code"; '
+        "add the referenced row or correct the value",
+        'for "year": values "2021" not found in the lookup table "years" as "year"; '
+        "add the referenced row or correct the value",
+    ]

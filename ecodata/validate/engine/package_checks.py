@@ -261,17 +261,34 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         if child is None:  # a key field has no column in the file: frictionless skips the key
             continue
         lookup = lookup_for(outcome.plan, foreign, parent)
-        for row, _key in keys.missing_from(child, lookup, spread=column_threads().map):
-            problems.append(foreign_key_finding(foreign, row))
+        readable = key_reader(fields_named(outcome.plan, foreign.fields))
+        for row, key in keys.missing_from(child, lookup, spread=column_threads().map):
+            problems.append(foreign_key_finding(foreign, row, readable(key)))
     return problems
 
 
-def foreign_key_finding(foreign, row: int) -> Finding:
+def foreign_key_finding(foreign, row: int, value: str | None) -> Finding:
+    """frictionless's note, naming the value not found where the key text gives it back."""
+    values = "values" if value is None else f'values "{value}"'
     note = (
-        f'for "{", ".join(foreign.fields)}": values not found in the lookup table '
+        f'for "{", ".join(foreign.fields)}": {values} not found in the lookup table '
         f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
     )
     return Finding("foreign-key", messages.foreign_key(note), row=row)
+
+
+KEY_PREFIXES = {"integer": "n:", "number": "n:", "year": "n:", "date": "d:"}  # keys.canonical's
+
+
+def key_reader(specs: list[dict]):
+    """Key text (keys.canonical) → the value as frictionless writes it, for a key of one field that is
+    text, a number or a date; None for any other key (a composite key's text does not say its parts)."""
+    kind = specs[0].get("type", DEFAULT_TYPE) if len(specs) == 1 else None
+    if kind in STRING_KINDS:
+        return lambda key: key
+    if (prefix := KEY_PREFIXES.get(kind)) is not None:
+        return lambda key: key.removeprefix(prefix)
+    return lambda key: None
 
 
 def fields_named(plan: ResourcePlan, names: list[str]) -> list[dict]:

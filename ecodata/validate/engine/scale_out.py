@@ -13,7 +13,7 @@ import dataclasses
 from ..report import Finding
 from .file_checks import FileOutcome, check_file
 from .keys import KeyName, foreign_key, referenced_key
-from .package_checks import duplicate_findings, foreign_key_finding
+from .package_checks import duplicate_findings, fields_named, foreign_key_finding, key_reader
 from .resources import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge
 
 FRAME = {"key": "string", "row": "int64"}
@@ -119,6 +119,10 @@ def shuffled_foreign_key_problems(outcome: ResourceOutcome, outcomes, frames) ->
         lookup = key_dataframe(frames[foreign.resource], referenced_key(foreign.reference_fields))
         lookup = lookup.dropna(subset=["key"])[["key"]].drop_duplicates()
         joined = child.merge(lookup, on="key", how="left", indicator=True, shuffle_method="tasks")
-        absent = joined[joined["_merge"] == "left_only"]["row"].compute()
-        problems += [foreign_key_finding(foreign, int(row)) for row in sorted(absent)]
+        absent = joined[joined["_merge"] == "left_only"][["row", "key"]].compute()
+        readable = key_reader(fields_named(outcome.plan, foreign.fields))
+        problems += [
+            foreign_key_finding(foreign, int(row), readable(key))
+            for row, key in sorted(zip(absent["row"].tolist(), absent["key"].tolist()))
+        ]
     return problems
