@@ -186,7 +186,7 @@ def validate(
     2 when the package cannot be read, 3 on an internal error.
     """
     from .validate.engine.progress import progress_for
-    from .validate.report import RENDERERS
+    from .validate.report import CANNOT_RUN_RENDERERS, RENDERERS
     from .validate.run import validate as validate_package
 
     bar = progress_for(sys.stderr, quiet)
@@ -197,8 +197,13 @@ def validate(
         "standard": standard,
         "engine": engine,
     }
-    with bar or nullcontext():
-        report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
+    try:
+        with bar or nullcontext():
+            report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
+    except PackageError as error:  # said on stderr (exit 2), and in the format a machine reads
+        if output_format in CANNOT_RUN_RENDERERS:
+            click.echo(CANNOT_RUN_RENDERERS[output_format](str(error)))
+        raise
     click.echo(RENDERERS[output_format](report, limit_errors))
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 CELL_SHOWN = 200  # a report repeats at most this much of a cell: a 5 MB cell must not become a 5 MB report
 
@@ -57,6 +58,7 @@ class Report:
     batches: dict = field(
         default_factory=dict
     )  # resource → the engine's batches, kept for the declared checks
+    root: Path | None = None  # the package's folder, which findings' paths are relative to
 
     @property
     def valid(self) -> bool:
@@ -127,7 +129,7 @@ def render_github(report: Report, limit: int | None = None) -> str:
     """GitHub Actions workflow commands: each error annotates its CSV line in a pull request."""
     lines = []
     for finding in shown(report, limit):
-        properties = {"file": finding.path or "datapackage.json"}
+        properties = {"file": annotated_file(report, finding.path or "datapackage.json")}
         if finding.line is not None:
             properties["line"] = str(finding.line)
         properties["title"] = finding.type
@@ -139,6 +141,17 @@ def render_github(report: Report, limit: int | None = None) -> str:
         + escape_data(summary_line(report, limit))
     )
     return "\n".join(lines)
+
+
+def annotated_file(report: Report, path: str) -> str:
+    """The file as GitHub places an annotation: relative to the workspace, where the step runs (a
+    package in a subfolder of the repository: `sub/data/x.csv`, not `data/x.csv`)."""
+    if report.root is None:
+        return path
+    try:
+        return (report.root / path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:  # outside the folder the command runs in: as the package names it
+        return path
 
 
 def one_line(text: str) -> str:
@@ -154,3 +167,16 @@ def escape_property(text: str) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+
+
+def cannot_run_json(message: str) -> str:
+    return json.dumps({"valid": False, "error": message, "errors": []}, ensure_ascii=False, indent=2)
+
+
+def cannot_run_github(message: str) -> str:
+    return f"::error title=ecodata validate::{escape_data(f'cannot run: {one_line(message)}')}"
+
+
+# What a machine-read format says when the package cannot be validated at all (exit 2); text says it
+# on stderr alone, as every command does.
+CANNOT_RUN_RENDERERS = {"json": cannot_run_json, "github": cannot_run_github}

@@ -45,7 +45,7 @@ def validate(
     known = known_checks(package)
     declared = [] if standard else declared_checks(package, known)
     wanted = selector(expand(set(only), known), expand(set(skip), known))
-    report = Report()
+    report = Report(root=package.root)
     for check in [] if standard else asked_for(set(only), known, declared):
         declared.append((check, check.settings))
         report.notes.append(

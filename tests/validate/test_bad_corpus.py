@@ -29,10 +29,11 @@ def test_case(folder):
     expected = json.loads((folder / "expected.json").read_text())
     result = run_validate(folder)
     assert result.exit_code == expected["exit"], result.output[-2000:]
-    if expected["exit"] == 2:
-        assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    if expected["exit"] == 2:  # one line on stderr; the same said in the JSON asked for
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.output
+        assert json.loads(result.stdout) == {"valid": False, "error": result.stderr[7:-1], "errors": []}
         return
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     found = [(e["type"], e["resource"], e["row"], e["field"]) for e in report["errors"]]
     if "findings" in expected:
         assert Counter(found) == Counter(tuple(f) for f in expected["findings"]), found

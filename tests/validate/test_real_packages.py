@@ -151,7 +151,9 @@ def run(*args):
 
 
 def assert_one_line_error(result) -> None:
-    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output[-2000:]
+    """One line on stderr; with --format json, the same said on stdout as JSON."""
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.output[-2000:]
+    assert json.loads(result.stdout) == {"valid": False, "error": result.stderr[7:-1], "errors": []}
 
 
 @pytest.mark.parametrize("folder", CASES, ids=case_id)

@@ -177,3 +177,35 @@ def test_the_bar_counts_rows_by_name_and_a_step_without_an_amount():
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn)  # without the terminal's colour codes
     last = [line for line in plain.splitlines() if "search index" in line][-1]
     assert re.fullmatch(r"search index\s+━+\s+0:00:00\s*", last), last  # a bar, then the time: no amount
+
+
+@pytest.mark.parametrize("engine", ["arrow", "frictionless"])
+def test_a_descriptor_error_names_the_descriptor_file_it_is_in(tmp_path, engine):
+    (tmp_path / "t.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "datapackage.yaml").write_text(
+        "name: p\ncreated: not a date\nresources:\n  - name: t\n    path: t.csv\n", encoding="utf-8"
+    )
+    report = json.loads(invoke(tmp_path / "datapackage.yaml", "--format", "json", "--engine", engine).output)
+    assert [(error["type"], error["path"]) for error in report["errors"]] == [
+        ("package-error", "datapackage.yaml")
+    ]
+    lines = invoke(tmp_path / "datapackage.yaml", "--engine", engine).output.splitlines()
+    assert lines[0].startswith("datapackage.yaml: ") and "created" in lines[0]
+
+
+def test_a_package_that_cannot_be_read_is_said_in_the_format_asked_for(tmp_path):
+    missing = tmp_path / "datapackage.json"
+    result = invoke(missing, "--format", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "valid": False,
+        "error": f"{missing}: no such descriptor file",
+        "errors": [],
+    }
+    result = invoke(missing, "--format", "github")
+    assert result.exit_code == 2
+    assert (
+        result.stdout == f"::error title=ecodata validate::cannot run: {missing}: no such descriptor file\n"
+    )
+    assert result.stderr == f"Error: {missing}: no such descriptor file\n"
+    assert invoke(missing).stdout == ""  # text: the one line on stderr alone, as every command

@@ -64,8 +64,13 @@ def descriptor_verdict(package: Package, with_tables: bool) -> tuple[list[Findin
 
 def descriptor_findings(package: Package):
     """The descriptor errors frictionless reports before it reads any row, then those it lets through
-    (`definition_findings`): empty when the descriptor is sound. With them, frictionless's Package of
-    the descriptor, None where it could not make one."""
+    (`definition_findings`), each placed in the descriptor's file: empty when the descriptor is sound.
+    With them, frictionless's Package of the descriptor, None where it could not make one."""
+    found, checked = unplaced_descriptor_findings(package)
+    return [dataclasses.replace(finding, path=package.descriptor_path.name) for finding in found], checked
+
+
+def unplaced_descriptor_findings(package: Package):
     import frictionless
 
     try:
@@ -79,8 +84,7 @@ def descriptor_findings(package: Package):
             resource.to_descriptor(validate=True)
     except frictionless.FrictionlessException as exception:
         return [
-            Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
-            for error in exception.to_errors()
+            Finding(type=error.type, message=error.note or error.message) for error in exception.to_errors()
         ], None
     except Exception as error:  # frictionless fails on some shapes its profiles let through
         crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
@@ -88,7 +92,7 @@ def descriptor_findings(package: Package):
             found = definition_findings(package.resources, package.safe_path)
         except Exception:
             found = []
-        return found or [Finding(type="package-error", message=crash, path="datapackage.json")], None
+        return found or [Finding(type="package-error", message=crash)], None
     return definition_findings(package.resources, package.safe_path), checked
 
 
@@ -115,7 +119,7 @@ def definition_findings(resources: list[dict], safe_path) -> list[Finding]:
         if resource.get("hash") and not isinstance(resource["hash"], str):
             message = f'resource "{name}": hash {resource["hash"]!r} is not a text such as "sha256:…"'
             findings.append(Finding(type="resource-error", message=message))
-    return [dataclasses.replace(finding, path="datapackage.json") for finding in findings]
+    return findings
 
 
 def field_finding(resource: str, spec: dict, problem: str) -> Finding:

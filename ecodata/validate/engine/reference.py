@@ -23,10 +23,10 @@ def check_with_frictionless(package: Package, report: Report) -> None:
     try:
         checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=LIMIT_ERRORS)
     except frictionless.FrictionlessException as exception:  # what is wrong, not "descriptor is not valid"
-        report.findings += [descriptor_finding(error) for error in exception.to_errors()]
+        report.findings += [descriptor_finding(package, error) for error in exception.to_errors()]
         return
     for error in checked.errors:
-        report.findings.append(descriptor_finding(error))
+        report.findings.append(descriptor_finding(package, error))
     for task in checked.tasks:
         report.resources_checked += 1
         report.rows_checked += task.stats.get("rows") or 0
@@ -35,8 +35,8 @@ def check_with_frictionless(package: Package, report: Report) -> None:
             report.findings.append(row_finding(task.name, path, error.to_descriptor()))
 
 
-def descriptor_finding(error) -> Finding:
-    return Finding(type=error.type, message=error.note or error.message, path="datapackage.json")
+def descriptor_finding(package: Package, error) -> Finding:
+    return Finding(type=error.type, message=error.note or error.message, path=package.descriptor_path.name)
 
 
 def row_finding(resource: str, path: str | None, error: dict) -> Finding:
