@@ -201,6 +201,16 @@ def test_dialects_read_as_frictionless_reads_them(tmp_path, dialect, content):
     assert report.findings
 
 
+@pytest.mark.parametrize("sensitive", [False, True])
+def test_case_sensitive_header_changes_nothing_as_in_frictionless(tmp_path, sensitive):
+    """A v1 dialect property frictionless 5 reads nowhere: labels compare with their case either way,
+    and the fast engine checks the file (it handed such packages to frictionless, 14x slower)."""
+    resource = {**table("t", INTEGER_AND_STRING), "dialect": {"caseSensitiveHeader": sensitive}}
+    header = ",".join(field["name"].upper() for field in INTEGER_AND_STRING).encode()
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": header + b"\n1,x\n"}))
+    assert [finding.type for finding in report.findings] == ["incorrect-label"] * len(INTEGER_AND_STRING)
+
+
 def test_bad_utf8_after_the_encoding_sample_is_an_encoding_error(tmp_path):
     content = b"a,b\n" + b"1,plain text that fills the sample\n" * 4000 + b"2,caf\xe9\n"
     resource = table("t", [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}])
@@ -220,3 +230,18 @@ def test_missing_file_and_missing_reference(tmp_path):
         write_package(tmp_path, resources, {"child.csv": b"a\n1\n"}),
         [("scheme-error", None, None), ("resource-error", None, None)],
     )
+
+
+@pytest.mark.parametrize(
+    ("dialect", "schema", "named"),
+    [
+        ({"commentChar": "#", "headerRows": [2]}, {}, "the dialect's commentChar, headerRows"),
+        ({}, {"fieldsMatch": "subset"}, 'fieldsMatch "subset"'),
+    ],
+)
+def test_a_package_left_to_frictionless_says_which_property_is_why(tmp_path, dialect, schema, named):
+    from ecodata.validate.run import validate
+
+    resource = {**table("t", INTEGER_AND_STRING, **schema), "dialect": dialect}
+    report = validate(write_package(tmp_path, [resource], {"t.csv": b"a,b\n1,x\n"}))
+    assert report.notes == [f"the arrow engine does not support {named}; frictionless checked this package"]

@@ -240,11 +240,15 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         dialect = json.loads(safe_path(dialect).read_text(encoding="utf-8"))
     if isinstance(dialect.get("csv"), dict):  # frictionless 5's own form: {"csv": {"delimiter": ";"}}
         dialect = {key: value for key, value in dialect.items() if key != "csv"} | dialect["csv"]
-    unsupported = {"commentChar", "commentRows", "headerJoin", "nullSequence", "caseSensitiveHeader"} & set(
-        dialect
-    )
-    if dialect.get("headerRows", [1]) != [1] or unsupported or schema.get("fieldsMatch", "exact") != "exact":
-        raise Unsupported("this dialect or fieldsMatch")
+    # caseSensitiveHeader (Data Package v1) is not here: frictionless 5 reads it nowhere, labels always
+    # compare with their case
+    unsupported = sorted({"commentChar", "commentRows", "headerJoin", "nullSequence"} & set(dialect))
+    if dialect.get("headerRows", [1]) != [1]:
+        unsupported.append("headerRows")
+    if unsupported:
+        raise Unsupported(f"the dialect's {', '.join(unsupported)}")
+    if schema.get("fieldsMatch", "exact") != "exact":
+        raise Unsupported(f'fieldsMatch "{schema["fieldsMatch"]}"')
     if resource.get("compression"):
         raise Unsupported("compressed files")
     paths = [safe_path(path) for path in raw_paths]
