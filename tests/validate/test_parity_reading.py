@@ -245,3 +245,27 @@ def test_a_package_left_to_frictionless_says_which_property_is_why(tmp_path, dia
     resource = {**table("t", INTEGER_AND_STRING, **schema), "dialect": dialect}
     report = validate(write_package(tmp_path, [resource], {"t.csv": b"a,b\n1,x\n"}))
     assert report.notes == [f"the arrow engine does not support {named}; frictionless checked this package"]
+
+
+@pytest.mark.parametrize("suffix", ["gz", "zip"])
+def test_a_file_compressed_by_its_name_alone_goes_to_frictionless(tmp_path, suffix):
+    """frictionless takes `.gz` or `.zip` for a compression the descriptor does not name; the fast
+    engine read the compressed bytes as text (an encoding error on a valid file)."""
+    import gzip
+    import zipfile
+
+    from ecodata.validate.run import validate
+
+    content = b"a,b\n1,x\nz,y\n"
+    if suffix == "gz":
+        (tmp_path / "t.csv.gz").write_bytes(gzip.compress(content, mtime=0))
+    else:
+        with zipfile.ZipFile(tmp_path / "t.csv.zip", "w") as archive:
+            archive.writestr("t.csv", content)
+    resource = {**table("t", INTEGER_AND_STRING), "path": f"t.csv.{suffix}"}
+    descriptor = write_package(tmp_path, [resource], {})
+    report = validate(descriptor)
+    assert report.notes == [
+        "the arrow engine does not support compressed files; frictionless checked this package"
+    ]
+    assert [(finding.type, finding.row) for finding in report.findings] == [("type-error", 3)]

@@ -20,6 +20,7 @@ from ..report import Finding
 from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 
 TABLE_FORMATS = ("csv", "tsv")
+COMPRESSED_SUFFIXES = ("zip", "gz", "bz2", "xz")  # frictionless's settings.COMPRESSION_FORMATS
 
 
 @dataclass
@@ -249,7 +250,9 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         raise Unsupported(f"the dialect's {', '.join(unsupported)}")
     if schema.get("fieldsMatch", "exact") != "exact":
         raise Unsupported(f'fieldsMatch "{schema["fieldsMatch"]}"')
-    if resource.get("compression"):
+    if resource.get("compression") or any(
+        Path(path).suffix.lower().lstrip(".") in COMPRESSED_SUFFIXES for path in raw_paths
+    ):  # frictionless takes the suffix for a compression when the descriptor names none
         raise Unsupported("compressed files")
     paths = [safe_path(path) for path in raw_paths]
     headered = False
