@@ -1,6 +1,7 @@
 import csv
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -59,6 +60,19 @@ def test_one_changed_cell_is_reported_with_old_and_new_value(package_copy):
     result = run(SHIPPED, package_copy)
     assert result.exit_code == 1
     assert result.output == f"protected_areas: 0 added, 0 removed, 1 changed\n  ~ {ROW} value: 474 → 475\n"
+
+
+def test_only_resources_whose_files_or_descriptions_changed_are_read(package_copy, monkeypatch):
+    from ecodata.maintain import diff
+
+    read = []
+    rows = diff.Side.rows
+    monkeypatch.setattr(diff.Side, "rows", lambda side, name: read.append(name) or rows(side, name))
+    assert run(SHIPPED, package_copy).exit_code == 0 and read == []
+    replace_cell(package_copy.parent / "resources" / "protected_areas.csv", ROW, "value", "475")
+    edit_descriptor(package_copy, lambda document: fields_of(document, "sources")[-1].update(title="renamed"))
+    assert run(SHIPPED, package_copy).exit_code == 1
+    assert sorted(set(read)) == ["protected_areas", "sources"]  # a changed byte; a changed description
 
 
 def test_a_schema_given_as_a_path_keys_the_rows_it_describes(package_copy, tmp_path):
@@ -140,6 +154,31 @@ def test_markdown_has_a_table_row_per_changed_cell_and_escapes_pipes(package_cop
     assert f"| {ROW} | value | 474 | 475 |" in lines
     [note] = [line for line in lines if line.startswith(f"| {ROW} | note\\_en |")]
     assert note.endswith(" | a \\| b<br>c" + "x" * 112 + "… |")
+
+
+def test_markdown_too_long_for_a_comment_is_cut_at_a_line_and_says_how_much_is_left(
+    package_copy, monkeypatch
+):
+    from ecodata.maintain import diff
+
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["note_en"] = "changed " + "y" * 100
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    whole = run(SHIPPED, package_copy, "--format", "markdown").output.rstrip("\n")
+    assert diff.MARKDOWN_LIMIT == 65_536 and len(whole) < 65_536  # GitHub's; a smaller one for the test
+    monkeypatch.setattr(diff, "MARKDOWN_LIMIT", 2_000)
+    output = run(SHIPPED, package_copy, "--format", "markdown").output.rstrip("\n")
+    assert 2_000 - 200 < len(output) <= 2_000  # cut close to the limit
+    *shown, last = output.splitlines()
+    pattern = r"_… (\d+) more lines not shown: a pull-request comment holds 2,000 characters\. .*_"
+    left = int(re.fullmatch(pattern, last)[1])
+    assert shown[-1] == "" and shown[:-1] == whole.splitlines()[: len(shown) - 1]  # whole lines, in order
+    assert len(shown) - 1 + left == len(whole.splitlines())  # and the count of those left out
 
 
 def test_zip_entry_outside_the_folder_is_refused(tmp_path):
@@ -365,11 +404,12 @@ def test_no_room_for_the_row_index_is_one_line_exit_2(package_copy, monkeypatch)
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(RowIndex, "add", full)
+    replace_cell(package_copy.parent / "resources" / "protected_areas.csv", ROW, "value", "475")
     result = run(SHIPPED, package_copy)
     assert result.exit_code == 2
     assert result.output == (
-        "Error: cannot index the rows of resource 'sources' in a temporary file (database or disk is full); "
-        "TMPDIR says where\n"
+        "Error: cannot index the rows of resource 'protected_areas' in a temporary file (database or disk is "
+        "full); TMPDIR says where\n"
     )
 
 
