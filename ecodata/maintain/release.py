@@ -35,10 +35,11 @@ def required_bump(changes: dict) -> str | None:
     return None
 
 
-def parse_version(version: str | None) -> tuple[int, int, int]:
+def parse_version(version: str | None, what: str = "version") -> tuple[int, int, int]:
     match = SEMVER.match(version or "")
     if not match:
-        raise PackageError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH)")
+        said = "missing" if version is None else f"{version!r}, not semantic"
+        raise PackageError(f"{what} is {said} (MAJOR.MINOR.PATCH)")
     return tuple(int(part) for part in match.groups())
 
 
@@ -92,6 +93,10 @@ def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
     old, new = changes["version"]["old"], changes["version"]["new"]
     if needed is None:
         return True, f"data unchanged since {base} (version {new})"
+    parse_version(new, f"{descriptor.name}'s version")
+    if old is None:  # nothing to bump from: the first version is any semantic one
+        return True, f"data changed since {base}, which had no version; {new} is the first"
+    parse_version(old, f"the version at {base}")
     done = bump_level(old, new)
     if done is not None and LEVELS.index(done) >= LEVELS.index(needed):
         return True, f"data changed since {base}; version {old} → {new} is a {done} release, enough"

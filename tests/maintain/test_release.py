@@ -123,3 +123,29 @@ def test_a_stopped_check_removes_the_base_revisions_checkout(repository, tmp_pat
     output, _ = process.communicate()
     assert process.returncode == 128 + signal_number, output
     assert not any(temporary.iterdir())
+
+
+def commit(folder, message="next"):
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", message)
+
+
+def test_the_version_at_fault_is_named_and_a_first_version_needs_no_bump(repository):
+    document = json.loads(repository.read_text(encoding="utf-8"))
+    del document["version"]
+    repository.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    commit(repository.parent)
+    path = repository.parent / "resources" / "codes_unit.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 2
+    assert result.output == "Error: datapackage.json's version is missing (MAJOR.MINOR.PATCH)\n"
+    set_version(repository, "1.0.1")
+    result = check(repository)
+    assert result.exit_code == 0 and "which had no version; 1.0.1 is the first" in result.output
+    set_version(repository, "banana")
+    commit(repository.parent)
+    set_version(repository, "1.0.1")
+    path.write_text(path.read_text(encoding="utf-8") + "zy,测试,test unit\n", encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 2
+    assert result.output == "Error: the version at HEAD is 'banana', not semantic (MAJOR.MINOR.PATCH)\n"
