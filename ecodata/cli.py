@@ -145,7 +145,8 @@ def cli(debug):
 @click.option(
     "--max-cell-size",
     type=click.IntRange(min=1),
-    help="Longest cell allowed, in characters, when the package declares the cell-size check [default: its setting, 10000].",
+    help="Longest cell allowed, in characters: runs the cell-size check with this max, declared or not "
+    "[default: the package's setting, 10000].",
 )
 @click.option(
     "--standard",

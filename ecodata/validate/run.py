@@ -46,11 +46,12 @@ def validate(
     declared = [] if standard else declared_checks(package, known)
     wanted = selector(expand(set(only), known), expand(set(skip), known))
     report = Report(root=package.root)
-    for check in [] if standard else asked_for(set(only), known, declared):
+    asked = set(only) | ({"cell-size"} if max_cell_size is not None else set())
+    for check in [] if standard else asked_for(asked, known, declared):
         declared.append((check, check.settings))
-        report.notes.append(
-            f"{check.name}: not declared by the package; run with its default settings (--check)"
-        )
+        by_check = check.name in only or set(check.types) & set(only)
+        how = "its default settings (--check)" if by_check else f"max {max_cell_size} (--max-cell-size)"
+        report.notes.append(f"{check.name}: not declared by the package; run with {how}")
     standard_checks(
         package,
         report,

@@ -209,3 +209,18 @@ def test_a_package_that_cannot_be_read_is_said_in_the_format_asked_for(tmp_path)
     )
     assert result.stderr == f"Error: {missing}: no such descriptor file\n"
     assert invoke(missing).stdout == ""  # text: the one line on stderr alone, as every command
+
+
+def test_max_cell_size_runs_the_cell_size_check_where_the_package_does_not_declare_it(tmp_path):
+    (tmp_path / "t.csv").write_text("id,note\n1,short\n2,a longer note\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "integer"}, {"name": "note", "type": "string"}]
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields}}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert invoke(tmp_path).exit_code == 0
+    result = invoke(tmp_path, "--max-cell-size", "10")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "t.csv:3 note: 13 characters, over the 10 limit; shorten it",
+        "note: cell-size: not declared by the package; run with max 10 (--max-cell-size)",
+        "invalid: 1 error in 1 resource, 2 rows (cell-too-large 1)",
+    ]
