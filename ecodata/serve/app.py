@@ -20,6 +20,7 @@ STATIC_URL = "/-/static-plugins/ecodata"  # where STATIC is served, as Datasette
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
 NOT_FOUND = "/-/ecodata-not-found"  # no such route: Datasette answers with the (bilingual) 404 page
+ASKED_PATH = "ecodata.asked_path"  # the scope key keeping the path a request was turned to NOT_FOUND from
 STATIC_PREFIXES = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/", "/-/static")  # files, not answers
 MAX_RESPONSE_BYTES = 32_000_000  # a page or a JSON/CSV answer: past this, a 400 that says so
 FILE_TYPES = {  # the build's downloads: served as attachments of these types, named so in the JSON-LD
@@ -346,8 +347,15 @@ def hardened(app, files: BuiltFiles | None = None):
     async def guarded(scope, receive, send):
         if scope["type"] == "http" and (
             ".." in scope["path"].split("/") or "//" in scope["path"] or files.missing(scope["path"])
-        ):
-            scope = scope | {"path": NOT_FOUND, "raw_path": NOT_FOUND.encode(), "query_string": b""}
+        ):  # the path asked for stays in the scope, for the log line (datasette_plugin.handle_exception)
+            scope = scope | {
+                "path": NOT_FOUND,
+                "raw_path": NOT_FOUND.encode(),
+                "query_string": b"",
+                ASKED_PATH: scope["path"],
+            }
+        if scope["type"] == "http" and b"_search" in scope.get("query_string", b""):
+            scope = scope | {"query_string": without_empty_searches(scope["query_string"])}
         extra = files.headers(scope["path"]) if scope["type"] == "http" else None
         if extra and not_modified(scope, extra):
             await send({"type": "http.response.start", "status": 304, "headers": extra[:2]})
@@ -373,6 +381,21 @@ def hardened(app, files: BuiltFiles | None = None):
             release_freed_memory()  # a refused answer's rows were freed: the server returns to its size
 
     return guarded
+
+
+def without_empty_searches(query: bytes) -> bytes:
+    """The query string without `_search…` values of quotes alone, which Datasette escapes into an empty
+    full-text query that SQLite refuses (a 400 "Invalid SQL: fts5: syntax error"): no search, as
+    Datasette takes `_search=`. Any other query string is returned as it came."""
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)
+    kept = [
+        (key, value)
+        for key, value in pairs
+        if not (key.startswith("_search") and value and not value.strip('"'))
+    ]
+    return query if len(kept) == len(pairs) else urlencode(kept).encode()
 
 
 def bounded(send):

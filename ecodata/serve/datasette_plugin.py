@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from datasette import hookimpl
 
-from .app import FILE_TYPES, STATIC, STATIC_URL
+from .app import ASKED_PATH, FILE_TYPES, STATIC, STATIC_URL
 from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 from .figures import GROUP_FROM, plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
@@ -83,7 +83,8 @@ def handle_exception(datasette, request, exception):
 
     if isinstance(exception, DatasetteError) and str(exception.message).startswith("Cannot sort table by"):
         exception.status = 400
-    LOG.warning("%s %s: %s: %s", request.method, request.path, type(exception).__name__, one_line(exception))
+    asked = request.scope.get(ASKED_PATH, request.path)  # not NOT_FOUND, which a refused path is turned to
+    LOG.warning("%s %s: %s: %s", request.method, asked, type(exception).__name__, one_line(exception))
     if isinstance(exception, NotFound) and not request.path.endswith(".json"):
         return not_found_page(datasette, request, exception)
     return None

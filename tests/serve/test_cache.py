@@ -227,6 +227,35 @@ def test_a_search_index_is_searched_through_its_table_not_browsed_as_one(built):
     assert status == 200 and 0 < found["filtered_table_rows_count"] < every["filtered_table_rows_count"]
 
 
+@pytest.mark.parametrize("quotes", ['"', '""', '"""'])
+def test_a_search_of_quotes_alone_is_no_search_not_an_invalid_sql_page(built, quotes):
+    from urllib.parse import quote
+
+    from ecodata.serve.app import find_database, server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    table = f"/{find_database(built).stem}/protected_areas"
+    status, _, body = raw_get(app, f"{table}.json", f"_search={quote(quotes)}&_size=2".encode())
+    every = json.loads(raw_get(app, f"{table}.json", b"_size=2")[2])
+    assert status == 200 and json.loads(body)["rows"] == every["rows"]
+    status, _, body = raw_get(app, table, f"_search={quote(quotes)}".encode())
+    assert status == 200 and "Invalid SQL" not in body.decode("utf-8")
+    status, _, _ = raw_get(app, f"{table}.json", b"_search=%22a&_searchmode=raw")  # raw: as the user wrote it
+    assert status == 400
+
+
+def test_a_refused_path_is_logged_as_asked_for(built, caplog):
+    from ecodata.serve.app import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    with caplog.at_level("WARNING", logger="ecodata.serve"):
+        assert raw_get(server_app(datasette), "/sources/")[0] == 404
+    assert [record.getMessage().split(":")[0] for record in caplog.records] == ["GET /sources/"]
+
+
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
     from ecodata.serve.app import MAX_RESPONSE_BYTES, server_app
 
