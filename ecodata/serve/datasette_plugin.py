@@ -27,6 +27,7 @@ from .row_card import card_for
 from .words import both, column_menu_script, description_zh
 
 LOG = logging.getLogger("ecodata.serve")
+MAX_SITEMAP_URLS = 50_000  # what one sitemap file may list (sitemaps.org)
 # The longest string or blob SQLite may build; our cells are at most 10 000 characters.
 MAX_VALUE_BYTES = 10_000_000
 
@@ -187,27 +188,32 @@ def sitemap_extra_paths(datasette):
 
 
 async def sitemap_paths(datasette) -> list[str]:
+    """Home, databases, tables and source pages, then row pages, table by table in key order, up to
+    the MAX_SITEMAP_URLS a sitemap may hold (all of them took past the time limit on 1 M rows: a 500)."""
     from datasette.utils import tilde_encode
 
     config = datasette.plugin_config("ecodata") or {}
-    paths = ["/"]
+    paths, keyed = ["/"], []
     for name, listing in package_tables(datasette, config.get("tables", [])).items():
-        database = datasette.get_database(name)
         paths.append(datasette.urls.database(name))
         for entry in listing:
-            table = entry["name"]
-            paths.append(datasette.urls.table(name, table))
-            keys = await database.primary_keys(table)
-            if not keys:
-                continue
-            columns = ", ".join(f'"{key}"' for key in keys)
-            rows = await database.execute(f'select {columns} from "{table}" order by {columns}')
-            paths += [
-                datasette.urls.row(name, table, ",".join(tilde_encode(str(value)) for value in row))
-                for row in rows
-            ]
+            paths.append(datasette.urls.table(name, entry["name"]))
+            keyed.append((name, entry["name"]))
     pages = sorted({entry["page"] for entry in config.get("sources", {}).values()})
-    return paths + ([f"{pages[0].rsplit('/', 1)[0]}/index.html", *pages] if pages else [])
+    paths += [f"{pages[0].rsplit('/', 1)[0]}/index.html", *pages] if pages else []
+    for name, table in keyed:
+        database = datasette.get_database(name)
+        keys = await database.primary_keys(table)
+        room = MAX_SITEMAP_URLS - len(paths)
+        if not keys or room <= 0:
+            continue
+        columns = ", ".join(f'"{key}"' for key in keys)
+        rows = await database.execute(f'select {columns} from "{table}" order by {columns} limit {room}')
+        paths += [
+            datasette.urls.row(name, table, ",".join(tilde_encode(str(value)) for value in row))
+            for row in rows
+        ]
+    return paths
 
 
 def one_line(exception: BaseException) -> str:
