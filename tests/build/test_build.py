@@ -482,3 +482,20 @@ def test_a_field_named_label_and_a_resource_named_as_an_index_are_built(tmp_path
         assert "idx_t_code_2" in indexes and connection.execute(
             "select count(*) from idx_t_code"
         ).fetchone() == (1,)
+
+
+def test_a_yaml_package_with_dates_in_its_schema_and_declared_checks_builds(tmp_path):
+    """frictionless's own YAML reading keeps `2020-01-02` a date; the tables the declared checks and
+    the build read are ecodata's reading of the descriptor, where it is text."""
+    (tmp_path / "datapackage.yaml").write_text(
+        "name: p\necodata: {checks: [categories]}\nresources:\n  - name: items\n    path: items.csv\n"
+        "    schema:\n      fields:\n        - {name: id, type: integer}\n"
+        "        - {name: day, type: date, categories: [2020-01-02, 2020-03-04]}\n      primaryKey: [id]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "items.csv").write_text("id,day\n1,2020-01-02\n2,2020-03-04\n", encoding="utf-8")
+    out = build(tmp_path / "datapackage.yaml", tmp_path / "dist")
+    assert (
+        pq.read_table(out / "parquet" / "items.parquet").column("day").to_pylist()[0].isoformat()
+        == "2020-01-02"
+    )

@@ -60,6 +60,8 @@ def descriptor_verdict(package: Package, with_tables: bool) -> tuple[list[Findin
     """`descriptor_findings`, then, if asked and there are none, `Package.tables` (what the declared
     checks read; None if they cannot be had): both from one import of frictionless and one Package of it."""
     found, read = descriptor_findings(package)
+    if package.descriptor_path.suffix != ".json":  # frictionless's own YAML reading keeps dates as dates,
+        read = None  # where ecodata's (and the build's JSON metadata) has text: normalise ecodata's
     return found, (tables_or_none(package, read) if with_tables and not found else None)
 
 
