@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import signal
 import sys
+import threading
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class GuardedGroup(click.Group):
             raise CannotRun(str(error)) from None
         except RecursionError:
             raise CannotRun("the input is nested too deeply to read") from None
+        except KeyboardInterrupt:  # Ctrl-C outside ended_by_signals: the shell's 130, not click's 1
+            sys.exit(128 + signal.SIGINT)  # ("Aborted!"), which `validate` uses for "invalid"
         except Exception as error:
             if ctx.params.get("debug"):
                 import traceback
@@ -63,7 +66,14 @@ def ended_by_signals():
     def stop(number, frame):
         raise SystemExit(128 + number)
 
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    if threading.current_thread() is not threading.main_thread():  # only it may set handlers (a library
+        yield  # caller running the command on a thread of its own keeps its own handling)
+        return
+    previous = {
+        number: signal.signal(number, stop)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN  # ignored (`command &` in a script): stays so
+    }
     try:
         yield
     finally:

@@ -275,3 +275,109 @@ def test_python_dash_m_runs_the_same_command_line():
     result = subprocess.run([sys.executable, "-m", "ecodata", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("Usage: ecodata ")
     assert result.stdout.endswith(run("--help").output.split("\n", 1)[1])
+
+
+def test_ctrl_c_is_the_shells_130_not_clicks_1_which_says_invalid(package_copy, monkeypatch):
+    import ecodata.validate.run
+
+    def interrupted(*arguments, **options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ecodata.validate.run, "validate", interrupted)
+    assert run("validate", package_copy).exit_code == 130
+
+
+def test_commands_run_on_a_thread_of_their_own_keep_its_signal_handling(package_copy, tmp_path):
+    """Only the main thread may set signal handlers: a library caller's thread runs the command as is."""
+    import threading
+
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(run("build", package_copy, "--out", tmp_path / "d"))
+    )
+    worker.start()
+    worker.join()
+    assert results[0].exit_code == 0, results[0].output
+
+
+def test_an_ignored_ctrl_c_stays_ignored(package_copy, tmp_path):
+    """A script's `ecodata build &` starts with SIGINT ignored: the build goes on, as Python would."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecodata", "build", str(package_copy), "--out", str(tmp_path / "dist")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    while not list(tmp_path.glob(".dist.building-*/parquet/*")) and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0 and output.endswith("built " + str(tmp_path / "dist") + "\n"), output
+
+
+def multipart_package(folder, parts: int, rows: int):
+    """One resource in `parts` CSV files of `rows` rows each (the header in the first alone)."""
+    folder.mkdir()
+    paths = []
+    for part in range(parts):
+        lines = ["id,value"] if part == 0 else []
+        lines += [f"{part * rows + row},{row % 97}" for row in range(rows)]
+        (folder / f"part{part}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(f"part{part}.csv")
+    fields = [{"name": "id", "type": "integer"}, {"name": "value", "type": "integer"}]
+    resource = {"name": "items", "path": paths, "schema": {"fields": fields, "primaryKey": ["id"]}}
+    (folder / "datapackage.json").write_text(
+        json.dumps({"name": "mp", "resources": [resource]}), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def four_million_rows_in_parts(tmp_path_factory):
+    return multipart_package(tmp_path_factory.mktemp("parts") / "mp", parts=10, rows=400_000)
+
+
+@pytest.mark.parametrize("signal_number", [2, 15])
+def test_a_signal_to_the_whole_group_ends_a_build_whose_parts_are_checked_by_other_processes(
+    four_million_rows_in_parts, tmp_path, signal_number
+):
+    """`timeout`, a terminal's Ctrl-C and a CI runner signal the process group: the part-checking
+    workers leave the signal to the build, which stops them and ends. (They raised SystemExit into a
+    pipe no one read, and the build waited for them forever: about one run in four, signalled while
+    the parts were being checked.)"""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for delay in (0.5, 0.7, 0.9):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ecodata",
+                "build",
+                str(four_million_rows_in_parts),
+                "--out",
+                str(tmp_path / "dist"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # a group of its own, as a job's
+        )
+        time.sleep(delay)
+        os.killpg(process.pid, signal_number)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError(f"still running 30 s after the signal (sent at {delay} s)") from None
+        assert process.returncode in (0, 128 + signal_number), output
+        assert not list(tmp_path.glob(".dist.building-*"))

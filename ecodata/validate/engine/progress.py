@@ -53,8 +53,10 @@ class BarProgress:
         self.progress.refresh()
         try:
             yield lambda count: self.advance(task_id, count)
-        finally:
-            self.progress.update(task_id, completed=total, refresh=True)
+        except BaseException:
+            self.progress.refresh()  # an interrupt or an error: the bar stays where the work stopped
+            raise
+        self.progress.update(task_id, completed=total, refresh=True)
 
     def advance(self, task_id, count: int) -> None:
         self.progress.advance(task_id, count)

@@ -109,12 +109,26 @@ def run_parts(jobs: list[FileJob], workers: int | None, advance) -> list[FileOut
     workers = min(len(jobs), workers or os.cpu_count() or 1)
     if workers == 1:
         return [check_file(job, advance) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        outcomes = []
-        for job, outcome in zip(jobs, pool.map(check_file, jobs)):
-            advance(job.path.stat().st_size if job.path.is_file() else 0)
-            outcomes.append(outcome)
-        return outcomes
+    with ProcessPoolExecutor(max_workers=workers, initializer=leave_signals_to_the_parent) as pool:
+        try:
+            outcomes = []
+            for job, outcome in zip(jobs, pool.map(check_file, jobs)):
+                advance(job.path.stat().st_size if job.path.is_file() else 0)
+                outcomes.append(outcome)
+            return outcomes
+        except BaseException:  # an interrupt: the parts not started never start
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def leave_signals_to_the_parent() -> None:
+    """In a worker: Ctrl-C and SIGTERM, which reach the whole process group, are the parent's to act
+    on. A worker that took the CLI's handler (forked with it) raised SystemExit into a result pipe
+    no one read any more, and the parent waited for it forever."""
+    import signal
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
 
 
 def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) -> ResourceOutcome:
