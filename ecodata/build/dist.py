@@ -45,8 +45,8 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", prog
     report = validate(package, lean_memory=True, progress=progress)  # validation's peak is the build's
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
-    if clash := name_clash(package):
-        raise PackageError(f"not built: {clash}")
+    if problem := unbuildable(package) or name_clash(package):
+        raise PackageError(f"not built: {problem}")
     memory_for_the_build()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
@@ -58,6 +58,28 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", prog
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def unbuildable(package: Package) -> str | None:
+    """A resource that validates but has no rows the build can read, in one line; None when none.
+
+    A resource frictionless does not read as a table (a JSON file, say: "type" is not "table") has no
+    rows for Parquet and SQLite; a folder of Parquet parts is read by the engine, which checks it, and
+    by nothing that builds (frictionless cannot open a folder)."""
+    for resource, table in zip(package.resources, package.tables):
+        name, path = table["name"], resource.get("path")
+        folder = package.safe_path(path) if isinstance(path, str) else None
+        if folder is not None and folder.is_dir() and any(folder.glob("*.parquet")):
+            return (
+                f'resource "{name}" is a folder of Parquet parts, which ecodata validates but does not build '
+                "yet; give its path as one Parquet file, or as a folder of CSV parts"
+            )
+        if table.get("type", "table") != "table":
+            return (
+                f'resource "{name}" is not a table to frictionless (its type is "{table["type"]}"): ecodata '
+                "builds tables, from CSV, TSV or Parquet files; publish it as one, or outside the package"
+            )
+    return None
 
 
 def memory_for_the_build() -> None:

@@ -90,11 +90,41 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
 
 
 def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
-    """The text columns of a single CSV file as the engine reads it; None where the engine does not read it."""
-    planned = engine_plan(package, name)
+    """The text columns of a single CSV file, or of each part of a folder of CSV parts, as the engine
+    reads them; None where the engine does not read it."""
+    planned = engine_plan(package, name) or folder_plans(package, package.resource(name))
     if planned is None:
         return None
-    return (columns for batch in numbered_batches(*planned) for columns in sliced(batch.columns))
+    plans = planned if isinstance(planned, list) else [planned]
+    return (
+        columns for plan in plans for batch in numbered_batches(*plan) for columns in sliced(batch.columns)
+    )
+
+
+def folder_plans(package: Package, resource: dict) -> list | None:
+    """A folder of CSV parts (as Spark or Dask write them), each with its own header row, as validation
+    reads them: a plan and layout per part, the dialect the first part's; None for anything else
+    (frictionless cannot open a folder: a folder of Parquet parts is not built)."""
+    import dataclasses
+
+    from .engine.cells import Unsupported
+    from .engine.layout import read_layout
+    from .engine.plan import resource_plan
+
+    try:
+        plan = resource_plan(resource, package.root, package.safe_path)
+    except Unsupported:
+        return None
+    if not plan.headered_parts or plan.parquet or not plan.header:
+        return None
+    first, *later = plan.paths
+    read = [(path, True) for path in later]
+    layout = read_layout(first, plan.encoding, plan.dialect, plan.tsv, True, read, folder=True)
+    layouts = [layout] + [
+        read_layout(path, plan.encoding, plan.dialect, plan.tsv, True, folder=True, dialect=layout.dialect)
+        for path in later
+    ]
+    return [(dataclasses.replace(plan, paths=[path]), each) for path, each in zip(plan.paths, layouts)]
 
 
 def numbered_batches(plan, layout, lines=None):

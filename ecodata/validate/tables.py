@@ -235,9 +235,16 @@ def write_csv(package: Package, resource: dict, target) -> None:
     if is_plain_csv(resource):
         shutil.copyfile(package.resource_path(resource), target)
         return
+    from .batches import engine_texts
+
     fields = package.table(resource["name"])["schema"]["fields"]
+    texts = engine_texts(package, resource["name"])  # a file or a folder of parts the engine reads
     with open(target, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([field["name"] for field in fields])
-        for row in rows(package, resource["name"]):
+        if texts is not None:
+            for columns in texts:
+                writer.writerows(zip(*(column.to_pylist() for column in columns)))
+            return
+        for row in frictionless_rows(package, resource["name"]):
             writer.writerow([row.cells.get(field["name"], "") for field in fields])

@@ -499,3 +499,59 @@ def test_a_yaml_package_with_dates_in_its_schema_and_declared_checks_builds(tmp_
         pq.read_table(out / "parquet" / "items.parquet").column("day").to_pylist()[0].isoformat()
         == "2020-01-02"
     )
+
+
+def test_a_folder_of_csv_parts_is_built_as_validation_reads_it(tmp_path):
+    """Each part with its own header row, as Spark or Dask write them (frictionless cannot open a
+    folder: the build read it through frictionless and failed with exit 3)."""
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part-0.csv").write_text("id,name\n3,c\n1,a\n", encoding="utf-8")
+    (tmp_path / "parts" / "part-1.csv").write_text("id,name\n2,b\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    resource = {
+        "name": "t",
+        "path": "parts",
+        "format": "csv",
+        "schema": {"fields": fields, "primaryKey": ["id"]},
+    }
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    out = build(tmp_path, tmp_path / "dist")
+    assert pq.read_table(out / "parquet" / "t.parquet").to_pylist() == [
+        {"id": 1, "name": "a"},
+        {"id": 2, "name": "b"},
+        {"id": 3, "name": "c"},
+    ]
+    with sqlite3.connect(out / "p.db") as connection:
+        assert connection.execute("select id, name from t order by rowid").fetchall() == [
+            (1, "a"),
+            (2, "b"),
+            (3, "c"),
+        ]
+    assert (out / "csv" / "t.csv").read_text(encoding="utf-8") == "id,name\n3,c\n1,a\n2,b\n"
+
+
+def test_what_validates_but_has_no_rows_to_build_is_one_line_exit_2(tmp_path):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    (tmp_path / "t.json").write_text('[{"id": 1, "name": "a"}]', encoding="utf-8")
+    pq.write_table(pa.table({"id": [1], "name": ["a"]}), tmp_path / "part.parquet")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "part.parquet").rename(tmp_path / "parts" / "part.parquet")
+    cases = {
+        "t.json": 'resource "t" is not a table to frictionless (its type is "json")',
+        "parts": 'resource "t" is a folder of Parquet parts, which ecodata validates but does not build yet',
+    }
+    for path, said in cases.items():
+        resource = {"name": "t", "path": path, "schema": {"fields": fields}}
+        (tmp_path / "datapackage.json").write_text(
+            json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+        )
+        assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0
+        result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+        assert result.exit_code == 2 and result.output.startswith(f"Error: not built: {said}"), result.output
+        assert result.output.count("\n") == 1 and not (tmp_path / "dist").exists()
