@@ -90,3 +90,29 @@ def assert_upstream_template_with(
         assert text.count(changed) == 1, changed
         text = text.replace(changed, original)
     assert text == theirs.read_text(encoding="utf-8")
+
+
+def stopped_while_writing(arguments: list, written: Path, pattern: str, signal_number: int, temporary=None):
+    """Run `ecodata ARGUMENTS` in a process of its own, send it `signal_number` as soon as a file
+    matching `pattern` is under `written` (what it writes exists), and return (exit code, output).
+    `temporary`: the folder it is given for its temporary files (TMPDIR)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if temporary is not None:
+        environment["TMPDIR"] = str(temporary)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecodata", *map(str, arguments)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environment,
+    )
+    while not any(written.glob(pattern)) and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal_number)
+    output, _ = process.communicate(timeout=120)
+    return process.returncode, output

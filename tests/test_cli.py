@@ -5,7 +5,7 @@ import re
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, replace_cell
+from conftest import ROOT, replace_cell, stopped_while_writing
 
 from ecodata.cli import cli
 
@@ -176,21 +176,13 @@ def test_build_shows_its_progress_on_a_terminal_unless_quiet(package_copy, tmp_p
 def test_a_stopped_build_removes_its_staging_folder_and_keeps_the_last_build(
     package_copy, tmp_path, signal_number
 ):
-    import subprocess
-    import sys
-    import time
-
     out = tmp_path / "dist"
     assert run("build", package_copy, "--out", out).exit_code == 0
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     (package_copy.parent / "resources" / "codes_unit.csv").open("a", encoding="utf-8").write("zz,测试,test\n")
-    command = [sys.executable, "-m", "ecodata", "build", str(package_copy), "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    while not list(tmp_path.glob(".dist.building-*/parquet/*")) and process.poll() is None:
-        time.sleep(0.005)
-    process.send_signal(signal_number)
-    output, _ = process.communicate()
-    assert process.returncode == 128 + signal_number, output
+    arguments = ["build", package_copy, "--out", out]
+    code, output = stopped_while_writing(arguments, tmp_path, ".dist.building-*/parquet/*", signal_number)
+    assert code == 128 + signal_number, output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "package"]  # no staging folder
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
 

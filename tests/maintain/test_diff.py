@@ -6,12 +6,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, replace_cell
+from conftest import ROOT, replace_cell, stopped_while_writing
 
 from ecodata.cli import cli
 from ecodata.maintain.diff import RowIndex
@@ -287,19 +286,12 @@ def test_a_big_zipped_csv_is_diffed_in_bounded_memory(big_zips, tmp_path):
 
 @pytest.mark.parametrize("signal_number", [2, 15])  # Ctrl-C; SIGTERM as a cancelled CI job sends
 def test_an_interrupted_diff_removes_its_temporary_files(big_zips, tmp_path, signal_number):
-    process = subprocess.Popen(
-        diff_command(*big_zips),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=environment(tmp_path),
+    arguments = ["diff", *big_zips]
+    code, output = stopped_while_writing(
+        arguments, tmp_path, "ecodata-diff-*/big/resources/items.csv", signal_number, tmp_path
     )
-    while not any(tmp_path.glob("ecodata-diff-*/big/resources/items.csv")) and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal_number)
-    output, _ = process.communicate()
     assert not any(tmp_path.iterdir())
-    assert process.returncode == 128 + signal_number, output  # not 1, which says the packages differ
+    assert code == 128 + signal_number, output  # not 1, which says the packages differ
 
 
 CSV_MEMBER = "package/resources/protected_areas.csv"

@@ -2,14 +2,10 @@
 
 import csv
 import json
-import os
-import subprocess
-import sys
-import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, stopped_while_writing
 
 from ecodata.cli import cli
 from ecodata.maintain.new_row import suggestions
@@ -68,27 +64,11 @@ def test_a_stopped_new_row_removes_its_scratch_copy_and_writes_nothing(package_c
     before = {path: path.read_bytes() for path in package_copy.parent.rglob("*") if path.is_file()}
     cells = {**CELLS, "value": "474", "qualifier": "exact"}
     evidence = ["--source", "position-paper-2020", "--quote", QUOTE, *flags(cells)]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ecodata",
-            "new-row",
-            "protected_areas",
-            str(package_copy),
-            "--yes",
-            *evidence,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)},
+    arguments = ["new-row", "protected_areas", package_copy, "--yes", *evidence]
+    code, output = stopped_while_writing(
+        arguments, temporary, "ecodata-new-row-*/resources/*", signal_number, temporary
     )
-    while not list(temporary.glob("ecodata-new-row-*/resources/*")) and process.poll() is None:
-        time.sleep(0.005)
-    process.send_signal(signal_number)
-    output, _ = process.communicate()
-    assert process.returncode == 128 + signal_number, output
+    assert code == 128 + signal_number, output
     assert not any(temporary.iterdir())
     assert {path: path.read_bytes() for path in package_copy.parent.rglob("*") if path.is_file()} == before
 
@@ -151,7 +131,7 @@ def test_suggestions_read_multipliers_and_marker_words():
 
 
 def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
-    from conftest import ROOT, replace_cell
+    from conftest import replace_cell
 
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     path = package_copy.parent / "resources" / "protected_areas.csv"

@@ -1,14 +1,11 @@
 """Semantic versioning for data: `ecodata release-check` and `make release-check`."""
 
 import json
-import os
 import subprocess
-import sys
-import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, replace_cell
+from conftest import ROOT, replace_cell, stopped_while_writing
 
 from ecodata.cli import cli
 from ecodata.maintain.release import bump_level, next_version, required_bump
@@ -110,18 +107,11 @@ def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repositor
 def test_a_stopped_check_removes_the_base_revisions_checkout(repository, tmp_path, signal_number):
     temporary = tmp_path / "temporary"
     temporary.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecodata", "release-check", str(repository), "--base", "HEAD"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)},
+    arguments = ["release-check", repository, "--base", "HEAD"]
+    code, output = stopped_while_writing(
+        arguments, temporary, "ecodata-release-*/resources/*", signal_number, temporary
     )
-    while not list(temporary.glob("ecodata-release-*/resources/*")) and process.poll() is None:
-        time.sleep(0.005)
-    process.send_signal(signal_number)
-    output, _ = process.communicate()
-    assert process.returncode == 128 + signal_number, output
+    assert code == 128 + signal_number, output
     assert not any(temporary.iterdir())
 
 
