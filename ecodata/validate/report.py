@@ -14,7 +14,7 @@ from pathlib import Path
 CELL_SHOWN = 200  # a report repeats at most this much of a cell: a 5 MB cell must not become a 5 MB report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One error found. While the engine checks a file, a finding is not yet placed: `resource`,
     `path` and `line` are unset and `row` counts within the file; once the resource is read
@@ -28,6 +28,11 @@ class Finding:
     field: str | None = None
     cell: str | None = None
     line: int | None = None  # the physical CSV line of `row`, for annotations on a pull request
+
+    def changed(self, **changes) -> Finding:
+        """dataclasses.replace without its introspection, five times as slow: a package with an error
+        on each of 1 M rows makes 3 M of these (10 s of 14)."""
+        return Finding(*[changes.get(name, getattr(self, name)) for name in self.__slots__])
 
     def __post_init__(self):
         if isinstance(self.cell, str) and len(self.cell) > CELL_SHOWN:

@@ -8,7 +8,6 @@ standard verdict, which is frictionless's.
 from __future__ import annotations
 
 import csv
-import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,9 +61,8 @@ def validate(
         keep_batches=bool(declared),  # the declared checks read the same columns, not the files again
         lean_memory=lean_memory,
     )
-    report.findings = [
-        finding for finding in report.findings if finding.type not in engine_only(known, declared)
-    ]
+    undeclared = engine_only(known, declared)  # once, not per finding (1 M findings: 2 s)
+    report.findings = [finding for finding in report.findings if finding.type not in undeclared]
     if engine == "frictionless" and (unchecked := sorted(c.name for c, _ in declared if c.run is None)):
         report.notes.append(f"{', '.join(unchecked)}: checked by the arrow engine only, not by frictionless")
     context = Context(package, _batches=report.batches)
@@ -150,7 +148,7 @@ def add_line_numbers(package: Package, report: Report) -> None:
         line = mapped.line(finding.row) if mapped is not None else None
         if line is None:
             line = found.get(finding.path, {}).get(finding.row, finding.row)
-        report.findings[index] = dataclasses.replace(finding, line=line)
+        report.findings[index] = finding.changed(line=line)
 
 
 def row_lines(package: Package, path: str, rows: set[int]) -> dict[int, int]:

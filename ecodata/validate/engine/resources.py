@@ -148,8 +148,8 @@ def merge(plan: ResourcePlan, jobs: list[FileJob], outcomes: list[FileOutcome]) 
             if job is not jobs[0] and (label := label_problem(problem)):
                 if label in first_labels:
                     continue  # every part of a folder repeats the header: report its problems once
-                problem = dataclasses.replace(problem, message=f"{problem.message} (in part {job.path.name})")
-            problems.append(dataclasses.replace(problem, row=row))
+                problem = problem.changed(message=f"{problem.message} (in part {job.path.name})")
+            problems.append(problem if row == problem.row else problem.changed(row=row))
         for name, column in outcome.keys.items():
             if len(jobs) == 1:  # as followed while read, its texts perhaps let go
                 merged_keys[name] = column.shifted(shift)
@@ -229,7 +229,7 @@ def placed(outcome: ResourceOutcome) -> list[Finding]:
     order), each given its resource, file and line, and its row in the resource."""
     ordered = sorted(outcome.problems, key=lambda problem: (problem.row is not None, problem.row or 0))
     return [
-        dataclasses.replace(problem, resource=outcome.plan.name, path=path, line=line)
+        problem.changed(resource=outcome.plan.name, path=path, line=line)
         for problem in ordered
         for path, line in [located(outcome, problem.row)]
     ]

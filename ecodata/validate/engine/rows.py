@@ -8,7 +8,6 @@ are absorbed in row order, so findings and keys come out as from one pass.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,9 +87,7 @@ class RowChecker:
         """Take a fork's findings, its row 0 being `first_row`; returns the row after its last."""
         rows, lines, starts, header = part.piece
         self.lines.add_piece(first_row, rows, lines, starts, header)
-        self.problems += [
-            dataclasses.replace(problem, row=problem.row + first_row) for problem in part.problems
-        ]
+        self.problems += [problem.changed(row=problem.row + first_row) for problem in part.problems]
         for name, column in part.keys.items():
             self.keys[name].extend(column.shifted(first_row))
         if part.kept == READ_AGAIN:  # a piece of more text than the whole may keep
