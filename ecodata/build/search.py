@@ -97,7 +97,7 @@ def index_table(connection: sqlite3.Connection, table: str, columns: list[str], 
     fts = fts_table_name(table)
     # no column sizes (`columnsize=0`): bm25 ranking reads them (without, it ranks otherwise) and nothing
     # here ranks (Datasette's `_search` filters by rowid); writing one per row was two thirds of the
-    # index's time (1 M rows: 0.9 s -> 0.3 s). The index cannot be scanned: serve/app.py keeps its page.
+    # index's time (1 M rows: 0.9 s -> 0.3 s). The index cannot be scanned: serve/asgi.py keeps its page.
     connection.execute(
         f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', columnsize=0, tokenize='porter unicode61')"
     )

@@ -19,8 +19,9 @@ from markupsafe import Markup
 
 from datasette import hookimpl
 
-from .app import ASKED_PATH, FILE_TYPES, STATIC, STATIC_URL
-from .app import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
+from .app import STATIC, STATIC_URL
+from .asgi import ASKED_PATH, FILE_TYPES
+from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 from .figures import GROUP_FROM, plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for

@@ -257,7 +257,8 @@ def test_a_refused_path_is_logged_as_asked_for(built, caplog):
 
 
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
-    from ecodata.serve.app import MAX_RESPONSE_BYTES, server_app
+    from ecodata.serve.app import server_app
+    from ecodata.serve.asgi import MAX_RESPONSE_BYTES
 
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
