@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import filecmp
 import html
+import itertools
 import json
 import re
 import sqlite3
@@ -162,14 +163,14 @@ def descriptor_entry(path: Path, names: list[str]) -> str:
 def compare(old: Side, new: Side) -> dict:
     """Resources come in the new descriptor's order, then those only in the old one; ids are sorted."""
     names = list(new.resources) + [name for name in old.resources if name not in new.resources]
-    resources, fields = {}, {}
+    resources, fields, notes = {}, {}, []
     for name in names:
         old_resource, new_resource = old.resources.get(name), new.resources.get(name)
         if old_resource and new_resource:
             schema = schema_changes(old_resource, new_resource)
             if schema:
                 fields[name] = schema
-        rows = row_changes(old, new, name)
+        rows = row_changes(old, new, name, notes)
         if name in fields or any(rows.values()) or not (old_resource and new_resource):
             resources[name] = rows
     return {
@@ -180,11 +181,13 @@ def compare(old: Side, new: Side) -> dict:
             "fields": fields,
         },
         "version": {"old": old.version, "new": new.version},
+        "notes": notes,
     }
 
 
-def row_changes(old: Side, new: Side, name: str) -> dict:
-    """Rows of a resource only on one side count as all added or all removed."""
+def row_changes(old: Side, new: Side, name: str, notes: list[str]) -> dict:
+    """Rows of a resource only on one side count as all added or all removed. `notes` is told what the
+    reader should know to read them: repeated keys, rows matched by their position."""
     if unchanged(old, new, name):
         return {"added": [], "removed": [], "changed": []}
     old_resource, new_resource = old.resources.get(name), new.resources.get(name)
@@ -192,9 +195,13 @@ def row_changes(old: Side, new: Side, name: str) -> dict:
     compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
     try:
         with RowIndex(len(key) or 1) as index:
-            index.add("old", old.rows(name), key, compared)
-            index.add("new", new.rows(name), key, compared)
-            return {
+            for side, version in (("old", old), ("new", new)):
+                if repeated := index.add(side, version.rows(name), key, compared):
+                    notes.append(
+                        f"{name}: {plural_rows(repeated)} in {version.path} {'repeat' if repeated > 1 else 'repeats'} a key "
+                        f"({', '.join(key)}; validate reports them); the last row of each key is compared"
+                    )
+            rows = {
                 "added": [row_id(k) for k in index.only_in("new", "old")],
                 "removed": [row_id(k) for k in index.only_in("old", "new")],
                 "changed": [
@@ -208,6 +215,16 @@ def row_changes(old: Side, new: Side, name: str) -> dict:
         raise PackageError(
             f"cannot index the rows of resource {name!r} in a temporary file ({error}); TMPDIR says where"
         ) from None
+    if not key and old_resource and new_resource and any(rows.values()):
+        notes.append(
+            f"{name}: no primary key, so rows are matched by their position: "
+            "a row added or removed shows every row after it as changed"
+        )
+    return rows
+
+
+def plural_rows(count: int) -> str:
+    return f"{count} row{'s' if count > 1 else ''}"
 
 
 def unchanged(old: Side, new: Side, name: str) -> bool:
@@ -266,13 +283,16 @@ class RowIndex:
     def __exit__(self, *exception) -> None:
         self.db.close()
 
-    def add(self, side: str, rows: Iterable[Row], key: list[str], compared: list[str]) -> None:
-        """Index one side's rows; with a duplicate key (which `validate` reports) the last row wins."""
+    def add(self, side: str, rows: Iterable[Row], key: list[str], compared: list[str]) -> int:
+        """Index one side's rows; with a duplicate key (which `validate` reports) the last row wins.
+        Returns how many rows repeated a key."""
         values = ", ".join("?" * (self.width + 1))
+        read = itertools.count()
         self.db.executemany(
             f"INSERT OR REPLACE INTO {side} VALUES ({values})",
-            ((*row_key(row, key), json.dumps([row[f] for f in compared])) for row in rows),
+            ((*row_key(row, key), json.dumps([row[f] for f in compared])) for row, _ in zip(rows, read)),
         )
+        return next(read) - self.db.execute(f"SELECT count(*) FROM {side}").fetchone()[0]
 
     def only_in(self, side: str, other: str) -> Iterator[tuple]:
         """The keys of `side` that `other` lacks, sorted."""
@@ -363,7 +383,8 @@ def render_text(changes: dict) -> str:
             f"  ~ {c['id']} {c['field']}: {one_line(c['old'])} → {one_line(c['new'])}"
             for c in rows["changed"]
         ]
-    return "\n".join(lines or ["no differences"])
+    lines = lines or ["no differences"]
+    return "\n".join(lines + [f"note: {note}" for note in changes.get("notes", [])])
 
 
 def render_markdown(changes: dict) -> str:
@@ -373,6 +394,8 @@ def render_markdown(changes: dict) -> str:
         return "\n".join([*lines, "No differences."])
     if version_change(changes):
         lines += [f"Version {markdown(version_change(changes))}", ""]
+    lines += [f"> {markdown(note, clip=False)}" for note in changes.get("notes", [])]  # first: always kept
+    lines += [""] if changes.get("notes") else []
     for label in ("added", "removed"):
         names = changes["schema"][f"resources_{label}"]
         if names:
@@ -441,9 +464,9 @@ def code(name: str) -> str:
     return f"`{name}`" if "`" not in name else markdown(name)
 
 
-def markdown(cell: str) -> str:
-    """A cell as Markdown text: clipped, markup and `|` escaped, newlines as <br>."""
-    if len(cell) > MARKDOWN_CELL:
+def markdown(cell: str, clip: bool = True) -> str:
+    """A cell as Markdown text: clipped (unless not `clip`), markup and `|` escaped, newlines as <br>."""
+    if clip and len(cell) > MARKDOWN_CELL:
         cell = cell[: MARKDOWN_CELL - 1] + "…"
     cell = html.escape(re.sub(r"([\\`*_\[\]|])", r"\\\1", cell), quote=False)
     return re.sub(r"\r\n|\r|\n", "<br>", cell)

@@ -451,3 +451,35 @@ def test_diff_compares_a_tabular_data_resource_frictionless_would_not_read_witho
     assert changes["resources"]["office-locations"]["changed"] == [
         {"id": "2", "field": "Office", "old": "Dalby", "new": "Dalby North"}
     ]
+
+
+def test_a_repeated_key_and_rows_matched_by_position_are_said(tmp_path):
+    """diff compares the last row of a repeated key, and matches rows by position without a key:
+    both are said, or a reader takes the changes they make for the data's."""
+
+    def package(folder, rows, key):
+        folder.mkdir()
+        (folder / "t.csv").write_text("id,name\n" + "".join(f"{i},{n}\n" for i, n in rows), encoding="utf-8")
+        schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "name"}]} | key
+        resource = {"name": "t", "path": "t.csv", "schema": schema}
+        (folder / "datapackage.json").write_text(
+            json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+        )
+        return folder
+
+    old = package(tmp_path / "old", [(1, "a"), (2, "b"), (3, "c")], {"primaryKey": ["id"]})
+    new = package(tmp_path / "new", [(1, "a"), (2, "b"), (2, "x"), (3, "c")], {"primaryKey": ["id"]})
+    changes = diff_json(old, new)
+    assert changes["resources"]["t"]["changed"] == [{"id": "2", "field": "name", "old": "b", "new": "x"}]
+    assert changes["notes"] == [
+        f"t: 1 row in {new} repeats a key (id; validate reports them); the last row of each key is compared"
+    ]
+    keyless_old = package(tmp_path / "keyless-old", [(1, "a"), (2, "b"), (3, "c")], {})
+    keyless_new = package(tmp_path / "keyless-new", [(2, "b"), (3, "c")], {})
+    text = run(keyless_old, keyless_new).output.splitlines()
+    assert text[-1] == (
+        "note: t: no primary key, so rows are matched by their position: "
+        "a row added or removed shows every row after it as changed"
+    )
+    markdown = run(keyless_old, keyless_new, "--format", "markdown").output
+    assert "> t: no primary key, so rows are matched by their position" in markdown
