@@ -321,7 +321,8 @@ def diff(old: Path, new: Path, output_format: str):
     OLD and NEW are each a descriptor, a folder holding one, or a zip from `ecodata build`. Rows added, removed and changed per resource, matched by the primary key, and schema changes.
     Exit 0 when there are no differences, 1 when there are, 2 when a package cannot be read.
     """
-    from .maintain.diff import RENDERERS, diff_packages, has_differences
+    from .maintain.diff import diff_packages
+    from .maintain.diff_report import RENDERERS, has_differences
 
     with ended_by_signals():
         changes = diff_packages(old, new)

@@ -10,10 +10,8 @@ than memory; only the differences are.
 from __future__ import annotations
 
 import filecmp
-import html
 import itertools
 import json
-import re
 import sqlite3
 import tempfile
 import zipfile
@@ -27,8 +25,6 @@ from pathlib import Path, PurePosixPath
 from ..package import Package, PackageError, load_package, parse_descriptor
 from ..validate.tables import Row, reading_errors, text_rows
 
-MARKDOWN_CELL = 120  # a pull-request comment shows at most this much of a cell (quotes can be long)
-MARKDOWN_LIMIT = 65_536  # characters: GitHub refuses a longer comment body
 MAX_UNPACKED_BYTES = 4_000_000_000  # a zip that would unpack to more is refused (a zip bomb, not a package)
 READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
@@ -83,11 +79,6 @@ def diff_packages(old_path: str | Path, new_path: str | Path) -> dict:
     old_path, new_path = Path(old_path), Path(new_path)
     with opened(old_path) as old, opened(new_path) as new:
         return compare(Side(old_path, old), Side(new_path, new))
-
-
-def has_differences(changes: dict) -> bool:
-    version = changes["version"]
-    return bool(changes["resources"]) or version["old"] != version["new"]
 
 
 @contextmanager
@@ -363,113 +354,3 @@ def field_names(resource: dict | None) -> list[str]:
 def primary_key(resource: dict | None) -> list[str]:
     key = schema_of(resource).get("primaryKey") or []
     return [key] if isinstance(key, str) else list(key)
-
-
-def render_json(changes: dict) -> str:
-    return json.dumps(changes, ensure_ascii=False, indent=2)
-
-
-def render_text(changes: dict) -> str:
-    """For people: a summary line per resource (counts are rows), then one line per difference."""
-    lines = [f"version {version_change(changes)}"] if version_change(changes) else []
-    lines += [f"resource added: {name}" for name in changes["schema"]["resources_added"]]
-    lines += [f"resource removed: {name}" for name in changes["schema"]["resources_removed"]]
-    for name, rows in changes["resources"].items():
-        lines.append(f"{name}: {summary(rows)}")
-        lines += [f"  {line}" for line in schema_lines(changes["schema"]["fields"].get(name))]
-        lines += [f"  + {row}" for row in rows["added"]]
-        lines += [f"  - {row}" for row in rows["removed"]]
-        lines += [
-            f"  ~ {c['id']} {c['field']}: {one_line(c['old'])} → {one_line(c['new'])}"
-            for c in rows["changed"]
-        ]
-    lines = lines or ["no differences"]
-    return "\n".join(lines + [f"note: {note}" for note in changes.get("notes", [])])
-
-
-def render_markdown(changes: dict) -> str:
-    """For a pull-request comment: cells escaped for a table and clipped, so a long quote stays readable."""
-    lines = ["### Data changes", ""]
-    if not has_differences(changes):
-        return "\n".join([*lines, "No differences."])
-    if version_change(changes):
-        lines += [f"Version {markdown(version_change(changes))}", ""]
-    lines += [f"> {markdown(note, clip=False)}" for note in changes.get("notes", [])]  # first: always kept
-    lines += [""] if changes.get("notes") else []
-    for label in ("added", "removed"):
-        names = changes["schema"][f"resources_{label}"]
-        if names:
-            lines += [f"Resources {label}: {', '.join(map(code, names))}", ""]
-    for name, rows in changes["resources"].items():
-        lines += [f"#### {code(name)}: {summary(rows)}", ""]
-        schema = schema_lines(changes["schema"]["fields"].get(name))
-        lines += [f"- schema: {markdown(line)}" for line in schema] + ([""] if schema else [])
-        for label in ("added", "removed"):
-            if rows[label]:
-                lines += [f"{label.capitalize()}: {', '.join(map(markdown, rows[label]))}", ""]
-        if rows["changed"]:
-            lines += ["| id | field | old | new |", "|---|---|---|---|"]
-            lines += [
-                "| " + " | ".join(markdown(c[key]) for key in ("id", "field", "old", "new")) + " |"
-                for c in rows["changed"]
-            ]
-            lines.append("")
-    return clipped("\n".join(lines).rstrip("\n"), MARKDOWN_LIMIT)
-
-
-def clipped(text: str, limit: int) -> str:
-    """`text` whole if it fits in `limit` characters, else its first lines and a line saying how many
-    more there are (a pull-request comment longer than GitHub takes would not be posted at all)."""
-    if len(text) <= limit:
-        return text
-    lines = text.split("\n")
-    note = (
-        "\n\n_… {} more lines not shown: a pull-request comment holds {:,} characters. "
-        "`ecodata diff` prints every change (`--format json` for machines)._"
-    )
-    kept, size = 0, len(note.format(len(lines), limit))
-    while size + len(lines[kept]) + 1 <= limit:
-        size += len(lines[kept]) + 1
-        kept += 1
-    return "\n".join(lines[:kept]) + note.format(len(lines) - kept, limit)
-
-
-def summary(rows: dict) -> str:
-    changed = len({c["id"] for c in rows["changed"]})
-    return f"{len(rows['added'])} added, {len(rows['removed'])} removed, {changed} changed"
-
-
-def schema_lines(fields: dict | None) -> list[str]:
-    if not fields:
-        return []
-    lines = [f"+ field {name}" for name in fields["added"]]
-    lines += [f"- field {name}" for name in fields["removed"]]
-    lines += [f"~ field {r['field']} type: {r['old']} → {r['new']}" for r in fields["retyped"]]
-    if fields["primary_key"]:
-        old, new = (", ".join(fields["primary_key"][side]) or "(none)" for side in ("old", "new"))
-        lines.append(f"~ primary key: {old} → {new}")
-    return lines
-
-
-def version_change(changes: dict) -> str:
-    old, new = changes["version"]["old"], changes["version"]["new"]
-    return f"{old or '(none)'} → {new or '(none)'}" if old != new else ""
-
-
-def one_line(cell: str) -> str:
-    return cell.replace("\r\n", "\\n").replace("\n", "\\n") if cell else '""'
-
-
-def code(name: str) -> str:
-    return f"`{name}`" if "`" not in name else markdown(name)
-
-
-def markdown(cell: str, clip: bool = True) -> str:
-    """A cell as Markdown text: clipped (unless not `clip`), markup and `|` escaped, newlines as <br>."""
-    if clip and len(cell) > MARKDOWN_CELL:
-        cell = cell[: MARKDOWN_CELL - 1] + "…"
-    cell = html.escape(re.sub(r"([\\`*_\[\]|])", r"\\\1", cell), quote=False)
-    return re.sub(r"\r\n|\r|\n", "<br>", cell)
-
-
-RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}

@@ -158,7 +158,7 @@ def test_markdown_has_a_table_row_per_changed_cell_and_escapes_pipes(package_cop
 def test_markdown_too_long_for_a_comment_is_cut_at_a_line_and_says_how_much_is_left(
     package_copy, monkeypatch
 ):
-    from ecodata.maintain import diff
+    from ecodata.maintain import diff_report
 
     path = package_copy.parent / "resources" / "protected_areas.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -169,8 +169,10 @@ def test_markdown_too_long_for_a_comment_is_cut_at_a_line_and_says_how_much_is_l
         writer.writeheader()
         writer.writerows(rows)
     whole = run(SHIPPED, package_copy, "--format", "markdown").output.rstrip("\n")
-    assert diff.MARKDOWN_LIMIT == 65_536 and len(whole) < 65_536  # GitHub's; a smaller one for the test
-    monkeypatch.setattr(diff, "MARKDOWN_LIMIT", 2_000)
+    assert (
+        diff_report.MARKDOWN_LIMIT == 65_536 and len(whole) < 65_536
+    )  # GitHub's; a smaller one for the test
+    monkeypatch.setattr(diff_report, "MARKDOWN_LIMIT", 2_000)
     output = run(SHIPPED, package_copy, "--format", "markdown").output.rstrip("\n")
     assert 2_000 - 200 < len(output) <= 2_000  # cut close to the limit
     *shown, last = output.splitlines()
