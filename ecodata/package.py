@@ -239,4 +239,8 @@ def normalised_resources(package: Package, read=None) -> list[dict]:
             tables.append(descriptor)
     except frictionless.FrictionlessException as error:
         raise PackageError(f"{package.descriptor_path.name}: {error.error.message}") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # shapes frictionless fails on
+        raise PackageError(  # (a "$schema" of "https://[…": urlparse's ValueError), as its check says
+            f"{package.descriptor_path.name}: frictionless cannot read the descriptor ({type(error).__name__}: {error})"
+        ) from None
     return tables

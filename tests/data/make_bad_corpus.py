@@ -354,6 +354,14 @@ CASES = {
     "absolute-path": (with_descriptor(set_path("codes_tag", "/etc/passwd")), 2, []),
     "remote-path": (with_descriptor(set_path("codes_tag", "http://127.0.0.1:9/codes.csv")), 2, []),
     "missing-descriptor": (replaced("datapackage.json", None), 2, []),
+    # frictionless's urlparse raised ValueError on it (a fuzzed descriptor found it): reported, not exit 3
+    "schema-url-unparseable": (
+        with_descriptor(
+            lambda d: d.update({"$schema": "https://[datapackage.org/profiles/2.0/datapackage.json"})
+        ),
+        1,
+        [("package-error", None, None, None)],
+    ),
 }
 # Cases whose expectations are `None` name only the error type(s) that must appear (the exact row depends on
 # how far a broken file can be read); they are listed here.

@@ -224,3 +224,19 @@ def test_max_cell_size_runs_the_cell_size_check_where_the_package_does_not_decla
         "note: cell-size: not declared by the package; run with max 10 (--max-cell-size)",
         "invalid: 1 error in 1 resource, 2 rows (cell-too-large 1)",
     ]
+
+
+@pytest.mark.parametrize("engine", ["arrow", "frictionless"])
+def test_a_wrong_bytes_or_hash_says_what_the_file_has_and_what_the_descriptor_says(tmp_path, engine):
+    (tmp_path / "t.csv").write_text("id\n1\n", encoding="utf-8")
+    resource = {"name": "t", "path": "t.csv", "bytes": 3, "hash": "sha256:" + "0" * 64}
+    resource["schema"] = {"fields": [{"name": "id", "type": "integer"}]}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    report = json.loads(invoke(tmp_path, "--format", "json", "--engine", engine).output)
+    said = {error["type"]: error["message"] for error in report["errors"]}
+    assert said["byte-count"] == "the file has 5 bytes, the descriptor says 3"
+    digest = "7cde7fb64fd82bd152710cf238e017b9ab46c0592483edc067ba4f6c75fac108"  # sha256 of "id\n1\n"
+    assert said["hash-count"].startswith(f"the file's hash is {digest}, the descriptor says ")
+    assert said["hash-count"].endswith("0" * 64)

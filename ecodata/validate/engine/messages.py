@@ -22,6 +22,18 @@ def foreign_key(note: str) -> str:
     return f"{note}; add the referenced row or correct the value"
 
 
+COUNTED = {  # what a resource's bytes, hash, fields and rows properties count, as found
+    "byte-count": "the file has {} bytes",
+    "hash-count": "the file's hash is {}",
+    "field-count": "the schema has {} fields",
+    "row-count": "the file has {} rows",
+}
+
+
+def count_error(kind: str, found, declared) -> str:
+    return f"{COUNTED[kind].format(found)}, the descriptor says {declared}"
+
+
 FIXED = {
     "missing-cell": "missing cell: the row has fewer values than the header",
     "blank-row": "blank row: delete it",

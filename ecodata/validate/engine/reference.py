@@ -11,6 +11,7 @@ from . import messages
 # Frictionless notes look like: constraint "minimum" is "0"
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
 DECODE_NOTE = re.compile(r"can't decode byte (?P<byte>0x[0-9a-f]+) in position (?P<offset>\d+)")
+COUNT_NOTE = re.compile(r'expected is "(?P<expected>.*)" and actual is "(?P<actual>.*)"')
 TYPE_NOTE = re.compile(r'type is "(?P<type>[\w]+)/(?P<format>[^"]+)"')
 FIELDLESS = ("extra-label", "extra-cell")  # frictionless gives these a fieldName of "": no field
 LIMIT_ERRORS = 10_000_000  # frictionless stops at 1000 per resource by default; a reference must not
@@ -70,4 +71,6 @@ def friendly_message(error: dict) -> str:
         return f"not UTF-8 (byte {match['byte']} at offset {match['offset']}); save the file as UTF-8"
     if kind == "scheme-error":
         return messages.scheme_error(note)
+    if kind in messages.COUNTED and (match := COUNT_NOTE.fullmatch(note)):
+        return messages.count_error(kind, match["actual"], match["expected"])
     return note or error.get("message", kind)

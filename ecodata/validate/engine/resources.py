@@ -195,19 +195,14 @@ def check_declared_counts(
         size, digest = joined_size_and_digest(plan, jobs)
     found = []
     if plan.bytes and plan.bytes != size:
-        found.append(("byte-count", f"the file has {size} bytes, the descriptor says {plan.bytes}"))
+        found.append(("byte-count", size, plan.bytes))
     if plan.hash and digest is not None and plan.hash.split(":")[-1] != digest:
-        found.append(("hash-count", f"the file's hash is {digest}, the descriptor says {plan.hash}"))
+        found.append(("hash-count", digest, plan.hash))
     if plan.field_count and plan.field_count != len(plan.fields):
-        found.append(
-            (
-                "field-count",
-                f"the schema has {len(plan.fields)} fields, the descriptor says {plan.field_count}",
-            )
-        )
+        found.append(("field-count", len(plan.fields), plan.field_count))
     if plan.rows and plan.rows != outcome.rows:
-        found.append(("row-count", f"the file has {outcome.rows} rows, the descriptor says {plan.rows}"))
-    outcome.problems += [Finding(kind, message) for kind, message in found]
+        found.append(("row-count", outcome.rows, plan.rows))
+    outcome.problems += [Finding(kind, messages.count_error(kind, *counts)) for kind, *counts in found]
 
 
 def joined_size_and_digest(plan: ResourcePlan, jobs: list[FileJob]) -> tuple[int, str | None]:
