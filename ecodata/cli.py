@@ -346,7 +346,7 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     """Add a row to RESOURCE of DESCRIPTOR, with its evidence.
 
     The quote must be in the source, and the row must validate. Missing cells are asked for; the value and qualifier are suggested from the quote. The row goes in
-    at its primary-key position; nothing is written if any check fails.
+    at its primary-key position (last in a file not sorted by its key); nothing is written if any check fails.
     """
     from .maintain.new_row import (
         RowError,

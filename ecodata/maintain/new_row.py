@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import shutil
 import tempfile
@@ -90,7 +91,8 @@ def row_text(fields: list[str], cells: dict[str, str], terminator: str) -> bytes
 
 
 def insert_row(package: Package, resource: dict, cells: dict[str, str]) -> int:
-    """Insert before the first row with a larger primary key; returns the new row's rowNumber.
+    """Insert before the first row with a larger primary key, in a file sorted by it (at the end of one
+    that is not: its order is its maintainer's); returns the new row's rowNumber.
 
     The file is read as the engine reads it, which tells the line each row starts on; the row goes in
     as bytes before that line, so every other byte of the file, line endings included, stays as it was.
@@ -107,8 +109,10 @@ def insert_row(package: Package, resource: dict, cells: dict[str, str]) -> int:
             f"{resource['name']} already has a row with {', '.join(key_fields)} = {', '.join(new_key)}"
         )
     order = typed_key(key_fields, numeric)
-    later = (number for number, key in keys if order(dict(zip(key_fields, key))) > order(cells))
-    following = next(later, None)
+    typed = [order(dict(zip(key_fields, key))) for _, key in keys]
+    in_key_order = all(one <= other for one, other in itertools.pairwise(typed))
+    later = (number for (number, _), key in zip(keys, typed) if key > order(cells))
+    following = next(later, None) if in_key_order else None
     path = package.resource_path(resource)
     data = path.read_bytes()
     terminator = "\r\n" if b"\r\n" in data else "\n"

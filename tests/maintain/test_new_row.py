@@ -199,6 +199,16 @@ def test_a_row_goes_in_at_its_typed_key_position_in_any_package(tmp_path):
     assert (folder / "items.csv").read_text(encoding="utf-8") == "id,name\n1,one\n2,two\n3,three\n10,ten\n"
 
 
+def test_a_row_goes_at_the_end_of_a_file_not_sorted_by_its_key(tmp_path):
+    """Its order is its maintainer's (newest last, say): a key position there means nothing."""
+    folder = shop(tmp_path)
+    (folder / "items.csv").write_text("id,name\n10,ten\n1,one\n2,two\n", encoding="utf-8")
+    result = new_row_in(folder, "id=3", "name=three")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("(row 5)\n")
+    assert (folder / "items.csv").read_text(encoding="utf-8") == "id,name\n10,ten\n1,one\n2,two\n3,three\n"
+
+
 def test_a_schema_given_as_a_path_is_read(tmp_path):
     schema = json.dumps({"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]})
     folder = shop(tmp_path, {"schema": "schema.json"}, {"schema.json": schema})
