@@ -189,6 +189,14 @@ def replaced(name: str, content: bytes | None) -> dict[str, bytes]:
     return files
 
 
+def declaring(check: str, after: str) -> bytes:
+    """The base descriptor, as base_files writes it, declaring one more check."""
+    descriptor = copy.deepcopy(DESCRIPTOR)
+    checks = descriptor["ecodata"]["checks"]
+    checks.insert(checks.index(after) + 1, check)
+    return json.dumps(descriptor, ensure_ascii=False, indent=1).encode("utf-8")
+
+
 def set_path(resource: str, path):
     def change(descriptor):
         next(r for r in descriptor["resources"] if r["name"] == resource)["path"] = path
@@ -354,6 +362,22 @@ CASES = {
     "absolute-path": (with_descriptor(set_path("codes_tag", "/etc/passwd")), 2, []),
     "remote-path": (with_descriptor(set_path("codes_tag", "http://127.0.0.1:9/codes.csv")), 2, []),
     "missing-descriptor": (replaced("datapackage.json", None), 2, []),
+    "subject-not-in-quote": (
+        {
+            **base_files(),
+            "datapackage.json": declaring("subject-in-quote", after="value-in-quote"),
+            "facts.csv": facts_csv(
+                [
+                    "area,各类自然保护地面积,Area of all protected areas,status,1728000,,more_than,,doc,"
+                    "面积超过172.8万平方公里,,",
+                    FACT_ROWS[1],
+                    FACT_ROWS[0].replace("2018-12-31", "2018"),
+                ]
+            ),
+        },
+        1,
+        [("subject-not-in-quote", "facts", 2, "quote")],
+    ),
     # frictionless's urlparse raised ValueError on it (a fuzzed descriptor found it): reported, not exit 3
     "schema-url-unparseable": (
         with_descriptor(
