@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ecodata"
 LEAVES = {"ecodata.package", "ecodata.text", "ecodata.numbers", "ecodata.qualifiers", "ecodata.memory"}
-SHELL = {"ecodata", "ecodata.cli", "ecodata.__main__"}  # the CLI and the library's entry points
+SHELL = {"ecodata", "ecodata.cli", "ecodata.exits", "ecodata.__main__"}  # the CLI, the entry points
 MAY_IMPORT = {
     "leaf": {"leaf"},
     "validate": {"leaf", "validate"},
