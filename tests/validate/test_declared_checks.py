@@ -10,7 +10,9 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from conftest import replace_cell
+from conftest import ROOT, replace_cell
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecodata.cli import cli
 
@@ -351,3 +353,40 @@ def test_formula_and_cell_size_checks_read_each_cell_by_its_bytes(tmp_path):
         ("cell-too-large", 3),  # +86 10: 6
         ("cell-too-large", 12),  # éééééé: 6 characters (12 bytes); ééééé, 10 bytes, is 5
     ]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=2),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    max_leaves=6,
+)
+TEXT_OR_NOT = st.text(max_size=2) | JSON_VALUES  # near the schema's shapes, and now and then not
+CHECK = st.text(max_size=2) | st.dictionaries(st.sampled_from(["name", "max", "x"]), TEXT_OR_NOT, max_size=3)
+HEADLINE = st.dictionaries(st.sampled_from(["resource", "id", "x"]), TEXT_OR_NOT, max_size=3)
+PART = (
+    st.lists(CHECK | JSON_VALUES, max_size=3)
+    | st.lists(HEADLINE | JSON_VALUES, max_size=3)
+    | st.lists(TEXT_OR_NOT, max_size=3)
+    | st.dictionaries(st.text(max_size=2), TEXT_OR_NOT, max_size=3)
+    | JSON_VALUES
+)
+DECLARATIONS = JSON_VALUES | st.dictionaries(
+    st.sampled_from(["checks", "search_examples", "unit_fields", "headlines", "x"]), PART, max_size=4
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(DECLARATIONS)
+def test_the_quick_test_of_a_declaration_never_passes_what_the_schema_refuses(declaration):
+    import jsonschema
+
+    from ecodata.validate.plugins import DECLARATION_SCHEMA, plainly_valid
+
+    if plainly_valid(declaration):
+        assert jsonschema.Draft202012Validator(DECLARATION_SCHEMA).is_valid(declaration), declaration
+
+
+def test_the_quick_test_passes_this_packages_declaration():
+    from ecodata.validate.plugins import plainly_valid
+
+    assert plainly_valid(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["ecodata"])
