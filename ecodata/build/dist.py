@@ -66,10 +66,17 @@ def unbuildable(package: Package) -> str | None:
     A resource frictionless does not read as a table (a JSON file, say: "type" is not "table") has no
     rows for Parquet and SQLite; a folder of Parquet parts is read by the engine, which checks it, and
     by nothing that builds (frictionless cannot open a folder)."""
+    from ..validate.engine.cells import Unsupported
+    from ..validate.engine.plan import directory_parts
+
     for resource, table in zip(package.resources, package.tables):
         name, path = table["name"], resource.get("path")
         folder = package.safe_path(path) if isinstance(path, str) else None
-        if folder is not None and folder.is_dir() and any(folder.glob("*.parquet")):
+        try:
+            parquet_parts = folder is not None and folder.is_dir() and directory_parts(folder)[2]
+        except Unsupported:  # a folder of no parts: validation said what is wrong with it
+            parquet_parts = False
+        if parquet_parts:
             return (
                 f'resource "{name}" is a folder of Parquet parts, which ecodata validates but does not build '
                 "yet; give its path as one Parquet file, or as a folder of CSV parts"

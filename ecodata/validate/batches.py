@@ -58,14 +58,61 @@ def engine_plan(package: Package, name: str):
 
 def file_plan(package: Package, resource: dict):
     """`engine_plan` for a resource descriptor as given (its schema as it is)."""
+    plan = read_plan(package, resource)
+    return None if plan is None or len(plan.paths) != 1 else with_layout(plan)
+
+
+def file_plans(package: Package, resource: dict) -> list | None:
+    """`file_plan` as a list, or for a folder of CSV parts (as Spark or Dask write them, each with its
+    header) a plan and layout per part, as validation reads them: the dialect the first part's. None
+    for anything else (frictionless reads it, and cannot open a folder: a folder of Parquet parts is
+    not built)."""
+    import dataclasses
+
     from .engine.cells import Unsupported
     from .engine.layout import read_layout
+
+    plan = read_plan(package, resource)
+    if plan is None or (len(plan.paths) > 1 and not plan.headered_parts):
+        return None
+    first, *later = plan.paths
+    if not later:
+        single = with_layout(plan)
+        return None if single is None else [single]
+    try:
+        layout = read_layout(
+            first, plan.encoding, plan.dialect, plan.tsv, True, [(path, True) for path in later], folder=True
+        )
+        layouts = [layout] + [
+            read_layout(
+                path, plan.encoding, plan.dialect, plan.tsv, True, folder=True, dialect=layout.dialect
+            )
+            for path in later
+        ]
+    except Unsupported:  # a header row frictionless would guess
+        return None
+    return [(dataclasses.replace(plan, paths=[path]), each) for path, each in zip(plan.paths, layouts)]
+
+
+def read_plan(package: Package, resource: dict):
+    """The engine's plan of a resource of CSV files with a header row; None for anything else."""
+    from .engine.cells import Unsupported
     from .engine.plan import resource_plan
 
     try:
         plan = resource_plan(resource, package.root, package.safe_path)
-        if len(plan.paths) != 1 or plan.parquet or not plan.header:
-            return None
+    except Unsupported:
+        return None
+    return None if plan.parquet or not plan.header else plan
+
+
+def with_layout(plan) -> tuple | None:
+    """(plan, the layout of its one file), as the engine guessed it when it validated; None where the
+    engine hands the file to frictionless (a header row frictionless would guess)."""
+    from .engine.cells import Unsupported
+    from .engine.layout import read_layout
+
+    try:
         return plan, read_layout(plan.paths[0], plan.encoding, plan.dialect, plan.tsv, True)
     except Unsupported:
         return None
@@ -92,39 +139,12 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
 def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
     """The text columns of a single CSV file, or of each part of a folder of CSV parts, as the engine
     reads them; None where the engine does not read it."""
-    planned = engine_plan(package, name) or folder_plans(package, package.resource(name))
-    if planned is None:
+    plans = file_plans(package, package.resource(name))
+    if plans is None:
         return None
-    plans = planned if isinstance(planned, list) else [planned]
     return (
         columns for plan in plans for batch in numbered_batches(*plan) for columns in sliced(batch.columns)
     )
-
-
-def folder_plans(package: Package, resource: dict) -> list | None:
-    """A folder of CSV parts (as Spark or Dask write them), each with its own header row, as validation
-    reads them: a plan and layout per part, the dialect the first part's; None for anything else
-    (frictionless cannot open a folder: a folder of Parquet parts is not built)."""
-    import dataclasses
-
-    from .engine.cells import Unsupported
-    from .engine.layout import read_layout
-    from .engine.plan import resource_plan
-
-    try:
-        plan = resource_plan(resource, package.root, package.safe_path)
-    except Unsupported:
-        return None
-    if not plan.headered_parts or plan.parquet or not plan.header:
-        return None
-    first, *later = plan.paths
-    read = [(path, True) for path in later]
-    layout = read_layout(first, plan.encoding, plan.dialect, plan.tsv, True, read, folder=True)
-    layouts = [layout] + [
-        read_layout(path, plan.encoding, plan.dialect, plan.tsv, True, folder=True, dialect=layout.dialect)
-        for path in later
-    ]
-    return [(dataclasses.replace(plan, paths=[path]), each) for path, each in zip(plan.paths, layouts)]
 
 
 def numbered_batches(plan, layout, lines=None):
