@@ -42,7 +42,7 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", prog
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     out = Path(out).resolve()
     check_output_folder(package, out)  # before any work: a wrong --out is said at once
-    report = validate(package, lean_memory=True, progress=progress)  # validation's peak is the build's
+    report = validate(package, lean_memory=True, with_tables=True, progress=progress)  # its peak: the build's
     if not report.valid:
         raise BuildError(f"not built: the package is invalid ({summary_line(report)})", report)
     if problem := unbuildable(package) or name_clash(package):

@@ -32,13 +32,15 @@ def validate(
     workers: int | None = None,
     dask: str | None = None,
     lean_memory: bool = False,
+    with_tables: bool = False,
 ) -> Report:
     """Validate a package and return a Report with every finding. Raises PackageError (cannot run).
 
     `only` and `skip` name error types (e.g. `quote-not-in-source`, `type-error`) or checks: declared
     checks outside the selection do not run, and standard findings outside it are dropped. `standard`
     runs the Table Schema checks alone, whatever the package declares. `max_cell_size` overrides the
-    `cell-size` check's `max`. `lean_memory` trades a little speed for a lower peak (the build's).
+    `cell-size` check's `max`. `lean_memory` trades a little speed for a lower peak (the build's);
+    `with_tables` has `Package.tables`, which the build reads next, normalised beside the reading.
     """
     package = descriptor if isinstance(descriptor, Package) else load_package(descriptor)
     known = known_checks(package)
@@ -60,6 +62,7 @@ def validate(
         dask=dask,
         keep_batches=bool(declared),  # the declared checks read the same columns, not the files again
         lean_memory=lean_memory,
+        with_tables=with_tables,
     )
     undeclared = engine_only(known, declared)  # once, not per finding (1 M findings: 2 s)
     report.findings = [finding for finding in report.findings if finding.type not in undeclared]

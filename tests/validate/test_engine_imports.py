@@ -64,3 +64,19 @@ print("frictionless" in sys.modules)
 """
         found.append(run(code).splitlines())
     assert found == [["['type-error']", "False"], ["['field-error']", "False"]]
+
+
+def test_a_build_has_its_tables_normalised_in_the_child_so_it_never_imports_frictionless(tmp_path: Path):
+    """The build reads `Package.tables` after validation: normalised beside the reading, in the child
+    that imports frictionless anyway, not here after it (0.3 s and 20 MB of a 1 M-row build)."""
+    fields = [{"name": "id", "type": "integer"}, {"name": "when", "type": "date"}]
+    descriptor = write_package(tmp_path, [table("t", fields)], {"t.csv": b"id,when\n1,2020-01-01\n2,\n"})
+    code = f"""
+import sqlite3, sys
+from ecodata.build.dist import build
+
+out = build({str(descriptor)!r}, {str(tmp_path / "dist")!r})
+(database,) = out.glob("*.db")
+print(sqlite3.connect(database).execute("select * from t").fetchall(), "frictionless" in sys.modules)
+"""
+    assert run(code) == "[(1, '2020-01-01'), (2, None)] False"

@@ -28,6 +28,7 @@ def standard_checks(
     dask=None,
     keep_batches: bool = False,
     lean_memory: bool = False,
+    with_tables: bool = False,
 ) -> None:
     """Add every standard finding for `package` to `report`, with the engine named (see the module's
     docstring); a package the arrow engine does not support goes to frictionless whole, with a note."""
@@ -48,6 +49,7 @@ def standard_checks(
             dask=dask,
             keep_batches=keep_batches,
             lean_memory=lean_memory,
+            with_tables=with_tables,
         )
     except Unsupported as reason:
         report.findings.clear()
