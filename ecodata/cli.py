@@ -198,7 +198,9 @@ def run_build(descriptor: Path, out: Path, quiet: bool = False) -> None:
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface)."
 )
-@click.option("--port", default=8001, type=int, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port", default=8001, type=click.IntRange(1, 65535), show_default=True, help="Port to listen on."
+)
 @click.option(
     "--cache-mb",
     default=DEFAULT_CACHE_MB,

@@ -264,10 +264,32 @@ def search_index_pages(datasette) -> list[str]:
     ]
 
 
+def row_key_counts(datasette) -> dict[str, int]:
+    """Each table page's path -> how many values a row's address holds: its primary key's columns, or
+    one, the rowid, by which Datasette addresses the rows of a table without a key."""
+    import sqlite3
+    from contextlib import closing
+
+    from datasette.utils import tilde_encode
+
+    counts = {}
+    for name, database in datasette.databases.items():
+        if not database.path:  # Datasette's own in-memory database
+            continue
+        with closing(sqlite3.connect(f"file:{database.path}?mode=ro&immutable=1", uri=True)) as connection:
+            tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            for (table,) in tables:
+                columns = connection.execute("SELECT pk FROM pragma_table_info(?)", (table,)).fetchall()
+                counts[f"/{tilde_encode(name)}/{tilde_encode(table)}"] = (
+                    sum(1 for (pk,) in columns if pk) or 1
+                )
+    return counts
+
+
 def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
     """What `ecodata serve` runs: Datasette, compressed, hardened, behind the response cache."""
     dist = dict(datasette.static_mounts).get(DOWNLOAD_MOUNT)
-    files = BuiltFiles(Path(dist) if dist else None, search_index_pages(datasette))
+    files = BuiltFiles(Path(dist) if dist else None, search_index_pages(datasette), row_key_counts(datasette))
     return ResponseCache(hardened(compressed(datasette.app()), files), max_bytes=cache_mb * 1_000_000)
 
 

@@ -21,6 +21,8 @@ FILE_TYPES = {  # the build's downloads: served as attachments of these types, n
     ".csv": "text/csv",
     ".zip": "application/zip",
 }
+READ_METHODS = ("GET", "HEAD")  # the server is read-only: anything else is a 405 before Datasette sees it
+READ_ONLY = "405: this site is read-only; it answers GET and HEAD · 本站只读\n"
 COMPRESSED_FILES = (".parquet", ".db", ".zip")  # sent as built: gzip would spend CPU to gain nothing
 
 
@@ -29,7 +31,7 @@ class BuiltFiles:
     ETag and its modification time as Last-Modified, so a client asks again with If-None-Match and
     gets a 304; downloads as attachments. Worked out once: the build does not change while served."""
 
-    def __init__(self, dist: Path | None, indexes: list[str] = ()):
+    def __init__(self, dist: Path | None, indexes: list[str] = (), row_keys: dict[str, int] | None = None):
         from email.utils import formatdate
 
         sums = dist / "SHA256SUMS" if dist else None
@@ -40,6 +42,7 @@ class BuiltFiles:
         )
         self.by_path: dict[str, list[tuple[bytes, bytes]]] = {}
         self.indexes = list(indexes)  # search index pages (search_index_pages): not served as tables
+        self.row_keys = row_keys or {}  # table page -> values in a row's address (app.row_key_counts)
         for name, digest in digests.items():
             if not (dist / name).is_file():
                 continue
@@ -60,9 +63,13 @@ class BuiltFiles:
         """Whether `path` asks the /download/ or /sources/ mount for something the build did not write
         (a folder included): Datasette would answer a bare English "404: File not found" or "403"; or
         asks for a search index as a table (`<table>_fts`, .json or a row): it keeps no rows to list,
-        and SQLite refuses to scan it (Datasette: 400 "Invalid SQL" and an error in the log)."""
+        and SQLite refuses to scan it (Datasette: 400 "Invalid SQL" and an error in the log); or asks for
+        a row by an address of more or fewer values than the table's key (Datasette: a 500 for fewer,
+        and the row of the first values for more)."""
         mounts = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/")
         if any(path == page or path.startswith((f"{page}.", f"{page}/")) for page in self.indexes):
+            return True
+        if self.wrong_row_address(path):
             return True
         return (
             bool(self.by_path)
@@ -70,6 +77,16 @@ class BuiltFiles:
             and path not in self.by_path
             and path != f"/{DOWNLOAD_MOUNT}/SHA256SUMS"
         )
+
+    def wrong_row_address(self, path: str) -> bool:
+        """Whether `path` is a row page (`/database/table/<values>[.format]`) whose address holds another
+        number of comma-separated values than the table's key has columns (commas inside a value are
+        tilde-encoded, as is a dot: the one dot left starts the format)."""
+        parts = path.split("/")
+        if len(parts) != 4 or not parts[3] or parts[3].startswith("-"):
+            return False
+        expected = self.row_keys.get("/".join(parts[:3]))
+        return expected is not None and parts[3].split(".", 1)[0].count(",") + 1 != expected
 
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -84,13 +101,16 @@ def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 def hardened(app, files: BuiltFiles | None = None):
-    """Refuse `..` segments and doubled slashes before Datasette's static handler sees them (it would tell
-    whether a folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path),
-    label text files served from dist/ as UTF-8, give the build's files their validators (BuiltFiles),
+    """Refuse any method but GET and HEAD (Datasette answers a POST to a table with a 500); refuse `..`
+    segments and doubled slashes before Datasette's static handler sees them (it would tell whether a
+    folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path); label text files served from dist/ as UTF-8, give the build's files their validators (BuiltFiles),
     and refuse a page or answer over MAX_RESPONSE_BYTES."""
     files = files or BuiltFiles(None)
 
     async def guarded(scope, receive, send):
+        if scope["type"] == "http" and scope["method"] not in READ_METHODS:
+            await respond(send, 405, READ_ONLY.encode(), [(b"allow", ", ".join(READ_METHODS).encode())])
+            return
         if scope["type"] == "http" and (
             ".." in scope["path"].split("/") or "//" in scope["path"] or files.missing(scope["path"])
         ):  # the path asked for stays in the scope, for the log line (datasette_plugin.handle_exception)
@@ -172,8 +192,9 @@ def bounded(send):
     return bounded_send
 
 
-async def respond(send, status: int, body: bytes) -> None:
+async def respond(send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    headers += extra
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

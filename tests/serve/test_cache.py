@@ -330,3 +330,37 @@ def test_text_answers_are_gzipped_for_clients_that_accept_it_and_binary_files_ar
         assert packed[1][b"content-encoding"] == b"gzip" and gzip.decompress(packed[2]) == plain[2]
     status, headers, _ = raw_get(served, "/download/parquet/indicators.parquet", headers=accept)
     assert status == 200 and b"content-encoding" not in headers
+
+
+def test_a_row_address_of_more_or_fewer_values_than_the_key_is_a_404_and_writing_a_405(tmp_path):
+    """Datasette answers an address short of the key with a 500 ("You did not supply a value for
+    binding parameter :p1") and one past it with the row of its first values; a POST to a table with
+    a 500 ("You may only POST to a canned query")."""
+    from ecodata.build.dist import build
+    from ecodata.serve.app import server_app
+    from tests.parity import table, write_package
+
+    fields = [{"name": "country", "type": "string"}, {"name": "year", "type": "integer"}]
+    keyed = table("gdp", [*fields, {"name": "usd", "type": "number"}], primaryKey=["country", "year"])
+    keyless = table("notes", [{"name": "text", "type": "string"}])
+    files = {"gdp.csv": b"country,year,usd\nChad,2000,1.5\nChad,2001,2.5\n", "notes.csv": b"text\nhello\n"}
+    dist = build(write_package(tmp_path / "p", [keyed, keyless], files), tmp_path / "dist")
+    datasette = make_datasette(dist)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    assert raw_get(app, "/parity/gdp/Chad~2C2000")[0] == 404  # a comma inside a value is no separator
+    for path in ("/parity/gdp/Chad", "/parity/gdp/Chad.json", "/parity/gdp/Chad,2000,1", "/parity/notes/1,2"):
+        status, _, body = raw_get(app, path)
+        assert status == 404 and "未找到" in body.decode("utf-8"), path
+    for path in ("/parity/gdp/Chad,2000", "/parity/gdp/Chad,2001.json", "/parity/notes/1", "/parity/gdp"):
+        assert raw_get(app, path)[0] == 200, path
+
+    async def post(path: str):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await client.post(path, data={"sql": "delete from gdp"})
+
+    for path in ("/parity/gdp", "/parity", "/parity/gdp/Chad,2000"):
+        refused = asyncio.run(post(path))
+        assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD", path
+        assert "read-only" in refused.text

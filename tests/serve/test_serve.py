@@ -137,6 +137,17 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_any_build(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "0"])
+def test_a_port_out_of_range_is_one_line_and_exit_2(tmp_path, port):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--out", str(tmp_path / "dist"), "--port", port])
+    assert result.exit_code == 2 and "--port" in result.output and "1<=x<=65535" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_table_page_resolves_the_plugin_configuration_once_not_per_cell(built):
     """plugin_config resolves the whole configuration on each call; render_cell runs for every cell."""
     import asyncio
