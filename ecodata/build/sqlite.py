@@ -77,10 +77,17 @@ def name_clash(package: Package) -> str | None:
     from .search import fts_table_name, searchable_columns
 
     holders: dict[str, str] = {}
+    most = most_columns()
     for resource in package.tables:
         name = resource["name"]
         if folded(name).startswith(RESERVED_PREFIX):
             return f'resource "{name}": SQLite keeps names starting with "{RESERVED_PREFIX}" for itself; rename it'
+        width = len(resource["schema"]["fields"]) + (1 if bilingual_label(resource) else 0)
+        if width > most:
+            return (
+                f'resource "{name}": {width:,} columns, where a SQLite table holds at most {most:,}; split it '
+                "into tables of fewer fields, joined by a key"
+            )
         columns: dict[str, str] = {}
         for field in resource["schema"]["fields"]:
             if (other := columns.setdefault(folded(field["name"]), field["name"])) != field["name"]:
@@ -96,6 +103,17 @@ def name_clash(package: Package) -> str | None:
             if (holder := holders.setdefault(folded(table), owner)) != owner:
                 return f'{holder} and {owner} would both be the SQLite table "{table}"; rename the resource'
     return None
+
+
+def most_columns() -> int:
+    """The most columns this SQLite takes in a table, and in one row's INSERT (2,000 as built by default)."""
+    import sqlite3
+
+    with closing(sqlite3.connect(":memory:")) as connection:
+        return min(
+            connection.getlimit(sqlite3.SQLITE_LIMIT_COLUMN),
+            connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER),
+        )
 
 
 def sqlite_value(value):

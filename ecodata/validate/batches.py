@@ -11,17 +11,31 @@ read through frictionless (`tables.frictionless_rows`), a batch at a time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..package import Package
+from ..package import Package, PackageError
 from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
 
 BATCH_ROWS = 65_536
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
+INT64 = range(-(1 << 63), 1 << 63)
 CASTS = {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+
+
+class TextSlice(NamedTuple):
+    """Up to BATCH_ROWS rows of a file, as text columns, and the number frictionless gives each row."""
+
+    file: str  # its path in the package
+    rows: object  # numpy array of row numbers
+    columns: list[pa.Array]
+
+
+class TooLarge(Exception):
+    """An integer beyond the 64 bits Arrow, Parquet and SQLite hold: `args[0]`, the text it was read from."""
 
 
 class MixedColumn(Exception):
@@ -39,15 +53,29 @@ def typed_batches(package: Package, name: str) -> Iterator[pa.RecordBatch]:
     fields = table["schema"]["fields"]
     missing = {field["name"]: missing_values(table, field) for field in fields}
     schema = None
-    for columns in texts:
+    for text in texts:
         typed = [
-            typed_column(column, field, missing[field["name"]]) for column, field in zip(columns, fields)
+            typed_cells(text, index, field, missing[field["name"]]) for index, field in enumerate(fields)
         ]
         if schema is None:
             schema = arrow_schema(table, {field["name"]: array.type for field, array in zip(fields, typed)})
         elif any(array.type != kept.type for array, kept in zip(typed, schema)):
             raise MixedColumn(name)
         yield pa.RecordBatch.from_arrays(typed, schema=schema)
+
+
+def typed_cells(text: TextSlice, index: int, field: dict, missing: list[str]) -> pa.Array:
+    """`typed_column` of the slice's column `index`; a value it cannot hold is a PackageError naming
+    its file, row and field (validation accepts it: frictionless's integers have no bounds)."""
+    column = text.columns[index]
+    try:
+        return typed_column(column, field, missing)
+    except TooLarge as error:
+        row = text.rows[pc.index(column, error.args[0]).as_py()]
+        raise PackageError(
+            f'{text.file}:{row}: field "{field["name"]}": {error.args[0]} is beyond the 64-bit integers '
+            'that Parquet and SQLite hold; declare the field "string" to keep it as written'
+        ) from None
 
 
 def engine_plan(package: Package, name: str):
@@ -136,14 +164,17 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
     return rows_of(batches, {"schema": {"fields": fields}}, typed=False)
 
 
-def engine_texts(package: Package, name: str) -> Iterator[list[pa.Array]] | None:
+def engine_texts(package: Package, name: str) -> Iterator[TextSlice] | None:
     """The text columns of a single CSV file, or of each part of a folder of CSV parts, as the engine
     reads them; None where the engine does not read it."""
     plans = file_plans(package, package.resource(name))
     if plans is None:
         return None
     return (
-        columns for plan in plans for batch in numbered_batches(*plan) for columns in sliced(batch.columns)
+        TextSlice(package.relative(plan[0].paths[0]), *piece)
+        for plan in plans
+        for batch in numbered_batches(*plan)
+        for piece in sliced(batch)
     )
 
 
@@ -225,10 +256,12 @@ def rows_after(batch, last: int):
     )
 
 
-def sliced(columns: list[pa.Array]) -> Iterator[list[pa.Array]]:
-    total = len(columns[0]) if columns else 0
+def sliced(batch) -> Iterator[tuple]:
+    """(row numbers, text columns) of BATCH_ROWS rows at a time."""
+    total = len(batch.row_numbers)
     for start in range(0, total, BATCH_ROWS):
-        yield [column[start : start + BATCH_ROWS] for column in columns]
+        end = start + BATCH_ROWS
+        yield batch.row_numbers[start:end], [column[start:end] for column in batch.columns]
 
 
 def missing_values(table: dict, field: dict) -> list[str]:
@@ -280,6 +313,10 @@ def per_distinct(text: pa.Array, field: dict) -> pa.Array:
     read = value_reader(field)
     values = [None if cell is None else read(cell) for cell in encoded.dictionary.to_pylist()]
     to = arrow_type(field, values)
+    if pa.types.is_integer(to):
+        for cell, value in zip(encoded.dictionary.to_pylist(), values):
+            if value is not None and value not in INT64:
+                raise TooLarge(cell)
     distinct = pa.array([arrow_value(value, field, to) for value in values], type=to)
     return distinct.take(encoded.indices)
 

@@ -243,8 +243,8 @@ def write_csv(package: Package, resource: dict, target) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([field["name"] for field in fields])
         if texts is not None:
-            for columns in texts:
-                writer.writerows(zip(*(column.to_pylist() for column in columns)))
+            for text in texts:
+                writer.writerows(zip(*(column.to_pylist() for column in text.columns)))
             return
         for row in frictionless_rows(package, resource["name"]):
             writer.writerow([row.cells.get(field["name"], "") for field in fields])

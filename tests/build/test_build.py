@@ -15,6 +15,7 @@ from conftest import ROOT
 from ecodata.build import dist as build_module
 from ecodata.build.dist import build, is_stale, zip_name
 from ecodata.build.metadata import bilingual_label
+from ecodata.build.sqlite import most_columns
 from ecodata.package import load_package
 from ecodata.validate.engine.reading import parse_piece as PARSE_PIECE
 
@@ -425,7 +426,12 @@ def table_package(folder, *resources) -> None:
     )
 
 
+WIDEST = most_columns()  # 2,000 as SQLite is built by default
 SQLITE_CLASHES = {  # valid packages (frictionless says so) the database cannot hold as laid out
+    "more columns than a table holds": (
+        [("wide", ",".join(f"c{n}" for n in range(WIDEST + 1)), [",".join(["1"] * (WIDEST + 1))], {})],
+        f'resource "wide": {WIDEST + 1:,} columns, where a SQLite table holds at most {WIDEST:,}',
+    ),
     "two fields differing in case": (
         [("t", "Name,name", ["a,b"], {})],
         'resource "t": fields "Name" and "name" differ only in case',
@@ -452,6 +458,27 @@ def test_names_sqlite_cannot_hold_are_one_line_and_nothing_is_written(tmp_path, 
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert result.output.startswith(f"Error: not built: {said}")
+    assert not [path.name for path in tmp_path.iterdir() if "dist" in path.name]
+
+
+def test_an_integer_beyond_64_bits_is_one_line_naming_file_row_and_field_and_nothing_is_written(tmp_path):
+    """frictionless's integers have no bounds, so the package is valid; Arrow's, Parquet's and SQLite's
+    have 64 bits: the build says where the value is instead of failing inside pyarrow (exit 3)."""
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    rows = ["1,9223372036854775807", "2,-9223372036854775808", "3,+9223372036854775808", "4,5"]
+    table_package(tmp_path, ("t", "id,big", rows, {}))
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][1]["type"] = "integer"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and result.output == (
+        'Error: t.csv:4: field "big": +9223372036854775808 is beyond the 64-bit integers that Parquet and '
+        'SQLite hold; declare the field "string" to keep it as written\n'
+    )
     assert not [path.name for path in tmp_path.iterdir() if "dist" in path.name]
 
 
