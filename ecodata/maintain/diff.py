@@ -190,7 +190,8 @@ def row_changes(old: Side, new: Side, name: str, notes: list[str]) -> dict:
                 if repeated := index.add(side, version.rows(name), key, compared):
                     notes.append(
                         f"{name}: {plural_rows(repeated)} in {version.path} {'repeat' if repeated > 1 else 'repeats'} a key "
-                        f"({', '.join(key)}; validate reports them); the last row of each key is compared"
+                        f"({', '.join(key)}; validate reports them); the last row of each key is compared, and a key with "
+                        "more rows in one version is listed as added or removed"
                     )
             rows = {
                 "added": [row_id(k) for k in index.only_in("new", "old")],
@@ -265,7 +266,7 @@ class RowIndex:
         self.db = sqlite3.connect("")
         for side in ("old", "new"):
             self.db.execute(
-                f"CREATE TABLE {side} ({self.keys}, cells, PRIMARY KEY ({self.keys})) WITHOUT ROWID"
+                f"CREATE TABLE {side} ({self.keys}, cells, copies, PRIMARY KEY ({self.keys})) WITHOUT ROWID"
             )
 
     def __enter__(self) -> RowIndex:
@@ -275,20 +276,22 @@ class RowIndex:
         self.db.close()
 
     def add(self, side: str, rows: Iterable[Row], key: list[str], compared: list[str]) -> int:
-        """Index one side's rows; with a duplicate key (which `validate` reports) the last row wins.
-        Returns how many rows repeated a key."""
-        values = ", ".join("?" * (self.width + 1))
+        """Index one side's rows; with a duplicate key (which `validate` reports) the last row's cells
+        are kept, and its rows counted. Returns how many rows repeated a key."""
+        values = ", ".join("?" * (self.width + 2))
         read = itertools.count()
         self.db.executemany(
-            f"INSERT OR REPLACE INTO {side} VALUES ({values})",
-            ((*row_key(row, key), json.dumps([row[f] for f in compared])) for row, _ in zip(rows, read)),
+            f"INSERT INTO {side} VALUES ({values}) "
+            "ON CONFLICT DO UPDATE SET cells = excluded.cells, copies = copies + 1",
+            ((*row_key(row, key), json.dumps([row[f] for f in compared]), 1) for row, _ in zip(rows, read)),
         )
         return next(read) - self.db.execute(f"SELECT count(*) FROM {side}").fetchone()[0]
 
     def only_in(self, side: str, other: str) -> Iterator[tuple]:
-        """The keys of `side` that `other` lacks, sorted."""
+        """The keys of `side` that `other` lacks, or has fewer rows of (a repeated key's rows), sorted."""
         return self.db.execute(
-            f"SELECT {self.keys} FROM {side} EXCEPT SELECT {self.keys} FROM {other} ORDER BY {self.keys}"
+            f"SELECT {self.keys} FROM {side} LEFT JOIN {other} USING ({self.keys}) "
+            f"WHERE {side}.copies > coalesce({other}.copies, 0) ORDER BY {self.keys}"
         )
 
     def changed(self) -> Iterator[tuple[tuple, list[str], list[str]]]:

@@ -473,9 +473,22 @@ def test_a_repeated_key_and_rows_matched_by_position_are_said(tmp_path):
     new = package(tmp_path / "new", [(1, "a"), (2, "b"), (2, "x"), (3, "c")], {"primaryKey": ["id"]})
     changes = diff_json(old, new)
     assert changes["resources"]["t"]["changed"] == [{"id": "2", "field": "name", "old": "b", "new": "x"}]
+    assert changes["resources"]["t"]["added"] == ["2"]  # a second row of key 2
     assert changes["notes"] == [
-        f"t: 1 row in {new} repeats a key (id; validate reports them); the last row of each key is compared"
+        f"t: 1 row in {new} repeats a key (id; validate reports them); the last row of each key is compared, "
+        "and a key with more rows in one version is listed as added or removed"
     ]
+    doubled = package(tmp_path / "doubled", [(1, "a"), (2, "b"), (3, "c")] * 2, {"primaryKey": ["id"]})
+    assert diff_json(old, doubled)["resources"]["t"] == {
+        "added": ["1", "2", "3"],
+        "removed": [],
+        "changed": [],
+    }
+    assert diff_json(doubled, old)["resources"]["t"] == {
+        "added": [],
+        "removed": ["1", "2", "3"],
+        "changed": [],
+    }
     keyless_old = package(tmp_path / "keyless-old", [(1, "a"), (2, "b"), (3, "c")], {})
     keyless_new = package(tmp_path / "keyless-new", [(2, "b"), (3, "c")], {})
     text = run(keyless_old, keyless_new).output.splitlines()

@@ -64,6 +64,16 @@ def test_a_new_row_needs_a_minor_release(repository):
     assert check(repository).exit_code == 0
 
 
+def test_rows_repeating_a_key_are_a_change_too(repository):
+    """A reviewer's copy and paste adds rows validate refuses; release-check, a CI gate, said "data
+    unchanged" (diff compared the last row of each key only)."""
+    path = repository.parent / "resources" / "codes_unit.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + lines[1:3]), encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 1 and "needs a minor release" in result.output
+
+
 def test_a_removed_field_needs_a_major_release(repository):
     document = json.loads(repository.read_text(encoding="utf-8"))
     fields = document["resources"][0]["schema"]["fields"]
