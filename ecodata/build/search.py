@@ -44,18 +44,20 @@ def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
 
 
 def searchable_columns(resource: dict) -> list[str]:
-    """The text columns worth a word search: not hashes and paths, not the primary key (a row's own
-    address), and not codes — a column a foreign key, an `enum` or `categories` restricts to a list
-    (facets find those, with their labels)."""
+    """The text columns a reader may search for a word they see: every one but hashes and paths, and
+    codes — a column a foreign key points elsewhere (its labels are searched there) or whose
+    `categories` label its values, and a primary key a `pattern` makes an identifier (a slug such as
+    `pa-wetland-area-2020`: the row's own address, its words in its other columns). A key of names
+    (a country, a ticker) is searched: it is what a reader looks for."""
     schema = resource["schema"]
-    coded = {name for key in schema.get("foreignKeys", []) for name in key["fields"]}
-    coded |= set(schema.get("primaryKey") or [])
+    key = set(schema.get("primaryKey") or [])
+    coded = {name for foreign in schema.get("foreignKeys", []) for name in foreign["fields"]}
     return [
         field["name"]
         for field in schema["fields"]
         if field.get("type", "string") in ("string", "list", "array", "any")
         and field["name"] not in SKIPPED_COLUMNS | coded
-        and "enum" not in (field.get("constraints") or {})
+        and not (field["name"] in key and "pattern" in (field.get("constraints") or {}))
         and "categories" not in field
     ]
 

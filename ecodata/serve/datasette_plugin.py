@@ -92,6 +92,19 @@ def handle_exception(datasette, request, exception):
     return None
 
 
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """`_search` on a table with no text to search finds no row, and says why; Datasette drops the
+    search and lists every row (a search for "Germany" listing Brazil first)."""
+    from datasette.filters import FilterArguments
+
+    search = request.args.get("_search", "")
+    if not search.strip() or datasette.table_metadata(database, table).get("fts_table"):
+        return None
+    said = f'search for "{search}": the table has no text to search · 此数据表没有可检索的文本'
+    return FilterArguments(["0"], human_descriptions=[said])
+
+
 def not_found_page(datasette, request, exception):
     """The bilingual 404 page (templates/error.html), rendered with the template variables of every
     page (its tables, its search box), which Datasette's own error rendering does not pass."""

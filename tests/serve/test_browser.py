@@ -194,6 +194,14 @@ def test_search_hits_show_numbers_as_the_tables_do(server, page):
     assert "1,728,000" in text and "1728000" not in text
 
 
+def test_a_search_with_no_hit_anywhere_says_so(server, page):
+    page.goto(server + "/-/search?q=" + urllib.parse.quote("xylophone"))
+    page.locator("#search-all-no-results details").wait_for(timeout=15000)
+    said = page.locator("#search-all-results").inner_text()
+    assert "No row holds “xylophone”" in said, said
+    assert "没有找到含“xylophone”的记录" in said
+
+
 def test_a_search_that_cannot_match_says_why_and_offers_what_works(server, page):
     page.goto(server + "/-/search?q=" + urllib.parse.quote("1.18万"))
     advice = page.locator(".search-advice")

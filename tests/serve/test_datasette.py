@@ -380,6 +380,44 @@ def test_a_resource_name_with_a_hyphen_builds_and_is_searchable(package_copy, tm
     }
 
 
+def test_a_key_of_names_and_a_listed_value_are_searched_and_a_table_without_text_finds_nothing(tmp_path):
+    """Another publisher's package (as `ecodata init` describes datasets/gdp): a search for a country
+    found nothing, its name being the key; on a table of numbers alone, Datasette dropped the search
+    and listed every row."""
+    from ecodata.build.dist import build
+    from tests.parity import table, write_package
+
+    economies = table(
+        "economies",
+        [
+            {"name": "Country Name", "type": "string"},
+            {"name": "Region", "type": "string", "constraints": {"enum": ["Africa", "亚洲"]}},
+            {"name": "code", "type": "string", "constraints": {"pattern": "[A-Z]{3}"}},
+        ],
+        primaryKey=["Country Name"],
+    )
+    coded = table("coded", [{"name": "code", "type": "string", "constraints": {"pattern": "[A-Z]{3}"}}])
+    coded["schema"]["primaryKey"] = ["code"]
+    figures = table("figures", [{"name": "year", "type": "integer"}, {"name": "usd", "type": "number"}])
+    files = {
+        "economies.csv": "Country Name,Region,code\nChad,Africa,TCD\n中国,亚洲,CHN\n".encode(),
+        "coded.csv": b"code\nTCD\n",
+        "figures.csv": b"year,usd\n2000,1.5\n2001,2.5\n",
+    }
+    dist = build(write_package(tmp_path / "p", [economies, coded, figures], files), tmp_path / "dist")
+
+    def found(table_name: str, query: str) -> list:
+        return [next(iter(row.values())) for row in json_rows(dist, f"/parity/{table_name}", _search=query)]
+
+    assert found("economies", "chad") == ["Chad"] and found("economies", "中国") == ["中国"]
+    assert found("economies", "亚洲") == ["中国"] and found("economies", "Africa") == ["Chad"]
+    assert found("economies", "CHN") == ["中国"]  # an identifier, searched beside the names it goes with
+    assert found("coded", "TCD") == [] and found("figures", "2000") == []  # no text to search: no row
+    page = datasette_get(dist, "/parity/figures?_search=Chad").text
+    assert "the table has no text to search" in page and "此数据表没有可检索的文本" in page
+    assert json_rows(dist, "/parity/figures", _search="")  # no search: every row, as Datasette lists them
+
+
 def test_the_database_page_lists_topic_tables_then_code_lists_without_hidden_tables(built):
     page = datasette_get(built, f"/{DATABASE}").text
     topics, codes = page.index('id="tables"'), page.index('id="code-lists"')
