@@ -6,10 +6,12 @@ interrupted; never a traceback unless --debug asks for it.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
 from contextlib import contextmanager
+from typing import ClassVar
 
 import click
 
@@ -62,12 +64,10 @@ def ended_by_signals():
     temporary files are removed, with the shell's status 128 + signal (not 1, which `diff` uses for
     "the packages differ"). Without this, SIGTERM kills Python on the spot and leaves them behind."""
 
-    def stop(number, frame):
-        raise SystemExit(128 + number)
-
     if threading.current_thread() is not threading.main_thread():  # only it may set handlers (a library
         yield  # caller running the command on a thread of its own keeps its own handling)
         return
+    Forks.watch()
     previous = {
         number: signal.signal(number, stop)
         for number in (signal.SIGINT, signal.SIGTERM)
@@ -78,3 +78,51 @@ def ended_by_signals():
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def stop(number, frame):
+    """`ended_by_signals`'s handler: SystemExit, or the signal again once this process has forked."""
+    if Forks.forking:
+        Forks.deferred.append(number)
+        return
+    raise SystemExit(128 + number)
+
+
+class Forks:
+    """While this process forks (the descriptor's check, the processes checking parts), a signal's
+    SystemExit could be raised inside fork's own callbacks (logging's lock), where Python ignores it:
+    the build went on as if it had not been stopped, waiting for work no one wanted (a test's group
+    signal, under load). `stop` keeps such a signal, which comes again right after the fork."""
+
+    forking = False
+    deferred: ClassVar[list[int]] = []
+    watched = False
+
+    @classmethod
+    def watch(cls) -> None:
+        """Once per process. logging is imported first: its callbacks then run inside ours."""
+        import logging  # noqa: F401
+
+        if not cls.watched:
+            os.register_at_fork(before=cls.begin, after_in_parent=cls.end, after_in_child=cls.child)
+            cls.watched = True
+
+    @classmethod
+    def begin(cls) -> None:
+        cls.forking = True
+
+    @classmethod
+    def end(cls) -> None:
+        if cls.deferred:  # from a thread, in a moment: a handler run in this callback would be ignored
+            threading.Timer(0.01, cls.deliver).start()
+        cls.forking = False  # last: no handler runs between this and the end of the callback
+
+    @classmethod
+    def deliver(cls) -> None:
+        while cls.deferred:
+            os.kill(os.getpid(), cls.deferred.pop())
+
+    @classmethod
+    def child(cls) -> None:
+        cls.forking = False
+        cls.deferred.clear()

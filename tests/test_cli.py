@@ -373,3 +373,21 @@ def test_a_signal_to_the_whole_group_ends_a_build_whose_parts_are_checked_by_oth
             raise AssertionError(f"still running 30 s after the signal (sent at {delay} s)") from None
         assert process.returncode in (0, 128 + signal_number), output
         assert not list(tmp_path.glob(".dist.building-*"))
+
+
+def test_a_signal_that_comes_while_the_process_forks_stops_it_right_after():
+    """Handled inside fork's callbacks (logging's lock), the SystemExit was ignored and the build went
+    on: a group signal under load left it running (the test above, one run in ten)."""
+    import signal
+    import time
+
+    from ecodata.exits import Forks, ended_by_signals
+
+    with ended_by_signals():
+        Forks.begin()  # as os.fork calls it: the handler then keeps the signal
+        signal.raise_signal(signal.SIGTERM)
+        assert Forks.deferred == [signal.SIGTERM]
+        Forks.end()
+        with pytest.raises(SystemExit) as stopped:
+            time.sleep(5)
+    assert stopped.value.code == 128 + signal.SIGTERM and not Forks.deferred and not Forks.forking
