@@ -30,6 +30,11 @@ class Package:
         return self.descriptor_path.parent
 
     @property
+    def shown(self) -> str:
+        """The descriptor's path as messages give it (see `shown_path`)."""
+        return shown_path(self.descriptor_path)
+
+    @property
     def name(self) -> str:
         return self.descriptor.get("name") or self.root.name
 
@@ -93,16 +98,14 @@ class Package:
         """Resolve a descriptor path inside the package folder; URLs and escapes are refused."""
         if "://" in relative:
             raise PackageError(
-                f"{self.descriptor_path.name}: path {relative!r} is remote; ecodata reads local files only "
+                f"{self.shown}: path {relative!r} is remote; ecodata reads local files only "
                 "(download it into the package folder and give its relative path)"
             )
         if Path(relative).is_absolute():
-            raise PackageError(
-                f"{self.descriptor_path.name}: path {relative!r} must be relative to the package"
-            )
+            raise PackageError(f"{self.shown}: path {relative!r} must be relative to the package")
         resolved = (self.root / relative).resolve()
         if not resolved.is_relative_to(self.root.resolve()):
-            raise PackageError(f"{self.descriptor_path.name}: path {relative!r} leaves the package folder")
+            raise PackageError(f"{self.shown}: path {relative!r} leaves the package folder")
         return resolved
 
     def input_files(self) -> list[Path]:
@@ -134,20 +137,39 @@ class Package:
         return digest.hexdigest()
 
 
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".ods")
+
+
 def find_descriptor(path: str | Path) -> Path:
     """A descriptor file, or the first of DESCRIPTOR_NAMES in a folder."""
     path = Path(path)
     if path.is_dir():
         found = [path / name for name in DESCRIPTOR_NAMES if (path / name).is_file()]
         if not found:
-            raise PackageError(f"{path}: no {', '.join(DESCRIPTOR_NAMES)} in this folder")
+            data = any(child.suffix.lower() in DATA_SUFFIXES for child in path.iterdir())
+            hint = f"; `ecodata init {shown_path(path)}` describes its data files in one" if data else ""
+            raise PackageError(f"{shown_path(path)}: no {', '.join(DESCRIPTOR_NAMES)} in this folder{hint}")
         return found[0]
+    if path.suffix.lower() in DATA_SUFFIXES:
+        folder = shown_path(path.parent)
+        raise PackageError(
+            f"{shown_path(path)}: a data file, not a package descriptor; give the folder holding its "
+            f"datapackage.json, or describe the folder with `ecodata init {folder}`"
+        )
     return path
+
+
+def shown_path(path: Path) -> str:
+    """`path` as one finds it from the folder the command runs in: relative to it when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 def load_package(path: str | Path = ".") -> Package:
     descriptor_path = find_descriptor(path).resolve()
-    shown = descriptor_path.name
+    shown = shown_path(descriptor_path)
     if descriptor_path.exists() and not descriptor_path.is_file():
         raise PackageError(f"{path}: not a regular file")
     try:
@@ -238,9 +260,9 @@ def normalised_resources(package: Package, read=None) -> list[dict]:
                 descriptor["dialect"] = resource.dialect.to_descriptor()
             tables.append(descriptor)
     except frictionless.FrictionlessException as error:
-        raise PackageError(f"{package.descriptor_path.name}: {error.error.message}") from None
+        raise PackageError(f"{package.shown}: {error.error.message}") from None
     except (ValueError, TypeError, KeyError, AttributeError) as error:  # shapes frictionless fails on
         raise PackageError(  # (a "$schema" of "https://[…": urlparse's ValueError), as its check says
-            f"{package.descriptor_path.name}: frictionless cannot read the descriptor ({type(error).__name__}: {error})"
+            f"{package.shown}: frictionless cannot read the descriptor ({type(error).__name__}: {error})"
         ) from None
     return tables

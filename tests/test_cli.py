@@ -86,18 +86,38 @@ def test_missing_descriptor_exits_2_with_one_line(tmp_path):
     assert result.output == f"Error: {tmp_path / 'nothing.json'}: no such descriptor file\n"
 
 
-def test_descriptor_that_is_not_json_exits_2(tmp_path):
+def test_descriptor_that_is_not_json_exits_2(tmp_path, monkeypatch):
+    """The descriptor is named as one finds it from the folder the command runs in."""
     (tmp_path / "datapackage.json").write_text('{"name": ', encoding="utf-8")
-    result = run("validate", tmp_path / "datapackage.json")
+    monkeypatch.chdir(tmp_path.parent)
+    result = run("validate", tmp_path.name)
     assert result.exit_code == 2
-    assert result.output == "Error: datapackage.json: not valid JSON (line 1, column 10: Expecting value)\n"
+    assert result.output == (
+        f"Error: {tmp_path.name}/datapackage.json: not valid JSON (line 1, column 10: Expecting value)\n"
+    )
 
 
 def test_json_that_is_not_a_package_exits_2(tmp_path):
     (tmp_path / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8")
     result = run("validate", tmp_path / "datapackage.json")
     assert result.exit_code == 2
-    assert result.output == 'Error: datapackage.json: not a data package (no "resources" list)\n'
+    assert (
+        result.output == f'Error: {tmp_path / "datapackage.json"}: not a data package (no "resources" list)\n'
+    )
+
+
+def test_a_data_file_or_a_folder_of_data_files_is_told_to_ecodata_init(tmp_path, monkeypatch):
+    (tmp_path / "gdp.csv").write_text("year,usd\n2000,1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path.parent)
+    file = run("validate", f"{tmp_path.name}/gdp.csv")
+    assert file.exit_code == 2 and file.output == (
+        f"Error: {tmp_path.name}/gdp.csv: a data file, not a package descriptor; give the folder holding its "
+        f"datapackage.json, or describe the folder with `ecodata init {tmp_path.name}`\n"
+    )
+    folder = run("build", tmp_path.name)
+    assert folder.exit_code == 2 and folder.output.endswith(
+        f"; `ecodata init {tmp_path.name}` describes its data files in one\n"
+    )
 
 
 def test_resource_path_outside_the_package_is_refused(tmp_path):
@@ -105,7 +125,8 @@ def test_resource_path_outside_the_package_is_refused(tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     result = run("validate", tmp_path / "datapackage.json")
     assert result.exit_code == 2
-    assert result.output == "Error: datapackage.json: path '../../etc/passwd' leaves the package folder\n"
+    shown = tmp_path / "datapackage.json"
+    assert result.output == f"Error: {shown}: path '../../etc/passwd' leaves the package folder\n"
 
 
 def test_build_refuses_invalid_package_and_keeps_previous_output(package_copy, tmp_path):

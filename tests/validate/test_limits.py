@@ -51,7 +51,7 @@ def test_a_fifo_as_a_resource_is_refused_not_waited_on(tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
     assert result.exit_code == 2
-    assert result.output == "Error: datapackage.json: t.csv is not a regular file\n"
+    assert result.output == f"Error: {tmp_path / 'datapackage.json'}: t.csv is not a regular file\n"
 
 
 def test_a_deeply_nested_descriptor_is_one_clear_line(tmp_path):
