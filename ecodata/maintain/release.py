@@ -92,7 +92,12 @@ def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
     needed = required_bump(changes)
     old, new = changes["version"]["old"], changes["version"]["new"]
     if needed is None:
-        return True, f"data unchanged since {base} (version {new})"
+        return True, f"data unchanged since {base}" + (f" (version {new})" if new else "")
+    if new is None:
+        return False, (
+            f"data changed since {base}, and {descriptor.name} has no version to say so; give it one "
+            f'(MAJOR.MINOR.PATCH: "version": "{next_version(old, needed) if old else "1.0.0"}")'
+        )
     parse_version(new, f"{descriptor.name}'s version")
     if old is None:  # nothing to bump from: the first version is any semantic one
         return True, f"data changed since {base}, which had no version; {new} is the first"
@@ -100,7 +105,9 @@ def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
     done = bump_level(old, new)
     if done is not None and LEVELS.index(done) >= LEVELS.index(needed):
         return True, f"data changed since {base}; version {old} → {new} is a {done} release, enough"
+    changelog = any((folder / "CHANGELOG.md").is_file() for folder in (descriptor.parent, repository))
     return False, (
         f"data changed since {base} and needs a {needed} release, but the version went "
-        f"{old} → {new}; set it to {next_version(old, needed)} and add a CHANGELOG.md entry"
+        f"{old} → {new}; set it to {next_version(old, needed)}"
+        + (" and add a CHANGELOG.md entry" if changelog else "")
     )

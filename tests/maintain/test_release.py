@@ -60,6 +60,9 @@ def test_a_new_row_needs_a_minor_release(repository):
     set_version(repository, PATCH)
     result = check(repository)
     assert result.exit_code == 1 and "needs a minor release" in result.output and MINOR in result.output
+    assert "CHANGELOG.md" not in result.output  # the flagship's habit: said where the package keeps one
+    (repository.parent / "CHANGELOG.md").write_text("# Changes\n", encoding="utf-8")
+    assert result.output.replace("\n", " and add a CHANGELOG.md entry\n") == check(repository).output
     set_version(repository, MINOR)
     assert check(repository).exit_code == 0
 
@@ -134,11 +137,15 @@ def test_the_version_at_fault_is_named_and_a_first_version_needs_no_bump(reposit
     del document["version"]
     repository.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     commit(repository.parent)
+    assert check(repository.parent).output == "data unchanged since HEAD\n"  # not "(version None)"
     path = repository.parent / "resources" / "codes_unit.csv"
     path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
     result = check(repository)
-    assert result.exit_code == 2
-    assert result.output == "Error: datapackage.json's version is missing (MAJOR.MINOR.PATCH)\n"
+    assert result.exit_code == 1  # as `ecodata init` describes a package: a version to give, not a crash
+    assert result.output == (
+        "data changed since HEAD, and datapackage.json has no version to say so; give it one "
+        '(MAJOR.MINOR.PATCH: "version": "1.0.0")\n'
+    )
     set_version(repository, "1.0.1")
     result = check(repository)
     assert result.exit_code == 0 and "which had no version; 1.0.1 is the first" in result.output
