@@ -286,11 +286,12 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     """
     from .maintain.new_row import (
         RowError,
-        add_row,
         check_fields,
         check_quote,
+        check_row,
         editable,
         evidence,
+        insert_row,
         sources,
         suggestions,
     )
@@ -300,11 +301,17 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
         fields = editable(package, resource)["schema"]["fields"]
     except KeyError:
         raise CannotRun(f"no resource {resource!r} in {package.descriptor_path.name}") from None
-    cells = dict(parse_assignment(item) for item in assignments)
+    cells = parse_assignments(assignments)
     names = [field["name"] for field in fields]
     try:
         check_fields(resource, names, cells)
-        if cited := evidence(package, names):
+        cited = evidence(package, names)
+        if not cited and (source_id or quote):
+            raise click.UsageError(
+                f"--source and --quote give a row's evidence, and {resource} has no source and quote fields "
+                "(the package declares no quote-in-source check); give its cells with --set"
+            )
+        if cited:
             source_field, quote_field = cited["source"], cited["quote"]
             cells[source_field] = (
                 source_id or cells.get(source_field) or ask(yes, "--source", ask_source, sources(package))
@@ -318,12 +325,14 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
         for field in fields:
             if field["name"] not in cells and not yes:  # with --yes, cells not given stay empty
                 cells[field["name"]] = ask_field(field)
+        with ended_by_signals():  # a stopped check removes its scratch copy of the package
+            checked = check_row(package, resource, cells)  # before the question: only a row that can go in
         click.echo("\n".join(f"{name}: {cells.get(name, '')}" for name in names))
         if not yes and not click.confirm(f"add this row to {resource}?"):
             click.echo(f"not added: {resource} is unchanged")  # the user's choice, not an error
             return
-        with ended_by_signals():  # a stopped check removes its scratch copy of the package
-            number = add_row(package, resource, cells)
+        with ended_by_signals():  # no temporary file left behind
+            number = insert_row(package, checked, cells)
     except RowError as error:
         click.echo(f"Error: row not added: {error}", err=True)
         sys.exit(EXIT_INVALID)
@@ -336,11 +345,18 @@ def ask(yes: bool, option: str, prompt, *arguments):
     return prompt(*arguments)
 
 
-def parse_assignment(item: str) -> tuple[str, str]:
-    name, separator, value = item.partition("=")
-    if not separator or not name:
-        raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
-    return name.strip(), value
+def parse_assignments(items: tuple[str, ...]) -> dict[str, str]:
+    """--set FIELD=VALUE options as cells; a field given twice is refused, not silently the last."""
+    cells: dict[str, str] = {}
+    for item in items:
+        name, separator, value = item.partition("=")
+        if not separator or not name.strip():
+            raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+        if cells.setdefault(name.strip(), value) != value:
+            raise click.BadParameter(
+                f"{name.strip()} is given twice ({cells[name.strip()]!r}, {value!r})", param_hint="--set"
+            )
+    return cells
 
 
 def ask_source(known: dict[str, dict]) -> str:
@@ -370,7 +386,8 @@ def ask_field(field: dict) -> str:
     if len(description) > 60:
         description = description[:59] + "…"
     while True:
-        answer = click.prompt(f"{field['name']} ({description})", default="", show_default=False)
+        asked = f"{field['name']} ({description})" if description else field["name"]
+        answer = click.prompt(asked, default="", show_default=False)
         if answer or not required:
             return answer
         click.echo(f"  {field['name']} is required")

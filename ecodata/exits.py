@@ -39,7 +39,15 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (
+            click.Abort
+        ) as abort:  # a prompt's answer never came: click says "Aborted!", exit 1 ("invalid")
+            if isinstance(abort.__context__, EOFError):
+                raise CannotRun(
+                    "the input ended at a question; give the answers as options (see --help)"
+                ) from None
+            sys.exit(128 + signal.SIGINT)  # Ctrl-C at a prompt
+        except (click.ClickException, click.exceptions.Exit):
             raise
         except PackageError as error:
             raise CannotRun(str(error)) from None

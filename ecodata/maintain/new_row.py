@@ -215,6 +215,13 @@ def check_fields(resource_name: str, fields: list[str], cells: dict[str, str]) -
 
 def add_row(package: Package, resource_name: str, cells: dict[str, str]) -> int:
     """Check the evidence, validate, then insert; returns the rowNumber. Raises RowError."""
+    resource = check_row(package, resource_name, cells)
+    return insert_row(package, resource, cells)
+
+
+def check_row(package: Package, resource_name: str, cells: dict[str, str]) -> dict:
+    """Check the evidence and validate the package with the row in it; returns the resource. Raises
+    RowError."""
     try:
         resource = editable(package, resource_name)
     except KeyError:
@@ -226,4 +233,4 @@ def add_row(package: Package, resource_name: str, cells: dict[str, str]) -> int:
     problems = findings_for_new_row(package, resource, cells)
     if problems:
         raise RowError("; ".join(f"{p.field or 'row'}: {p.message}" for p in problems))
-    return insert_row(package, resource, cells)
+    return resource

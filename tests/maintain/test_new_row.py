@@ -258,3 +258,22 @@ def test_the_row_goes_before_its_successor_in_a_file_of_many_pieces(tmp_path, cu
     assert insert_row(load_package(tmp_path), resource, {"id": "r150000a", "note": "new"}) == 150_003
     following = f"r150001,{rows[150_001].split(',', 1)[1]}".encode()
     assert (tmp_path / "t.csv").read_bytes() == original.replace(following, b"r150000a,new\n" + following, 1)
+
+
+def test_what_new_row_cannot_use_is_said_before_anything_is_asked_or_written(tmp_path):
+    """From a publisher's walk-through: a field set twice kept the last value, --source and --quote on a
+    package without evidence fields were dropped, an input that ended was click's "Aborted!" (exit 1,
+    "invalid"), and a row that could not go in was refused only after the question to add it."""
+    folder = shop(tmp_path)
+    before = (folder / "items.csv").read_bytes()
+    twice = new_row_in(folder, "id=3", "id=4", "name=three")
+    assert twice.exit_code == 2 and "id is given twice ('3', '4')" in twice.output
+    args = ["new-row", "items", str(folder), "--set", "id=3", "--set", "name=x"]
+    cited = CliRunner().invoke(cli, [*args, "--source", "s", "--quote", "q", "--yes"])
+    assert cited.exit_code == 2 and "items has no source and quote fields" in cited.output
+    ended = CliRunner().invoke(cli, ["new-row", "items", str(folder)], input="")
+    assert ended.exit_code == 2 and "the input ended at a question" in ended.output
+    assert "id:" in ended.output and "id ()" not in ended.output  # a field without description: its name
+    taken = CliRunner().invoke(cli, ["new-row", "items", str(folder), "--set", "id=2", "--set", "name=x"])
+    assert taken.exit_code == 1 and "already has a row" in taken.output and "add this row" not in taken.output
+    assert (folder / "items.csv").read_bytes() == before
