@@ -101,3 +101,24 @@ def test_search_in_a_package_without_chinese_text_matches_words_and_plurals_not_
     assert found("lamps") == [2, 10, 11]  # porter stemming, rows with and without Chinese text
     assert found("湿") == [11] and found("table") == [1]
     assert found("lighting") == []  # a code column (a foreign key): its facet finds it, not the search box
+
+
+def test_the_readme_s_own_check_refuses_a_field_the_package_does_not_have(tmp_path, monkeypatch):
+    shop = tmp_path / "shop"
+    (shop / "validators").mkdir(parents=True)
+    for kind, name, body in blocks():
+        if kind in ("csv", "python") and name:
+            (shop / name).write_text(body, encoding="utf-8")
+    monkeypatch.chdir(shop)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    descriptor = json.loads((shop / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["ecodata"] = {"checks": [{"name": "capitalised", "field": "nosuch"}]}
+    (shop / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for command in ("validate", "checks"):
+        result = runner.invoke(cli, [command])
+        assert result.exit_code == 2
+        assert result.output == (
+            "Error: datapackage.json: check 'capitalised': "
+            '"field" must be the name of a field in the package, not "nosuch"\n'
+        )

@@ -1,8 +1,9 @@
 """What a check sees of a package: its resources as frictionless reads them, rows read once and shared.
 
 A check is a module (or any object) with `NAME`, `TYPES` (the error types it can report), optional
-`SETTINGS` (defaults, overridden by the package's declaration) and `check(context, settings)`, a
-generator of Findings. Rows come from `tables.py`, the same reading layer as `build`.
+`SETTINGS` (defaults, overridden by the package's declaration) and `RULES` (what a declared setting must
+be beyond its default's type, validate/settings.py), and `check(context, settings)`, a generator of
+Findings. Rows come from `tables.py`, the same reading layer as `build`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from ..package import Package, PackageError
 from .batches import FileBatches, engine_batches, missing_values, rows_of, typed_values
 from .engine.rows import READ_AGAIN
 from .report import Finding
+from .settings import FIELD, RESOURCE
 from .tables import Row, reading_errors, rows
 
 UNREADABLE = "unreadable"  # a resource whose data cannot be read (the standard checks say why)
 SOURCE_SETTINGS = {"source": "source_id", "sources": None, "file": "file", "sha256": "sha256"}
+SOURCE_RULES = {"source": FIELD, "sources": RESOURCE, "file": FIELD, "sha256": FIELD}
 
 
 @dataclass

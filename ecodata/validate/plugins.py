@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import importlib.util
 import pkgutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import pluggy
 
 from ..package import Package, PackageError
+from .settings import Rule, settings_problem
 
 PROJECT = "ecodata"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -75,7 +77,8 @@ DECLARATION_SCHEMA = {
 class Spec:
     @hookspec
     def ecodata_checks(self):
-        """Return a list of checks: modules or objects with NAME, TYPES, optional SETTINGS and check()."""
+        """Return a list of checks: modules or objects with NAME, TYPES, optional SETTINGS and RULES, and
+        check()."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Check:
     description: str
     run: object = None  # check(context, settings); None for a check the standard engine performs
     settings: dict = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)  # a setting's rule where its type is not enough
 
 
 def as_check(thing, origin: str) -> Check:
@@ -96,7 +100,10 @@ def as_check(thing, origin: str) -> Check:
         raise PackageError(f"{origin}: a check needs NAME, TYPES and check(context, settings)")
     description = (getattr(thing, "__doc__", None) or "").strip().split("\n")[0]
     settings = dict(getattr(thing, "SETTINGS", {}) or {})
-    return Check(name, tuple(types), origin, description, None if engine else run, settings)
+    rules = getattr(thing, "RULES", {}) or {}
+    if not isinstance(rules, dict) or not all(isinstance(rule, Rule) for rule in rules.values()):
+        raise PackageError(f"{origin}: RULES must map settings to rules (ecodata.validate.settings.Rule)")
+    return Check(name, tuple(types), origin, description, None if engine else run, settings, dict(rules))
 
 
 @cache
@@ -156,7 +163,8 @@ def known_checks(package: Package) -> dict[str, Check]:
 
 
 def declared_checks(package: Package, known: dict[str, Check] | None = None) -> list[tuple[Check, dict]]:
-    """The checks the descriptor asks for, each with its settings (its defaults, then the declared ones)."""
+    """The checks the descriptor asks for, each with its settings (its defaults, then the declared ones).
+    Every declared setting is checked here, before any check runs (validate/settings.py)."""
     declaration = package.descriptor.get(PROJECT)
     if declaration is None:
         return []
@@ -172,19 +180,26 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
                 f"known: {', '.join(sorted(known))}"
             )
         given = {} if isinstance(entry, str) else {k: v for k, v in entry.items() if k != "name"}
-        unknown = sorted(set(given) - set(check.settings) - {"resources"})
-        if unknown:
-            raise PackageError(
-                f"{package.descriptor_path.name}: check {name!r} has no setting {', '.join(unknown)}; "
-                f"it takes: {', '.join([*sorted(check.settings), 'resources'])}"
-            )
-        missing = sorted(set(given.get("resources") or []) - {r.get("name") for r in package.resources})
-        if missing:
-            raise PackageError(
-                f"{package.descriptor_path.name}: check {name!r} names no resource {', '.join(missing)}"
-            )
+        with blamed_on(check):  # a plugin's own rule may fail
+            problem = settings_problem(check, given, package)
+        if problem:
+            raise PackageError(f"{package.descriptor_path.name}: {problem}")
         chosen.append((check, check.settings | given))
     return chosen
+
+
+@contextmanager
+def blamed_on(check: Check):
+    """A shipped check's failure is a bug in ecodata (exit 3); a package's or a plugin's own check
+    failing is that code's fault, named in one line (exit 2)."""
+    try:
+        yield
+    except Exception as error:
+        if check.origin == "built-in":
+            raise
+        raise PackageError(
+            f"{check.origin}: check {check.name!r} failed: {type(error).__name__}: {error}"
+        ) from None
 
 
 def check_declaration(declaration, shown: str) -> None:

@@ -15,7 +15,7 @@ from ..package import Package, PackageError, load_package
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
 from .error_types import is_error_type, vocabulary
-from .plugins import Check, declared_checks, known_checks
+from .plugins import Check, blamed_on, declared_checks, known_checks
 from .report import Report
 from .tables import csv_rows
 
@@ -91,16 +91,8 @@ def asked_for(only: set[str], known: dict[str, Check], declared: list[tuple[Chec
 
 
 def run_check(check: Check, context: Context, settings: dict) -> list:
-    """A shipped check's failure is a bug in ecodata (exit 3); a package's or a plugin's own check
-    failing is that code's fault, named in one line (exit 2)."""
-    if check.origin == "built-in":
+    with blamed_on(check):
         return list(check.run(context, settings))
-    try:
-        return list(check.run(context, settings))
-    except Exception as error:
-        raise PackageError(
-            f"{check.origin}: check {check.name!r} failed: {type(error).__name__}: {error}"
-        ) from None
 
 
 def engine_only(known: dict[str, Check], declared: list[tuple[Check, dict]]) -> set[str]:

@@ -258,13 +258,6 @@ def test_a_failing_check_of_the_package_is_its_own_fault_in_one_line(shouting):
     )
 
 
-def test_a_declared_resource_that_does_not_exist_cannot_run(package_copy):
-    edit(package_copy, lambda d: d["ecodata"]["checks"].append({"name": "cell-size", "resources": ["nope"]}))
-    result = run("validate", package_copy)
-    assert result.exit_code == 2
-    assert result.output == "Error: datapackage.json: check 'cell-size' names no resource nope\n"
-
-
 def test_check_runs_a_known_check_the_package_does_not_declare_and_says_so(package_copy):
     replace_cell(
         package_copy.parent / "resources" / "protected_areas.csv",

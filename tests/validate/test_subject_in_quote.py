@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import ROOT, change_cell, findings
 
-from ecodata.package import load_package
+from ecodata.package import PackageError, load_package
 from ecodata.validate.checks import subject_in_quote
 from ecodata.validate.context import Context
 from ecodata.validate.plugins import declared_checks
@@ -122,8 +122,9 @@ def test_settings_name_the_fields(package_copy):
     row = change_cell(package_copy, *DEER_WITHOUT_ITS_NAME)
     declare(package_copy, {"name": "subject-in-quote", "subjects": ["subject_zh"]})
     assert findings(package_copy) == [("subject-not-in-quote", "germplasm_banks", row, "quote")]
-    declare(package_copy, {"name": "subject-in-quote", "subjects": ["no_such_field"]})
-    assert findings(package_copy) == []
+    declare(package_copy, {"name": "subject-in-quote", "subjects": ["subject_zh", "no_such_field"]})
+    with pytest.raises(PackageError, match='"subjects" must be a list of names of fields in the package'):
+        findings(package_copy)  # a field no resource has is a mistake, not a check that finds nothing
 
 
 def test_each_distinct_quote_and_subject_is_read_once(monkeypatch):

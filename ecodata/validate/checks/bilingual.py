@@ -6,9 +6,17 @@ Settings: `pairs`, the two suffixes that pair fields (default `["_zh", "_en"]`).
 import numpy as np
 import pyarrow.compute as pc
 
+from ecodata.validate.settings import Rule
+
 NAME = "bilingual"
 TYPES = ("bilingual-missing",)
 SETTINGS = {"pairs": ["_zh", "_en"]}
+RULES = {
+    "pairs": Rule(
+        'two different suffixes, such as ["_zh", "_en"]',
+        lambda pairs, _: len(pairs) == 2 and all(pairs) and pairs[0] != pairs[1],
+    )
+}
 
 
 def filled(column) -> np.ndarray:

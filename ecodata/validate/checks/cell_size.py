@@ -8,10 +8,12 @@ import numpy as np
 import pyarrow.compute as pc
 
 from ecodata.validate.engine.texts import Cells
+from ecodata.validate.settings import POSITIVE_WHOLE_NUMBER
 
 NAME = "cell-size"
 TYPES = ("cell-too-large",)
 SETTINGS = {"max": 10_000}
+RULES = {"max": POSITIVE_WHOLE_NUMBER}
 
 
 def check(context, settings):

@@ -8,11 +8,13 @@ Settings: `date` (default `as_of`), `source` (the row's source reference, `sourc
 
 import functools
 
-from ecodata.validate.context import SOURCE_SETTINGS
+from ecodata.validate.context import SOURCE_RULES, SOURCE_SETTINGS
+from ecodata.validate.settings import FIELD
 
 NAME = "date-after-source"
 TYPES = ("date-after-source",)
 SETTINGS = SOURCE_SETTINGS | {"date": "as_of", "published": "date_published"}
+RULES = SOURCE_RULES | {"date": FIELD, "published": FIELD}
 
 
 @functools.cache

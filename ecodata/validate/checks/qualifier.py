@@ -6,10 +6,12 @@ Settings: the fields `quote`, `value` and `qualifier` (default: those names). Ea
 """
 
 from ecodata.qualifiers import expected_qualifiers
+from ecodata.validate.settings import FIELD
 
 NAME = "qualifier"
 TYPES = ("qualifier-mismatch",)
 SETTINGS = {"quote": "quote", "value": "value", "qualifier": "qualifier"}
+RULES = dict.fromkeys(SETTINGS, FIELD)
 
 
 def check(context, settings):

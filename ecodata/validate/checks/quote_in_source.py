@@ -6,11 +6,13 @@ text's path in the package. Each distinct (source, quote) pair is searched once.
 """
 
 from ecodata.text import squeeze
-from ecodata.validate.context import SOURCE_SETTINGS
+from ecodata.validate.context import SOURCE_RULES, SOURCE_SETTINGS
+from ecodata.validate.settings import FIELD
 
 NAME = "quote-in-source"
 TYPES = ("quote-not-in-source",)
 SETTINGS = SOURCE_SETTINGS | {"quote": "quote"}
+RULES = SOURCE_RULES | {"quote": FIELD}
 
 
 def check(context, settings):

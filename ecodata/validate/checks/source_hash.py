@@ -6,11 +6,12 @@ Settings: the sources resource (`sources`, else the one `source` references by f
 
 import hashlib
 
-from ecodata.validate.context import SOURCE_SETTINGS
+from ecodata.validate.context import SOURCE_RULES, SOURCE_SETTINGS
 
 NAME = "source-hash"
 TYPES = ("source-hash-mismatch",)
 SETTINGS = SOURCE_SETTINGS
+RULES = SOURCE_RULES
 
 
 def check(context, settings):

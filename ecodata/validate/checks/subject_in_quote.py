@@ -22,19 +22,22 @@ quote and subjects is read once.
 import re
 
 from ecodata.text import squeeze
+from ecodata.validate.settings import FIELD, FIELDS, POSITIVE_WHOLE_NUMBER
 
 NAME = "subject-in-quote"
 TYPES = ("subject-not-in-quote",)
 SETTINGS = {"quote": "quote", "subjects": ["subject_zh", "subject_en"], "chars": 2}
+RULES = {"quote": FIELD, "subjects": FIELDS, "chars": POSITIVE_WHOLE_NUMBER}
 
-HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
 
 
 def opening_term(subject: str, chars: int) -> str | None:
     """The first `chars` characters of the subject's first run of at least `chars` Han characters."""
-    run = re.search(f"{HAN}{{{chars},}}", subject)
-    return run[0][:chars] if run else None
+    # whole runs, then their length: a regex's {chars,} overflows for a declared chars past 2**32 - 1
+    run = next((run for run in HAN_RUN.findall(subject) if len(run) >= chars), None)
+    return run[:chars] if run else None
 
 
 def acronyms(subject: str) -> set[str]:
@@ -61,7 +64,7 @@ def names(quote: str, openings: list[str], words: set[str]) -> bool:
 
 
 def check(context, settings):
-    chars = int(settings["chars"])
+    chars = settings["chars"]
 
     def missing(quote, *subjects) -> str | None:
         """The terms a quote lacks (for the message), or None when it names its subject."""
@@ -74,10 +77,7 @@ def check(context, settings):
 
     for resource in context.resources_with(settings, "quote"):
         present = {f["name"] for f in resource["schema"]["fields"]}
-        wanted = settings["subjects"]
-        subject_fields = [
-            name for name in ([wanted] if isinstance(wanted, str) else wanted) if name in present
-        ]
+        subject_fields = [name for name in settings["subjects"] if name in present]
         if not subject_fields:
             continue
         fields = [settings["quote"], *subject_fields]

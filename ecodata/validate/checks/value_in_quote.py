@@ -6,10 +6,12 @@ Settings: `quote` (default `quote`) and `values`, the numeric fields to look for
 
 from ecodata.numbers import numbers_in, readable_from
 from ecodata.text import squeeze
+from ecodata.validate.settings import FIELD, FIELDS
 
 NAME = "value-in-quote"
 TYPES = ("value-not-in-quote",)
 SETTINGS = {"quote": "quote", "values": ["value", "value_max"]}
+RULES = {"quote": FIELD, "values": FIELDS}
 
 
 def check(context, settings):
