@@ -15,15 +15,14 @@ import codecs
 import csv
 import itertools
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from ..package import PackageError
+from .atomic import replace_file
 
 SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 DESCRIPTORS = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
@@ -317,15 +316,7 @@ def write_descriptor(folder: Path, force: bool = False, descriptor: dict | None 
     if existing and "ecodata" not in descriptor:
         descriptor = kept_declaration(existing, descriptor)
     target = folder / "datapackage.json"
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".datapackage.", suffix=".json.tmp")
-    try:
-        with open(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(target, (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return target
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ..qualifiers import expected_qualifiers
 from ..text import squeeze
 from ..validate.context import evidence_of
 from ..validate.tables import is_plain_csv, rows
+from .atomic import replace_file
 
 
 class RowError(Exception):
@@ -160,20 +160,6 @@ def typed_key(key_fields: list[str], numeric: set[str]):
         return tuple(parts)
 
     return key
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write a sibling temporary file, then rename it over `path`: a kill or a full disk never leaves a
-    half-written CSV."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(handle, "wb") as stream:
-            stream.write(data)
-        shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def findings_for_new_row(package: Package, resource: dict, cells: dict[str, str]):

@@ -1,7 +1,9 @@
 """`ecodata init`: a descriptor inferred from whole CSV files, valid per frictionless, for data that validates."""
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -326,6 +328,30 @@ def test_the_command_module_does_not_import_heavy_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=oct)
+def test_a_new_descriptor_gets_the_mode_of_any_new_file_under_the_umask(tmp_path, umask):
+    write(tmp_path / "a.csv", "id\n1\n")
+    previous = os.umask(umask)
+    try:
+        result = run(tmp_path)
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert mode(tmp_path / "datapackage.json") == 0o666 & ~umask  # not mkstemp's 0600
+
+
+def test_a_replaced_descriptor_keeps_its_mode(tmp_path):
+    write(tmp_path / "a.csv", "id\n1\n")
+    write(tmp_path / "datapackage.json", "{}\n").chmod(0o664)
+    result = run(tmp_path, "--force")
+    assert result.exit_code == 0, result.output
+    assert mode(tmp_path / "datapackage.json") == 0o664
 
 
 def test_force_keeps_the_checks_the_publisher_declared(tmp_path):

@@ -223,6 +223,13 @@ def test_a_resource_that_is_not_a_plain_csv_file_is_refused_in_one_line(tmp_path
     assert "new-row edits a plain UTF-8 CSV file in place; resource 'items' is not one" in result.output
 
 
+def test_the_csv_keeps_its_mode(tmp_path):
+    folder = shop(tmp_path)
+    (folder / "items.csv").chmod(0o640)
+    assert new_row_in(folder, "id=3", "name=three").exit_code == 0
+    assert (folder / "items.csv").stat().st_mode & 0o777 == 0o640
+
+
 def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
     folder = shop(tmp_path)
     before = (folder / "items.csv").read_bytes()
@@ -230,7 +237,7 @@ def test_a_failed_write_leaves_the_csv_as_it_was(tmp_path, monkeypatch):
     def full_disk(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("ecodata.maintain.new_row.os.replace", full_disk)
+    monkeypatch.setattr("ecodata.maintain.atomic.os.replace", full_disk)
     result = new_row_in(folder, "id=3", "name=three")
     assert result.exit_code != 0
     assert (folder / "items.csv").read_bytes() == before
