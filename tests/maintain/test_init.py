@@ -71,6 +71,10 @@ def assert_frictionless_valid(descriptor_path: Path) -> None:
     assert frictionless.Package(descriptor_path).validate().valid
 
 
+def validate(folder: Path):
+    return CliRunner().invoke(cli, ["validate", str(folder)])
+
+
 def test_init_writes_a_descriptor_that_frictionless_validates_with_no_errors(folder):
     result = run(folder)
     assert result.exit_code == 0, result.output
@@ -248,22 +252,66 @@ def test_a_folder_without_csv_cannot_run(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "warning"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file (it holds NUL bytes)"),
-        (b"", "the file is empty"),
-        (b"a,b\n1,2\n3\n", "cannot read it as CSV: "),
-        (b"a,a\n1,2\n", "two columns are named 'a' in the header row"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "bad.csv: not a text file (it holds NUL bytes; UTF-16 text needs a byte-order mark)",
+        ),
+        (b"", "bad.csv: the file is empty"),
+        (b"a,b\n1,2\n3\n", "bad.csv:3: 1 cell where the header has 2"),
+        (b'Date,Average\n1979-01,"336.56\n0.11",335.92,0.09\n', "bad.csv:2: 4 cells where the header has 2"),
+        (b"a,a\n1,2\n", "bad.csv:1: two columns are named 'a' in the header row"),
+        (b"a,,c\n1,2,3\n", "bad.csv:1: column 2 has no name in the header row"),
     ],
 )
-def test_a_file_that_cannot_be_read_is_named_in_one_line(tmp_path, content, message):
+def test_a_file_that_cannot_be_read_is_left_out_in_one_line_naming_its_row(tmp_path, content, warning):
     write(tmp_path / "good.csv", "a\n1\n")
     (tmp_path / "bad.csv").write_bytes(content)
     result = run(tmp_path)
-    assert result.exit_code == 2
-    assert result.output.startswith(f"Error: bad.csv: {message}")
-    assert result.output.count("\n") == 1
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"warning: {warning} (left out)\n"
+    assert (
+        result.stdout == f"good.csv: 1 rows, 1 fields, primary key a\nwrote {tmp_path / 'datapackage.json'}\n"
+    )
+    assert validate(tmp_path).exit_code == 0
+
+
+def test_a_folder_whose_every_file_is_left_out_cannot_run(tmp_path):
+    write(tmp_path / "one.csv", "a,b\n1,2,3\n")
+    write(tmp_path / "two.csv", "")
+    result = run(tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "warning: one.csv:2: 3 cells where the header has 2 (left out)\n"
+        "warning: two.csv: the file is empty (left out)\n"
+        f"Error: {tmp_path}: no file could be described (see the warnings)\n",
+    )
     assert not (tmp_path / "datapackage.json").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_text(tmp_path, encoding):
+    write(tmp_path / "t.csv", "\ufeffid,name\n1,Besançon\n2,Köln\n", encoding)
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert resource(descriptor, "t")["encoding"] == "utf-16"
+    assert fields(descriptor, "t") == {
+        "id": {"name": "id", "type": "integer"},
+        "name": {"name": "name", "type": "string"},
+    }
+    assert validate(tmp_path).exit_code == 0
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+def test_a_cell_longer_than_a_block_is_read(tmp_path):
+    """pyarrow reads 1 MB blocks: a longer cell 'straddles two block boundaries' unless the block is larger."""
+    write(tmp_path / "t.csv", f"id,text\n1,short\n2,{'x' * 3_000_000}\n3,z\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("t.csv: 3 rows, 2 fields, primary key id\n")
+    assert validate(tmp_path).exit_code == 0
 
 
 def test_a_whole_large_file_is_described_in_seconds(tmp_path):
