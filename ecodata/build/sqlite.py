@@ -74,8 +74,6 @@ def name_clash(package: Package) -> str | None:
     table with text to search a `<table>_fts` index of several tables: a valid package may still have
     two fields `Name` and `name`, or a resource `x_fts` beside a searchable `x`. (Resource names are
     lower case: the Data Package profile says so.)"""
-    from .search import fts_table_name, searchable_columns
-
     holders: dict[str, str] = {}
     most = most_columns()
     for resource in package.tables:
@@ -95,11 +93,7 @@ def name_clash(package: Package) -> str | None:
                     f'resource "{name}": fields "{other}" and "{field["name"]}" differ only in case, and '
                     "SQLite would hold them as one column; rename one"
                 )
-        owned = [(name, f'resource "{name}"')]
-        if searchable_columns(resource):
-            index = fts_table_name(name)
-            owned += [(index + suffix, f'the search index of resource "{name}"') for suffix in FTS_SHADOWS]
-        for table, owner in owned:
+        for table, owner in sqlite_tables(resource):
             if (holder := holders.setdefault(folded(table), owner)) != owner:
                 return f'{holder} and {owner} would both be the SQLite table "{table}"; rename the resource'
     return None
@@ -114,6 +108,19 @@ def most_columns() -> int:
             connection.getlimit(sqlite3.SQLITE_LIMIT_COLUMN),
             connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER),
         )
+
+
+def sqlite_tables(resource: dict) -> list[tuple[str, str]]:
+    """The SQLite tables a resource becomes, each with what it is: its own and, when it has text to
+    search, its search index's."""
+    from .search import fts_table_name, searchable_columns
+
+    name = resource["name"]
+    owned = [(name, f'resource "{name}"')]
+    if searchable_columns(resource):
+        index = fts_table_name(name)
+        owned += [(index + suffix, f'the search index of resource "{name}"') for suffix in FTS_SHADOWS]
+    return owned
 
 
 def sqlite_value(value):

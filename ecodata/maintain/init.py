@@ -5,7 +5,8 @@ What `frictionless describe` guesses from the first rows, this reads from every 
 Windows-1252 or Latin-1), the delimiter, each column's type, missing-value markers, a primary key,
 foreign keys between the files and enum suggestions for short code lists (see `infer`). The descriptor
 is a starting point to edit: the command prints a note for every guess a maintainer should confirm, and
-a warning for each file it cannot read, which it leaves out.
+a warning for each file it leaves out and each row validate will refuse; resource names are chosen so
+that build's SQLite database holds them.
 
 Heavy imports (pyarrow) stay inside the functions: the CLI imports this module for `ecodata --help`.
 """
@@ -34,7 +35,7 @@ class InitError(PackageError):
 @dataclass
 class Survey:
     """A folder described: the descriptor, and the lines the command prints about it — a summary per
-    resource, a note per guess to confirm, a warning per file left out."""
+    resource, a note per guess to confirm, a warning per file left out or row validate will refuse."""
 
     descriptor: dict
     lines: list[str] = field(default_factory=list)
@@ -64,17 +65,23 @@ def survey_folder(folder: Path) -> Survey:
     folder = Path(folder)
     if not folder.is_dir():
         raise InitError(f"{folder}: no such folder")
-    files = data_files(folder)
+    files, warnings = data_files(folder)
     survey = Survey({"$schema": SCHEMA, "name": slug(folder.resolve().name, "package"), "resources": []})
+    survey.warnings += warnings
     names: set[str] = set()
     tables, keys, rows, paths = {}, {}, {}, {}
     for file in files:
         path = relative(file, folder)
         try:
-            resource, table = read_file(file, path)
+            resource, table, blank = read_file(file, path)
         except Unreadable as problem:
             survey.warnings.append(f"{problem} (left out)")
             continue
+        if blank:
+            more = f" ({len(blank)} in all)" if len(blank) > 1 else ""
+            survey.warnings.append(
+                f"{path}:{blank[0]}: a blank row{more}, which validate reports as an error; delete it"
+            )
         name = unique(slug(file.stem, "resource"), names)
         columns = [infer_column(column, table.column(i)) for i, column in enumerate(table.column_names)]
         tables[name], rows[name], paths[name] = columns, table.num_rows, path
@@ -82,11 +89,16 @@ def survey_folder(folder: Path) -> Survey:
         survey.descriptor["resources"].append({"name": name, **resource})
     references, ambiguous = foreign_keys(tables, keys)
     survey.notes += [f"{paths[name]}: {note}" for name, note in ambiguous]
-    for resource in survey.descriptor["resources"]:
-        name, columns, key = resource["name"], tables[resource["name"]], keys[resource["name"]]
+    resources = survey.descriptor["resources"]
+    columns_of = [tables[resource["name"]] for resource in resources]  # by position: names may change
+    for resource, columns in zip(resources, columns_of):
+        name, key = resource["name"], keys[resource["name"]]
         resource["schema"] = schema(columns, key, references[name])
         survey.lines.append(f"{paths[name]}: {rows[name]:,} rows, {len(columns)} fields, {key_text(key)}")
-        survey.notes += [f"{paths[name]}: {note}" for note in guesses(resource["schema"], columns)]
+    renames = buildable_names(resources)
+    for resource, columns in zip(resources, columns_of):
+        survey.notes += [f"{resource['path']}: {note}" for note in guesses(resource["schema"], columns)]
+    survey.notes += renames
     return survey
 
 
@@ -143,6 +155,40 @@ def guesses(described: dict, columns: list) -> list[str]:
     if markers:
         lines.append(f"{', '.join(map(repr, markers))} read as missing values")
     return lines
+
+
+def buildable_names(resources: list[dict]) -> list[str]:
+    """Rename each resource that build's SQLite database could not hold beside the ones before it, by
+    the rules of sqlite.name_clash: `sqlite_x` becomes `sqlite-x` (SQLite keeps `sqlite_` for itself),
+    a name whose tables another holds (a searchable `x` has `x_fts`) takes a suffix; foreign keys
+    follow. A note for each."""
+    from ..build.sqlite import RESERVED_PREFIX, folded, sqlite_tables
+
+    held: dict[str, str] = {}  # folded SQLite table name: what it is
+    renamed: dict[str, str] = {}
+    notes = []
+    for resource in resources:
+        name = resource["name"]
+        reserved = folded(name).startswith(RESERVED_PREFIX)
+        base = "sqlite-" + name[len(RESERVED_PREFIX) :] if reserved else name
+        reason = f'SQLite keeps names starting with "{RESERVED_PREFIX}" for itself' if reserved else ""
+        for number in itertools.count(1):
+            resource["name"] = base if number == 1 else f"{base}-{number}"
+            tables = sqlite_tables(resource)
+            clash = next(((table, held[folded(table)]) for table, _ in tables if folded(table) in held), None)
+            if clash is None:
+                break
+            reason = reason or f'as "{name}", it and {clash[1]} would both be the SQLite table "{clash[0]}"'
+        held.update({folded(table): owner for table, owner in tables})
+        if resource["name"] != name:
+            renamed[name] = resource["name"]
+            notes.append(f'{resource["path"]}: resource named "{resource["name"]}": {reason}')
+    for resource in resources:
+        for key in resource["schema"].get("foreignKeys", []):
+            key["reference"]["resource"] = renamed.get(
+                key["reference"]["resource"], key["reference"]["resource"]
+            )
+    return notes
 
 
 def marker_in(values, markers: set[str]) -> bool:
@@ -216,7 +262,7 @@ def init_command(folder: Path, force: bool):
 
     A file that cannot be described (empty, not text, a row of more or fewer cells than the header, two
     header names alike) is left out with a warning naming its row, and the others are described; if none
-    can be, nothing is written (exit 2).
+    can be, nothing is written (exit 2). Links to folders, and to files outside FOLDER, are not followed.
     """
     try:
         existing = existing_descriptor(folder) if folder.is_dir() else None

@@ -1,7 +1,8 @@
 """The files `init` describes: found in the folder, then read whole, every cell as text, with pyarrow.
 
 A file that cannot be described is an `Unreadable` whose message names the file, and the row when
-there is one; `init` leaves that file out and describes the others.
+there is one; `init` leaves that file out and describes the others. What validate would refuse is
+left out here too: a link leading out of the folder, a header with two names SQLite holds as one.
 
 Heavy imports (pyarrow) stay inside the functions: the CLI imports this module for `ecodata --help`.
 """
@@ -27,16 +28,30 @@ class Unreadable(Exception):
     """A file `init` cannot describe: one line naming the file (and row) and saying why."""
 
 
-def data_files(folder: Path) -> list[Path]:
-    """The CSV and TSV files in `folder` and its subfolders (one level; hidden and `_` folders skipped)."""
-    places = [folder, *(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))]
-    found = [
-        file
-        for place in places
-        for file in place.iterdir()
-        if file.suffix.lower() in FORMATS and file.is_file() and not file.name.startswith(".")
-    ]
-    return sorted(found, key=lambda file: relative(file, folder))
+def data_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The CSV and TSV files in `folder` and its subfolders (one level; hidden and `_` folders skipped),
+    and a warning for each link left out: a link to a folder is not followed (it may lead back into
+    this one and describe its files twice, or out of it), nor a link to a file outside the folder
+    (validate refuses a path that leaves the package folder)."""
+    root = folder.resolve()
+    places, warnings = [folder], []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.name.startswith((".", "_")):
+            if entry.is_symlink():
+                warnings.append(f"{entry.name}: a link to a folder, not followed")
+            else:
+                places.append(entry)
+    found = []
+    for file in (file for place in places for file in place.iterdir()):
+        if file.suffix.lower() not in FORMATS or not file.is_file() or file.name.startswith("."):
+            continue
+        if file.resolve().is_relative_to(root):
+            found.append(file)
+        else:
+            warnings.append(
+                f"{relative(file, folder)}: a link to a file outside the folder, which validate refuses (left out)"
+            )
+    return sorted(found, key=lambda file: relative(file, folder)), sorted(warnings)
 
 
 def relative(file: Path, folder: Path) -> str:
@@ -44,8 +59,12 @@ def relative(file: Path, folder: Path) -> str:
 
 
 def read_file(file: Path, path: str):
-    """The resource's file properties and its table, every column as text, named by the header; raises
-    Unreadable."""
+    """The resource's file properties, its table (every column as text, named by the header) and the
+    rowNumbers of its blank rows; raises Unreadable.
+
+    Rows are counted as frictionless counts them: the header is row 1 and an empty line is a row."""
+    import functools
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -62,10 +81,12 @@ def read_file(file: Path, path: str):
     header = [str(label).strip() for label in table.slice(0, 1).to_pylist()[0].values()]  # as frictionless
     if problem := header_problem(header):
         raise Unreadable(f"{path}:1: {problem}")
+    table = table.slice(1).rename_columns(header)
+    blank = functools.reduce(pc.and_, [pc.equal(column, "") for column in table.columns])
     resource = {"path": path, "format": file_format, "mediatype": mediatype, "encoding": declared}
     if dialect:
         resource["dialect"] = dialect
-    return resource, table.slice(1).rename_columns(header)
+    return resource, table, [index + 2 for index in pc.indices_nonzero(blank).to_pylist()]
 
 
 def read_table(file: Path, path: str, codec: str, delimiter: str, skip_space: bool, width: int):
@@ -86,7 +107,7 @@ def read_table(file: Path, path: str, codec: str, delimiter: str, skip_space: bo
 
 
 def arrow_table(file: Path, codec: str, delimiter: str, width: int):
-    """pyarrow's reading of the file: every cell as it is written, nothing null."""
+    """pyarrow's reading of the file: every cell as it is written, nothing null, no line skipped."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -96,7 +117,9 @@ def arrow_table(file: Path, codec: str, delimiter: str, width: int):
         return pacsv.read_csv(
             file,
             read_options=read_options,
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(width)},
                 strings_can_be_null=False,
@@ -132,12 +155,20 @@ def irregular_row(file: Path, path: str, codec: str, delimiter: str, skip_space:
 
 
 def header_problem(header: list[str]) -> str | None:
-    """Why these labels cannot name a resource's fields: one missing, or two equal."""
+    """Why these labels cannot name a resource's fields: one missing, or two equal — as validate
+    compares them, or as SQLite does, without case (sqlite.name_clash: build refuses such a package)."""
+    from ..build.sqlite import folded
+
+    seen: dict[str, str] = {}
     for number, label in enumerate(header, start=1):
         if not label:
             return f"column {number} has no name in the header row"
-        if header.index(label) != number - 1:
+        other = seen.get(folded(label))
+        if other == label:
             return f"two columns are named {label!r} in the header row"
+        if other is not None:
+            return f"columns {other!r} and {label!r} differ only in case, which SQLite (build) cannot hold; rename one"
+        seen[folded(label)] = label
     return None
 
 

@@ -263,6 +263,7 @@ def test_a_folder_without_csv_cannot_run(tmp_path):
         (b'Date,Average\n1979-01,"336.56\n0.11",335.92,0.09\n', "bad.csv:2: 4 cells where the header has 2"),
         (b"a,a\n1,2\n", "bad.csv:1: two columns are named 'a' in the header row"),
         (b"a,,c\n1,2,3\n", "bad.csv:1: column 2 has no name in the header row"),
+        (b"\na,b\n1,2\n", "bad.csv:1: the header row is blank"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_left_out_in_one_line_naming_its_row(tmp_path, content, warning):
@@ -290,6 +291,26 @@ def test_a_folder_whose_every_file_is_left_out_cannot_run(tmp_path):
     assert not (tmp_path / "datapackage.json").exists()
 
 
+def test_co2_ppm_is_described_but_for_its_ragged_files(tmp_path):
+    """datasets/co2-ppm: two files have more cells than header labels on every row, one a blank row."""
+    for file in (ROOT / "tests" / "data" / "real" / "ds-co2-ppm" / "data").glob("*.csv"):
+        shutil.copy(file, tmp_path / file.name)
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: co2-gr-mlo.csv:2: a blank row, which validate reports as an error; delete it\n"
+        "warning: co2-mm-gl.csv:2: 6 cells where the header has 4 (left out)\n"
+        "warning: co2-mm-mlo.csv:2: 7 cells where the header has 6 (left out)\n"
+    )
+    assert "co2-gr-mlo.csv: 68 rows, 3 fields, no primary key\n" in result.stdout
+    (tmp_path / "co2-gr-mlo.csv").write_text(
+        (tmp_path / "co2-gr-mlo.csv").read_text(encoding="utf-8").replace("\n\n", "\n", 1), encoding="utf-8"
+    )
+    result = run(tmp_path, "--force")
+    assert "co2-gr-mlo.csv: 67 rows, 3 fields, primary key Year\n" in result.stdout
+    assert validate(tmp_path).exit_code == 0
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_with_a_byte_order_mark_is_text(tmp_path, encoding):
     write(tmp_path / "t.csv", "\ufeffid,name\n1,Besançon\n2,Köln\n", encoding)
@@ -312,6 +333,69 @@ def test_a_cell_longer_than_a_block_is_read(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("t.csv: 3 rows, 2 fields, primary key id\n")
     assert validate(tmp_path).exit_code == 0
+
+
+def test_a_blank_row_is_warned_of_and_leaves_its_columns_out_of_the_primary_key(tmp_path):
+    """co2-ppm's co2-gr-mlo.csv: a blank line after the header. Its Year is empty on row 2."""
+    write(tmp_path / "growth.csv", "Year,Annual Increase\n\n1959,0.94\n1960,0.50\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("growth.csv: 3 rows, 2 fields, no primary key\n")
+    assert (
+        result.stderr == "warning: growth.csv:2: a blank row, which validate reports as an error; delete it\n"
+    )
+    assert validate(tmp_path).output == (
+        "growth.csv:2: blank row: delete it\ninvalid: 1 error in 1 resource, 3 rows (blank-row 1)\n"
+    )  # the blank row, and no empty primary key
+
+
+def test_links_leading_out_of_the_folder_or_back_into_it_are_not_followed(tmp_path):
+    root = tmp_path / "loop"
+    write(root / "a.csv", "id\n1\n")
+    write(root / "sub" / "b.csv", "id\n2\n")
+    write(tmp_path / "elsewhere" / "c.csv", "id\n3\n")
+    (root / "self2").symlink_to("../loop", target_is_directory=True)
+    (root / "outside").symlink_to("../elsewhere", target_is_directory=True)
+    (root / "c.csv").symlink_to("../elsewhere/c.csv")
+    (root / "sub" / "same.csv").symlink_to("../a.csv")  # inside the folder: described
+    result = run(root)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: c.csv: a link to a file outside the folder, which validate refuses (left out)\n"
+        "warning: outside: a link to a folder, not followed\n"
+        "warning: self2: a link to a folder, not followed\n"
+    )
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in descriptor["resources"]] == ["a.csv", "sub/b.csv", "sub/same.csv"]
+    assert validate(root).exit_code == 0
+
+
+def test_names_sqlite_would_refuse_are_changed_so_that_the_package_builds(tmp_path):
+    write(tmp_path / "cases.csv", "id,ID,name\n1,2,a\n")  # one column to SQLite
+    write(tmp_path / "x.csv", "k,text\n1,hello\n")  # searchable: its index is x_fts
+    write(tmp_path / "x_fts.csv", "k,text\n1,hello\n")
+    write(tmp_path / "sqlite_codes.csv", "code,label\nA,Alpha\nB,Beta\n")
+    write(tmp_path / "items.csv", "id,sqlite_code\n1,A\n2,B\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: cases.csv:1: columns 'id' and 'ID' differ only in case, which SQLite (build) cannot hold;"
+        " rename one (left out)\n"
+    )
+    assert result.stdout.endswith(
+        'note: sqlite_codes.csv: resource named "sqlite-codes": SQLite keeps names starting with "sqlite_"'
+        " for itself\n"
+        'note: x_fts.csv: resource named "x_fts-2": as "x_fts", it and the search index of resource "x"'
+        ' would both be the SQLite table "x_fts"\n'
+        f"wrote {tmp_path / 'datapackage.json'}\n"
+    )
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == ["items", "sqlite-codes", "x", "x_fts-2"]
+    assert resource(descriptor, "items")["schema"]["foreignKeys"] == [
+        {"fields": ["sqlite_code"], "reference": {"resource": "sqlite-codes", "fields": ["code"]}}
+    ]
+    built = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist"), "-q"])
+    assert built.exit_code == 0, built.output
 
 
 def test_a_whole_large_file_is_described_in_seconds(tmp_path):
