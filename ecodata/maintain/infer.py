@@ -4,6 +4,8 @@ markers, a primary key, foreign keys and enum suggestions.
 Every rule is a subset of what frictionless accepts for the type (its parsers are more lenient), so a
 column typed here always validates: `007` stays a string (frictionless would read 7 and the zero would be
 lost), `1,5` stays a string (no decimal comma by default), a date must exist (`2021-02-30` is a string).
+And every rule keeps the figures as written: a whole number beyond 64 bits stays a string (as a number,
+a float, the build would round 123456789012345678901234567890 to 1.2345678901234568e+29).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ PAIR_COLUMNS = 6  # a two-column primary key is looked for among the first colum
 KEY_TYPES = ("string", "integer", "date")  # types whose text compares as frictionless compares values
 
 LEADING_ZERO = r"^[+-]?0[0-9]"
-INTEGER = r"^-?(0|[1-9][0-9]{0,17})$"  # at most 18 digits: fits int64 (longer runs are identifiers)
+INTEGER = r"^-?(0|[1-9][0-9]{0,18})$"  # at most 19 digits; int64 holds those up to 9223372036854775807
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+LONG_WHOLE = r"^[+-]?[0-9]{16,}$"  # a float64 holds every whole number of up to 15 digits, not all longer
 BOOLEAN = ("true", "True", "TRUE", "false", "False", "FALSE")  # not 0/1: those stay integers
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME = (
@@ -40,6 +43,7 @@ class Column:
     markers: tuple[str, ...]
     values: pa.Array  # the non-missing cells, as text
     missing: int
+    note: str | None = None  # why a column of numbers is typed string
 
     @property
     def typed(self) -> pa.Array:
@@ -68,33 +72,53 @@ def infer_column(name: str, cells: pa.ChunkedArray | pa.Array) -> Column:
     is_marker = pc.is_in(values, value_set=pa.array(MISSING_MARKERS))
     if pc.any(is_marker).as_py():
         rest = values.filter(pc.invert(is_marker))
-        kind = value_type(rest) if len(rest) else "string"
+        kind, note = value_type(rest) if len(rest) else ("string", None)
         if kind != "string":
             found = set(pc.unique(values.filter(is_marker)).to_pylist())
             markers = tuple(marker for marker in MISSING_MARKERS if marker in found)
             return Column(name, kind, markers, rest, len(cells) - len(rest))
-        return Column(name, "string", (), values, len(cells) - len(values))
-    return Column(name, value_type(values), (), values, len(cells) - len(values))
+        return Column(name, "string", (), values, len(cells) - len(values), note)
+    kind, note = value_type(values)
+    return Column(name, kind, (), values, len(cells) - len(values), note)
 
 
-def value_type(values: pa.Array) -> str:
-    """The Table Schema type every one of these (non-empty) cells fits."""
-
-    def all_match(pattern: str, texts: pa.Array = values) -> bool:
-        return pc.all(pc.match_substring_regex(texts, pattern)).as_py()
-
-    if not pc.any(pc.match_substring_regex(values, LEADING_ZERO)).as_py():
-        if all_match(INTEGER):
-            return "integer"
-        if all_match(NUMBER):
-            return "number"
+def value_type(values: pa.Array) -> tuple[str, str | None]:
+    """The Table Schema type every one of these (non-empty) cells fits, and why numbers stay strings."""
+    if not pc.any(pc.match_substring_regex(values, LEADING_ZERO)).as_py() and all_match(values, NUMBER):
+        return number_type(values)
     if pc.all(pc.is_in(values, value_set=pa.array(BOOLEAN))).as_py():
-        return "boolean"
-    if all_match(DATE) and real_dates(values):
-        return "date"
-    if all_match(DATETIME) and real_dates(pc.utf8_slice_codeunits(values, 0, 10)):
-        return "datetime"
-    return "string"
+        return "boolean", None
+    if all_match(values, DATE) and real_dates(values):
+        return "date", None
+    if all_match(values, DATETIME) and real_dates(pc.utf8_slice_codeunits(values, 0, 10)):
+        return "datetime", None
+    return "string", None
+
+
+def number_type(values: pa.Array) -> tuple[str, str | None]:
+    """integer if every cell is a whole number that fits 64 bits, else number, unless a whole number is
+    too long for a float to hold it exactly: then string, and why."""
+    if all_match(values, INTEGER) and fits_int64(values):
+        return "integer", None
+    long = values.filter(pc.match_substring_regex(values, LONG_WHOLE))
+    if not len(long):
+        return "number", None
+    return "string", (
+        f"whole numbers such as {long[0]} are too long for an integer (64 bits) or a number (a float):"
+        " typed string, so that no digit is lost"
+    )
+
+
+def fits_int64(values: pa.Array) -> bool:
+    try:
+        pc.cast(values, pa.int64())
+    except pa.ArrowInvalid:  # out of range
+        return False
+    return True
+
+
+def all_match(texts: pa.Array, pattern: str) -> bool:
+    return pc.all(pc.match_substring_regex(texts, pattern)).as_py()
 
 
 def real_dates(texts: pa.Array) -> bool:

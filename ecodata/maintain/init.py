@@ -139,7 +139,7 @@ def key_text(key: list[str]) -> str:
 
 
 def guesses(described: dict, columns: list) -> list[str]:
-    """A line for each guess to confirm: enums, foreign keys, missing-value markers."""
+    """A line for each guess to confirm: enums, foreign keys, numbers typed string, missing-value markers."""
     lines = [
         f"{field['name']}: enum {field['constraints']['enum']} suggested from the data; remove it if"
         " other values are allowed"
@@ -151,6 +151,7 @@ def guesses(described: dict, columns: list) -> list[str]:
         f"{', '.join(reference['reference']['fields'])} (every value is found there)"
         for reference in described.get("foreignKeys", [])
     ]
+    lines += [f"{column.name}: {column.note}" for column in columns if column.note]
     markers = sorted({marker for column in columns for marker in column.markers})
     if markers:
         lines.append(f"{', '.join(map(repr, markers))} read as missing values")

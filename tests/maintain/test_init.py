@@ -3,10 +3,12 @@
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import frictionless
@@ -171,6 +173,11 @@ def test_a_marker_that_is_text_in_another_column_is_declared_per_field(tmp_path)
         (["2021-02-30"], "string"),
         (["2021-01-01 10:00:00", "2021-01-01T10:00:00.5+01:00"], "datetime"),
         (["007", "12"], "string"),
+        (["1234567890123456789", "-9223372036854775808", "9223372036854775807"], "integer"),  # int64
+        (["9223372036854775808", "1"], "string"),  # beyond int64: a float would round it
+        (["123456789012345678901234567890", "1"], "string"),
+        (["1.5", "12345678901234567"], "string"),  # 17 digits: a float rounds it to ...568
+        (["1.5", "123456789012345", "1e30"], "number"),
         (["1,5"], "string"),
         (["NA", "N/A", "-", "null", ""], "string"),
         (["yes", "no"], "string"),
@@ -182,6 +189,25 @@ def test_column_types(tmp_path, cells, expected):
     assert fields(describe_folder(tmp_path), "t")["x"]["type"] == expected
     write_descriptor(tmp_path, force=True)
     assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
+def test_whole_numbers_beyond_64_bits_stay_text_so_that_the_build_keeps_every_digit(tmp_path):
+    write(tmp_path / "t.csv", "id,big,fits\n1,123456789012345678901234567890,9223372036854775807\n2,5,1\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: t.csv: big: whole numbers such as 123456789012345678901234567890 are too long for an integer"
+        " (64 bits) or a number (a float): typed string, so that no digit is lost\n"
+    ) in result.stdout
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [field["type"] for field in fields(descriptor, "t").values()] == ["integer", "string", "integer"]
+    built = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist"), "-q"])
+    assert built.exit_code == 0, built.output
+    with closing(sqlite3.connect(next((tmp_path / "dist").glob("*.db")))) as database:
+        assert database.execute("select big, fits from t order by id").fetchall() == [
+            ("123456789012345678901234567890", 9223372036854775807),
+            ("5", 1),
+        ]
 
 
 def test_primary_key_is_one_column_or_a_pair_never_equal_numbers(tmp_path):
