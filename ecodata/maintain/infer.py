@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MISSING_MARKERS = ("NA", "N/A", "-", "null")  # read as missing only in a column otherwise typed
+# read as missing only in a column otherwise typed; in this order in `missingValues`
+MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "-", "null", "NULL", "NaN")
 ENUM_MAX_VALUES, ENUM_MIN_ROWS = 12, 50  # at most 12 values over at least 50 filled-in cells
 PAIR_COLUMNS = 6  # a two-column primary key is looked for among the first columns only
 KEY_TYPES = ("string", "integer", "date")  # types whose text compares as frictionless compares values

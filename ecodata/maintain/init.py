@@ -60,9 +60,13 @@ def described(survey: Survey, folder: Path) -> dict:
 def survey_folder(folder: Path) -> Survey:
     """Describe `folder`, leaving out (with a warning) each file that cannot be read."""
     from .infer import foreign_keys, infer_column, primary_key
-    from .init_files import Unreadable, data_files, read_file, relative
+    from .init_files import Unreadable, counted, data_files, read_file, relative
 
     folder = Path(folder)
+    if folder.is_file():
+        raise InitError(
+            f"{folder} is a file; init describes the folder holding the CSV files: ecodata init {folder.parent}"
+        )
     if not folder.is_dir():
         raise InitError(f"{folder}: no such folder")
     files, warnings = data_files(folder)
@@ -94,7 +98,8 @@ def survey_folder(folder: Path) -> Survey:
     for resource, columns in zip(resources, columns_of):
         name, key = resource["name"], keys[resource["name"]]
         resource["schema"] = schema(columns, key, references[name])
-        survey.lines.append(f"{paths[name]}: {rows[name]:,} rows, {len(columns)} fields, {key_text(key)}")
+        size = f"{counted(rows[name], 'row')}, {counted(len(columns), 'field')}"
+        survey.lines.append(f"{paths[name]}: {size}, {key_text(key)}")
     renames = buildable_names(resources)
     for resource, columns in zip(resources, columns_of):
         survey.notes += [f"{resource['path']}: {note}" for note in guesses(resource["schema"], columns)]

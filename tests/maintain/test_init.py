@@ -146,6 +146,19 @@ def test_enum_foreign_key_and_missing_values_are_inferred(folder):
     assert "missingValues" not in resource(descriptor, "countries")["schema"]  # NA is Namibia there
 
 
+@pytest.mark.parametrize("marker", ["NA", "N/A", "n/a", "#N/A", "-", "null", "NULL", "NaN"])
+def test_every_missing_value_marker_is_read_as_missing_and_the_descriptor_validates(tmp_path, marker):
+    write(tmp_path / "t.csv", f"id,value,share\n1,5,0.5\n2,{marker},{marker}\n3,7,0.25\n")
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"note: t.csv: {marker!r} read as missing values\n" in result.stdout
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [field["type"] for field in fields(descriptor, "t").values()] == ["integer", "integer", "number"]
+    assert resource(descriptor, "t")["schema"]["missingValues"] == ["", marker]
+    assert validate(tmp_path).exit_code == 0
+    assert_frictionless_valid(tmp_path / "datapackage.json")
+
+
 def test_a_marker_that_is_text_in_another_column_is_declared_per_field(tmp_path):
     write(tmp_path / "t.csv", "id,country,value\n1,NA,5\n2,FR,NA\n3,DE,7\n")
     result = run(tmp_path)
@@ -274,6 +287,13 @@ def test_a_folder_without_csv_cannot_run(tmp_path):
     )
     result = run(tmp_path / "missing")
     assert (result.exit_code, result.output) == (2, f"Error: {tmp_path / 'missing'}: no such folder\n")
+    write(tmp_path / "data" / "a.csv", "id\n1\n")
+    result = run(tmp_path / "data" / "a.csv")
+    assert (result.exit_code, result.output) == (
+        2,
+        f"Error: {tmp_path / 'data' / 'a.csv'} is a file; init describes the folder holding the CSV files:"
+        f" ecodata init {tmp_path / 'data'}\n",
+    )
     assert not (tmp_path / "datapackage.json").exists()
 
 
@@ -299,7 +319,7 @@ def test_a_file_that_cannot_be_read_is_left_out_in_one_line_naming_its_row(tmp_p
     assert result.exit_code == 0, result.output
     assert result.stderr == f"warning: {warning} (left out)\n"
     assert (
-        result.stdout == f"good.csv: 1 rows, 1 fields, primary key a\nwrote {tmp_path / 'datapackage.json'}\n"
+        result.stdout == f"good.csv: 1 row, 1 field, primary key a\nwrote {tmp_path / 'datapackage.json'}\n"
     )
     assert validate(tmp_path).exit_code == 0
 
