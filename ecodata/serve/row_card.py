@@ -4,6 +4,7 @@ labels, and the row cited (APA-like and BibTeX), from the table's page plan (dis
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from markupsafe import Markup, escape
@@ -83,6 +84,17 @@ def bibtex_text(text: str) -> str:
     return BIBTEX_SPECIAL.sub(lambda match: "\\" + match[1] if match[1] not in "\\^~" else " ", str(text))
 
 
+def bibtex_key(table: str, row_id: str) -> str:
+    """`table:row` in the ASCII letters, digits and `:_-` BibTeX takes in a key; where the row's address
+    has other characters (中国, Côte d'Ivoire), a digest of it keeps each row's key its own."""
+    address = f"{table}:{row_id}"
+    plain = re.sub(r"[^A-Za-z0-9:_-]+", "-", address)
+    if plain == address:
+        return plain
+    base = plain.rstrip("-")
+    return f"{base}{'' if base.endswith(':') else '-'}{hashlib.sha256(address.encode()).hexdigest()[:8]}"
+
+
 def citations(
     title: str, row_id: str, table: str, url: str, dataset: dict, quote: str | None, source: dict | None
 ) -> dict:
@@ -96,7 +108,7 @@ def citations(
     apa = f"{creators}. ({year}). {title} [Data row {table}/{row_id}]. In {where}{version_text} [Data set]. {url}"
     if source_text:
         apa += f" Source: {source_text.rstrip('.')}."
-    key = re.sub(r"[^A-Za-z0-9:_-]+", "-", f"{table}:{row_id}")
+    key = bibtex_key(table, row_id)
     note = "; ".join(
         filter(None, [f"Quote: {quote}" if quote else "", f"Source: {source_text}" if source_text else ""])
     )

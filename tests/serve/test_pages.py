@@ -147,6 +147,14 @@ def test_numbers_read_as_people_read_them(value, shown):
     assert plain_number(value) == shown
 
 
+def test_each_row_has_a_bibtex_key_of_its_own_in_the_characters_bibtex_takes():
+    from ecodata.serve.row_card import bibtex_key
+
+    keys = [bibtex_key("unsd", row) for row in ("中国", "日本", "Côte d'Ivoire", "Chad")]
+    assert len(set(keys)) == 4 and all(re.fullmatch(r"[A-Za-z0-9:_-]+", key) for key in keys)
+    assert keys[3] == "unsd:Chad" and keys[2].startswith("unsd:C-te-d-Ivoire-")  # readable where it can be
+
+
 def test_the_quote_s_own_reading_and_marker_are_found():
     assert chinese_reading(1728000.0, "各类自然保护地面积超过172.8万平方公里") == "172.8万"
     assert chinese_reading(474.0, "国家级自然保护区474个") is None  # written without 万: nothing beside it
