@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecodata.validate.run import validate
 from tests.parity import INTEGER_AND_STRING, assert_same_findings, table, to_csv, write_package
 
 
@@ -21,8 +22,21 @@ def test_header_problems(tmp_path):
         ),
     }
     resources = [{**table(name.removesuffix(".csv"), fields), "path": name} for name in files]
+    descriptor = write_package(tmp_path, resources, files)
+    said = {  # each engine says which label it found (frictionless's own: 'at position "2"')
+        engine: {
+            f.message
+            for f in validate(descriptor, standard=True, engine=engine).findings
+            if "label" in f.type
+        }
+        for engine in ("arrow", "frictionless")
+    }
+    assert said["arrow"] == said["frictionless"]
+    assert "header label 'a' is an earlier column's too: each column needs its own name" in said["arrow"]
+    assert "header label 'x' differs from the field name 'd' at this position" in said["arrow"]
+    assert "extra header label 'e': the schema has no field at this position" in said["arrow"]
     assert_same_findings(
-        write_package(tmp_path, resources, files),
+        descriptor,
         [
             ("blank-label", None, "b"),
             ("duplicate-label", None, "b"),

@@ -94,10 +94,13 @@ def expected_fields(labels: list[str], fields: list[dict], header: bool) -> list
 
 def header_problems(labels: list[str], fields: list[dict]) -> list[Finding]:
     problems = [
-        Finding("extra-label", messages.FIXED["extra-label"], cell=label) for label in labels[len(fields) :]
+        Finding("extra-label", messages.label_error("extra-label", label, None), cell=label)
+        for label in labels[len(fields) :]
     ]
     problems += [
-        Finding("missing-label", messages.FIXED["missing-label"], field=spec["name"])
+        Finding(
+            "missing-label", messages.label_error("missing-label", None, spec["name"]), field=spec["name"]
+        )
         for spec in fields[len(labels) :]
     ]
     for position, (spec, label) in enumerate(zip(fields, labels)):
@@ -109,7 +112,9 @@ def header_problems(labels: list[str], fields: list[dict]) -> list[Finding]:
             kind = "incorrect-label"
         else:
             continue
-        problems.append(Finding(kind, messages.FIXED[kind], field=spec["name"], cell=label))
+        problems.append(
+            Finding(kind, messages.label_error(kind, label, spec["name"]), field=spec["name"], cell=label)
+        )
     return problems
 
 

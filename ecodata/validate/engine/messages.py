@@ -37,13 +37,19 @@ def count_error(kind: str, found, declared) -> str:
 FIXED = {
     "missing-cell": "missing cell: the row has fewer values than the header",
     "blank-row": "blank row: delete it",
-    "blank-label": "blank header label: name the column after its field",
-    "duplicate-label": "duplicate header label: each column needs its own name",
-    "incorrect-label": "header label differs from the field name at this position",
-    "missing-label": "the header has no column for this field",
-    "extra-label": "extra header label: the schema has no field at this position",
     "source-error": "the file is empty",
 }
+LABELS = {  # a header's problems, naming the label found and the field where it helps
+    "blank-label": "blank header label: name the column after its field",
+    "duplicate-label": "header label {label!r} is an earlier column's too: each column needs its own name",
+    "incorrect-label": "header label {label!r} differs from the field name {field!r} at this position",
+    "missing-label": "the header has no column for this field",
+    "extra-label": "extra header label {label!r}: the schema has no field at this position",
+}
+
+
+def label_error(kind: str, label: str | None, field: str | None) -> str:
+    return LABELS[kind].format(label=label, field=field)
 
 
 def extra_cell(cell: str) -> str:

@@ -67,6 +67,8 @@ def friendly_message(error: dict) -> str:
         return messages.extra_cell(cell)
     if kind in ("missing-cell", "blank-row"):
         return messages.FIXED[kind]
+    if kind in messages.LABELS:
+        return messages.label_error(kind, error.get("label"), error.get("fieldName"))
     if kind == "encoding-error" and (match := DECODE_NOTE.search(note)):
         return f"not UTF-8 (byte {match['byte']} at offset {match['offset']}); save the file as UTF-8"
     if kind == "scheme-error":
