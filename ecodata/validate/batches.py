@@ -1,11 +1,11 @@
 """A valid resource as typed Arrow record batches, read with the validation engine's own readers.
 
-`build` streams these into Parquet and SQLite, so memory stays flat as rows grow. A CSV file is read as
-the engine read it when it validated (pieces parsed by Arrow, or Python's csv module where Arrow would
+`build` streams these into Parquet and SQLite, so memory stays flat as rows grow. A CSV file, or each
+of a list or folder of them, is read as the engine read it when it validated (pieces parsed by Arrow, or Python's csv module where Arrow would
 read the file differently), and each text column becomes the schema's type: a vectorised cast for the canonical
 spellings, the engine's cell readers (frictionless's rules) once per distinct text for anything else.
-What the engine leaves to frictionless (inline data, compressed files, several parts, no schema…) is
-read through frictionless (`tables.frictionless_rows`), a batch at a time.
+What the engine leaves to frictionless (inline data, compressed files, no schema…) is read through
+frictionless (`tables.frictionless_rows`), a batch at a time.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def typed_cells(text: TextSlice, index: int, field: dict, missing: list[str]) ->
     except TooLarge as error:
         row = text.rows[pc.index(column, error.args[0]).as_py()]
         raise PackageError(
-            f'{text.file}:{row}: field "{field["name"]}": {error.args[0]} is beyond the 64-bit integers '
+            f'{text.file} (row {row}): field "{field["name"]}": {error.args[0]} is beyond the 64-bit integers '
             'that Parquet and SQLite hold; declare the field "string" to keep it as written'
         ) from None
 
@@ -90,36 +90,70 @@ def file_plan(package: Package, resource: dict):
     return None if plan is None or len(plan.paths) != 1 else with_layout(plan)
 
 
-def file_plans(package: Package, resource: dict) -> list | None:
-    """`file_plan` as a list, or for a folder of CSV parts (as Spark or Dask write them, each with its
-    header) a plan and layout per part, as validation reads them: the dialect the first part's. None
-    for anything else (frictionless reads it, and cannot open a folder: a folder of Parquet parts is
-    not built)."""
-    import dataclasses
+class Part(NamedTuple):
+    """One file of a resource as validation reads it: its plan (of that file alone) and layout, whether
+    its first line is a header, and where its rows start (a later part of a list: after its first
+    line, which frictionless drops unread)."""
 
+    plan: object
+    layout: object
+    header: bool = True
+    start: int = 0
+
+
+def file_plans(package: Package, resource: dict) -> list[Part] | None:
+    """`file_plan` as a list of one part; for a folder of CSV parts (as Spark or Dask write them, each
+    with its header), or a list of CSV files (a multipart resource), a part per file, as validation
+    reads them. None for anything else (frictionless reads it, and cannot open a folder: a folder of
+    Parquet parts is not built)."""
     from .engine.cells import Unsupported
-    from .engine.layout import read_layout
 
     plan = read_plan(package, resource)
-    if plan is None or (len(plan.paths) > 1 and not plan.headered_parts):
+    if plan is None:
         return None
-    first, *later = plan.paths
-    if not later:
+    if len(plan.paths) == 1:
         single = with_layout(plan)
-        return None if single is None else [single]
+        return None if single is None else [Part(*single)]
     try:
-        layout = read_layout(
-            first, plan.encoding, plan.dialect, plan.tsv, True, [(path, True) for path in later], folder=True
-        )
-        layouts = [layout] + [
-            read_layout(
-                path, plan.encoding, plan.dialect, plan.tsv, True, folder=True, dialect=layout.dialect
-            )
-            for path in later
-        ]
+        return folder_parts(plan) if plan.headered_parts else listed_parts(plan)
     except Unsupported:  # a header row frictionless would guess
         return None
-    return [(dataclasses.replace(plan, paths=[path]), each) for path, each in zip(plan.paths, layouts)]
+
+
+def folder_parts(plan) -> list[Part]:
+    """Each part with its own header, in the dialect guessed for the first."""
+    import dataclasses
+
+    from .engine.layout import read_layout
+
+    first, *later = plan.paths
+    layout = read_layout(
+        first, plan.encoding, plan.dialect, plan.tsv, True, [(path, True) for path in later], folder=True
+    )
+    layouts = [layout] + [
+        read_layout(path, plan.encoding, plan.dialect, plan.tsv, True, folder=True, dialect=layout.dialect)
+        for path in later
+    ]
+    return [Part(dataclasses.replace(plan, paths=[path]), each) for path, each in zip(plan.paths, layouts)]
+
+
+def listed_parts(plan) -> list[Part]:
+    """The first file's header and layout for all, guessed from the stream frictionless reads (the
+    files one after another); a later CSV file's first line is dropped, as frictionless drops it, and
+    its byte-order mark is text (see engine/resources.py, which validates them so)."""
+    import dataclasses
+
+    from .engine.layout import first_line_length, read_layout
+
+    first, *later = plan.paths
+    layout = read_layout(
+        first, plan.encoding, plan.dialect, plan.tsv, True, [(path, not plan.tsv) for path in later]
+    )
+    rest = dataclasses.replace(layout, encoding="utf-8") if layout.encoding == "utf-8-sig" else layout
+    return [Part(dataclasses.replace(plan, paths=[first]), layout)] + [
+        Part(dataclasses.replace(plan, paths=[path]), rest, False, 0 if plan.tsv else first_line_length(path))
+        for path in later
+    ]
 
 
 def read_plan(package: Package, resource: dict):
@@ -165,20 +199,25 @@ def engine_file_texts(package: Package, resource: dict) -> Iterator[Row] | None:
 
 
 def engine_texts(package: Package, name: str) -> Iterator[TextSlice] | None:
-    """The text columns of a single CSV file, or of each part of a folder of CSV parts, as the engine
-    reads them; None where the engine does not read it."""
-    plans = file_plans(package, package.resource(name))
-    if plans is None:
-        return None
-    return (
-        TextSlice(package.relative(plan[0].paths[0]), *piece)
-        for plan in plans
-        for batch in numbered_batches(*plan)
-        for piece in sliced(batch)
-    )
+    """The text columns of a single CSV file, or of each part of a folder or list of CSV files, as the
+    engine reads them, rows numbered as validation numbers them; None where the engine does not read it."""
+    parts = file_plans(package, package.resource(name))
+    return None if parts is None else texts_of(package, parts)
 
 
-def numbered_batches(plan, layout, lines=None):
+def texts_of(package: Package, parts: list[Part]) -> Iterator[TextSlice]:
+    rows_before = 0
+    for part in parts:
+        shift = rows_before + (0 if part.header else 1)  # as if one file with one header row
+        count = 0
+        for batch in numbered_batches(part.plan, part.layout, header=part.header, start=part.start):
+            count += len(batch.row_numbers)
+            for rows, columns in sliced(batch):
+                yield TextSlice(package.relative(part.plan.paths[0]), rows + shift, columns)
+        rows_before += count
+
+
+def numbered_batches(plan, layout, lines=None, header: bool = True, start: int = 0):
     """The engine's batches of the file, read as it read the file when it validated, rows numbered as
     frictionless numbers them: in pieces parsed by Arrow one at a time, so memory stays flat; from
     where that cannot go on, Arrow's streaming reader; from where that cannot, Python's csv module (a
@@ -186,7 +225,10 @@ def numbered_batches(plan, layout, lines=None):
     Python's csv module from the start.
 
     `lines` (an engine.lines.LineMap) is told the line each row starts on; the streaming reader,
-    which does not say, is then passed over for Python's csv module."""
+    which does not say, is then passed over for Python's csv module. A later part of a list has no
+    `header` row, and its rows `start` after its first line.
+    """
+    from .engine.file_checks import starts_with_bom
     from .engine.reading import (
         NeedsExactReader,
         NeedsOneStream,
@@ -201,13 +243,15 @@ def numbered_batches(plan, layout, lines=None):
     readers = [piece_batches, arrow_batches, exact_batches] if fast else [exact_batches]
     if lines is not None and arrow_batches in readers:
         readers.remove(arrow_batches)
-    last = 1  # the header
+    if not header and starts_with_bom(path, start):
+        readers = [exact_batches]  # a later part's byte-order mark is text to frictionless; Arrow drops it
+    last = 1 if header else 0
     while readers:
         reader = readers.pop(0)
         if lines is not None:
             lines.restart()  # each reader starts from the top of the file
         try:
-            for batch in reader(path, layout, width, True, lines=lines):
+            for batch in reader(path, layout, width, header, start=start, lines=lines):
                 batch = rows_after(batch, last)
                 if len(batch.row_numbers):
                     last = int(batch.row_numbers[-1])
@@ -219,7 +263,7 @@ def numbered_batches(plan, layout, lines=None):
             readers = [exact_batches]
 
 
-def piece_batches(path, layout, width: int, header: bool, lines=None):
+def piece_batches(path, layout, width: int, header: bool, start: int = 0, lines=None):
     """The file in pieces, each parsed by Arrow as the engine parses it when it checks the file."""
     import codecs
 
@@ -229,7 +273,7 @@ def piece_batches(path, layout, width: int, header: bool, lines=None):
     from .engine.reading import Batch, NeedsOneStream, file_pieces, parse_piece, without_header
 
     next_row = 2 if header else 1
-    for index, (piece, followed) in enumerate(file_pieces(path)):
+    for index, (piece, followed) in enumerate(file_pieces(path, start=start)):
         if index and piece[: len(codecs.BOM_UTF8)] == codecs.BOM_UTF8:
             raise NeedsOneStream("a piece starts with a byte-order mark, which Arrow would drop")
         columns = parse_piece(piece, layout, width, followed)

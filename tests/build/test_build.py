@@ -476,7 +476,7 @@ def test_an_integer_beyond_64_bits_is_one_line_naming_file_row_and_field_and_not
     assert CliRunner().invoke(cli, ["validate", str(tmp_path)]).exit_code == 0
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
     assert result.exit_code == 2 and result.output == (
-        'Error: t.csv:4: field "big": +9223372036854775808 is beyond the 64-bit integers that Parquet and '
+        'Error: t.csv (row 4): field "big": +9223372036854775808 is beyond the 64-bit integers that Parquet and '
         'SQLite hold; declare the field "string" to keep it as written\n'
     )
     assert not [path.name for path in tmp_path.iterdir() if "dist" in path.name]
@@ -557,6 +557,69 @@ def test_a_folder_of_csv_parts_is_built_as_validation_reads_it(tmp_path):
             (3, "c"),
         ]
     assert (out / "csv" / "t.csv").read_text(encoding="utf-8") == "id,name\n3,c\n1,a\n2,b\n"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_a_list_of_files_is_built_as_frictionless_reads_it_and_at_the_engine_s_speed(
+    tmp_path, monkeypatch, suffix
+):
+    """A multipart resource (a list of paths) went through frictionless row by row: 4 M rows in ten
+    parts, 81 s and 800 MB against validation's 1.2 s (now 4 s, 265 MB). The parts are read as validation
+    reads them: a later CSV part's first line dropped as frictionless drops it, a byte-order mark
+    there is text, rows numbered as if one file."""
+    from ecodata.validate import batches
+
+    sep, header = (",", "id,name\n") if suffix == ".csv" else ("\t", "")  # TSV: every line read
+    parts = {
+        f"a{suffix}": f"id{sep}name\n3{sep}c\n1{sep}a\n",
+        f"b{suffix}": f"{header}2{sep}b\n",  # frictionless drops a later CSV part's first line
+        f"c{suffix}": f"\ufeff{header}5{sep}e\n4{sep}d"
+        if header
+        else f"5{sep}e\n4{sep}d",  # a BOM; no last line end
+    }
+    for name, text in parts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    resource = {"name": "t", "path": list(parts), "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    validated = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    engine = build(tmp_path, tmp_path / "engine")
+    monkeypatch.setattr(batches, "file_plans", lambda package, resource: None)  # frictionless reads it
+    reference = build(tmp_path, tmp_path / "reference")
+    read = [pq.read_table(out / "parquet" / "t.parquet").to_pylist() for out in (engine, reference)]
+    assert read[0] == read[1] and len(read[0]) >= 4, (validated.output, read)
+    assert (engine / "csv" / "t.csv").read_bytes() == (reference / "csv" / "t.csv").read_bytes()
+    with sqlite3.connect(engine / "p.db") as one, sqlite3.connect(reference / "p.db") as other:
+        query = "select * from t order by rowid"
+        assert one.execute(query).fetchall() == other.execute(query).fetchall()
+
+
+def test_a_value_the_build_cannot_hold_in_a_later_part_is_placed_as_validation_places_rows(tmp_path):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    (tmp_path / "a.csv").write_text("id,big\n1,1\n2,2\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("id,big\n3,3\n4,99999999999999999999\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "integer"}, {"name": "big", "type": "integer"}]
+    resource = {"name": "t", "path": ["a.csv", "b.csv"], "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text("id,big\n3,x\n4,99999999999999999999\n", encoding="utf-8")
+    invalid = CliRunner().invoke(cli, ["validate", str(tmp_path), "--format", "json"])
+    (row,) = [error["row"] for error in json.loads(invalid.output)["errors"]]
+    (tmp_path / "b.csv").write_text("id,big\n3,3\n4,99999999999999999999\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and result.output.startswith(
+        f'Error: b.csv (row {row + 1}): field "big": 99999999999999999999'
+    )
 
 
 def test_what_validates_but_has_no_rows_to_build_is_one_line_exit_2(tmp_path):
