@@ -283,3 +283,21 @@ def test_a_file_compressed_by_its_name_alone_goes_to_frictionless(tmp_path, suff
         "the arrow engine does not support compressed files; frictionless checked this package"
     ]
     assert [(finding.type, finding.row) for finding in report.findings] == [("type-error", 3)]
+
+
+def test_an_empty_key_is_said_to_be_empty_not_none_by_both_engines(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}]
+    files = {"t.csv": to_csv([["id", "name"], ["a", "x"], ["", "y"], ["a", "z"]])}
+    descriptor = write_package(tmp_path, [table("t", fields, primaryKey=["id"])], files)
+    said = {
+        engine: sorted(f.message for f in validate(descriptor, standard=True, engine=engine).findings)
+        for engine in ("arrow", "frictionless")
+    }
+    assert (
+        said["arrow"]
+        == said["frictionless"]
+        == [
+            "duplicate primary key (the same as in the row at position 2); give the row its own id",
+            "empty primary key (its cells are all empty); give the row its own id",
+        ]
+    )

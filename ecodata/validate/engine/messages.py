@@ -14,8 +14,14 @@ def constraint_error(cell: str, name: str, value) -> str:
     return f"{cell!r} breaks constraint {name} = {value}"
 
 
+EMPTY_KEY_NOTE = 'cells composing the primary keys are all "None"'  # frictionless's, naming Python's None
+
+
 def primary_key(note: str) -> str:
-    return f"duplicate or empty primary key ({note}); give the row its own id"
+    if note == EMPTY_KEY_NOTE:
+        return "empty primary key (its cells are all empty); give the row its own id"
+    unquoted = note.replace('"', "")  # frictionless's position "2", the arrow engine's 2
+    return f"duplicate primary key ({unquoted}); give the row its own id"
 
 
 def foreign_key(note: str) -> str:

@@ -212,10 +212,8 @@ class RowChecker:
                 self.keys[spec.name].add(key, rows)
             if spec.name.kind is KeyKind.PRIMARY:
                 for position in np.flatnonzero(all_null):
-                    note = 'cells composing the primary keys are all "None"'
-                    self.problems.append(
-                        Finding("primary-key", messages.primary_key(note), row=int(rows[position]))
-                    )
+                    said = messages.primary_key(messages.EMPTY_KEY_NOTE)
+                    self.problems.append(Finding("primary-key", said, row=int(rows[position])))
 
 
 def shifted(batch: Batch, offset: int) -> Batch:
