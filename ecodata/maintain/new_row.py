@@ -21,7 +21,7 @@ from ..package import Package, PackageError
 from ..qualifiers import expected_qualifiers
 from ..text import squeeze
 from ..validate.context import evidence_of
-from ..validate.tables import is_plain_csv, rows
+from ..validate.tables import not_plain_csv, rows
 from .atomic import replace_file
 
 
@@ -183,10 +183,9 @@ def editable(package: Package, name: str) -> dict:
     """The resource, its schema inlined, when its data is one plain UTF-8 CSV file that new-row can edit
     in place; a PackageError (exit 2) otherwise. Raises KeyError for an unknown name."""
     resource = package.resource(name)
-    if not is_plain_csv(resource):
+    if reason := not_plain_csv(resource):
         raise PackageError(
-            f"new-row edits a plain UTF-8 CSV file in place; resource {name!r} is not one "
-            "(inline data, several parts, compressed, or another dialect or encoding)"
+            f"new-row edits a plain UTF-8 CSV file in place; resource {name!r} is not one: {reason}"
         )
     return resource | {"schema": package.table(name)["schema"]}
 

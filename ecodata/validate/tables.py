@@ -217,13 +217,24 @@ def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:
 
 def is_plain_csv(resource: dict) -> bool:
     """One UTF-8 comma-separated file, as the csv module reads it by default."""
-    return (
-        isinstance(resource.get("path"), str)
-        and resource["path"].lower().endswith(".csv")
-        and not resource.get("compression")
-        and not resource.get("dialect")
-        and str(resource.get("encoding", "utf-8")).lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-    )
+    return not_plain_csv(resource) is None
+
+
+def not_plain_csv(resource: dict) -> str | None:
+    """Why the resource is not one plain UTF-8 CSV file, in a few words; None when it is one."""
+    path = resource.get("path")
+    if not isinstance(path, str):
+        return "its data is inline" if "data" in resource and not path else "its data is in several files"
+    if not path.lower().endswith(".csv"):
+        return f"{path} is not a .csv file"
+    if resource.get("compression"):
+        return f"it is compressed ({resource['compression']})"
+    if resource.get("dialect"):
+        return f"it declares a dialect ({json.dumps(resource['dialect'], ensure_ascii=False)})"
+    encoding = str(resource.get("encoding", "utf-8"))
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        return f"its encoding is {encoding}"
+    return None
 
 
 def write_csv(package: Package, resource: dict, target) -> None:

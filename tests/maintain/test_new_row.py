@@ -220,7 +220,10 @@ def test_a_resource_that_is_not_a_plain_csv_file_is_refused_in_one_line(tmp_path
     (folder / "items.csv").write_text("id;name\n1;one\n", encoding="utf-8")
     result = new_row_in(folder, "id=3", "name=three")
     assert result.exit_code == 2 and result.output.count("\n") == 1
-    assert "new-row edits a plain UTF-8 CSV file in place; resource 'items' is not one" in result.output
+    assert (
+        'new-row edits a plain UTF-8 CSV file in place; resource \'items\' is not one: it declares a dialect ({"delimiter": ";"})'
+        in result.output
+    )
 
 
 def test_the_csv_keeps_its_mode(tmp_path):
