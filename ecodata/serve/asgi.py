@@ -5,6 +5,7 @@ answers bounded in size, text labelled UTF-8, gzip where it gains something.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..memory import release_freed_memory
@@ -23,6 +24,7 @@ FILE_TYPES = {  # the build's downloads: served as attachments of these types, n
 }
 READ_METHODS = ("GET", "HEAD")  # the server is read-only: anything else is a 405 before Datasette sees it
 READ_ONLY = "405: this site is read-only; it answers GET and HEAD · 本站只读\n"
+ROW_ADDRESS = re.compile(r"(?P<values>[^/]+?)(\.(?P<format>\w+))?")  # Datasette's row route, its end
 COMPRESSED_FILES = (".parquet", ".db", ".zip")  # sent as built: gzip would spend CPU to gain nothing
 
 
@@ -63,13 +65,9 @@ class BuiltFiles:
         """Whether `path` asks the /download/ or /sources/ mount for something the build did not write
         (a folder included): Datasette would answer a bare English "404: File not found" or "403"; or
         asks for a search index as a table (`<table>_fts`, .json or a row): it keeps no rows to list,
-        and SQLite refuses to scan it (Datasette: 400 "Invalid SQL" and an error in the log); or asks for
-        a row by an address of more or fewer values than the table's key (Datasette: a 500 for fewer,
-        and the row of the first values for more)."""
+        and SQLite refuses to scan it (Datasette: 400 "Invalid SQL" and an error in the log)."""
         mounts = (f"/{DOWNLOAD_MOUNT}/", f"/{SOURCES_MOUNT}/")
         if any(path == page or path.startswith((f"{page}.", f"{page}/")) for page in self.indexes):
-            return True
-        if self.wrong_row_address(path):
             return True
         return (
             bool(self.by_path)
@@ -78,15 +76,19 @@ class BuiltFiles:
             and path != f"/{DOWNLOAD_MOUNT}/SHA256SUMS"
         )
 
-    def wrong_row_address(self, path: str) -> bool:
-        """Whether `path` is a row page (`/database/table/<values>[.format]`) whose address holds another
-        number of comma-separated values than the table's key has columns (commas inside a value are
-        tilde-encoded, as is a dot: the one dot left starts the format)."""
-        parts = path.split("/")
+    def wrong_row_address(self, scope) -> bool:
+        """Whether the request is for a row page (`/database/table/<values>[.format]`) whose address holds
+        another number of comma-separated values than the table's key has columns. Read as Datasette
+        routes it: from the raw path (where %2C is no comma: Datasette's tilde encoding keeps it as it
+        is), the format only a last `.word`. (Datasette: a 500 for fewer values, and the row of the
+        first ones for more.)"""
+        raw = scope.get("raw_path") or scope["path"].encode()
+        parts = raw.decode("latin-1").split("?", 1)[0].split("/")
         if len(parts) != 4 or not parts[3] or parts[3].startswith("-"):
             return False
         expected = self.row_keys.get("/".join(parts[:3]))
-        return expected is not None and parts[3].split(".", 1)[0].count(",") + 1 != expected
+        address = ROW_ADDRESS.fullmatch(parts[3])
+        return expected is not None and address is not None and address["values"].count(",") + 1 != expected
 
 
 def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -112,7 +114,10 @@ def hardened(app, files: BuiltFiles | None = None):
             await respond(send, 405, READ_ONLY.encode(), [(b"allow", ", ".join(READ_METHODS).encode())])
             return
         if scope["type"] == "http" and (
-            ".." in scope["path"].split("/") or "//" in scope["path"] or files.missing(scope["path"])
+            ".." in scope["path"].split("/")
+            or "//" in scope["path"]
+            or files.missing(scope["path"])
+            or files.wrong_row_address(scope)
         ):  # the path asked for stays in the scope, for the log line (datasette_plugin.handle_exception)
             scope = scope | {
                 "path": NOT_FOUND,

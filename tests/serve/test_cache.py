@@ -349,11 +349,19 @@ def test_a_row_address_of_more_or_fewer_values_than_the_key_is_a_404_and_writing
     asyncio.run(datasette.invoke_startup())
     app = server_app(datasette)
     assert raw_get(app, "/parity/gdp/Chad~2C2000")[0] == 404  # a comma inside a value is no separator
-    for path in ("/parity/gdp/Chad", "/parity/gdp/Chad.json", "/parity/gdp/Chad,2000,1", "/parity/notes/1,2"):
+    wrong = ("/parity/gdp/Chad", "/parity/gdp/Chad.json", "/parity/gdp/Chad,2000,1", "/parity/notes/1,2")
+    for path in (
+        *wrong,
+        "/parity/gdp/Chad%2C2000",
+        "/parity/gdp/Chad%2C2000.json",
+    ):  # %2C: no comma to Datasette
         status, _, body = raw_get(app, path)
         assert status == 404 and "未找到" in body.decode("utf-8"), path
     for path in ("/parity/gdp/Chad,2000", "/parity/gdp/Chad,2001.json", "/parity/notes/1", "/parity/gdp"):
         assert raw_get(app, path)[0] == 200, path
+    assert (
+        raw_get(app, "/parity/gdp/1.5,x")[0] == raw_get(datasette.app(), "/parity/gdp/1.5,x")[0]
+    )  # a dot in a value
 
     async def post(path: str):
         transport = httpx.ASGITransport(app=app)
