@@ -150,7 +150,7 @@ def validate(
         "engine": engine,
     }
     try:
-        with bar or nullcontext():
+        with ended_by_signals(), bar or nullcontext():  # (a signal while it forks stops it too: exits.Forks)
             report = validate_package(descriptor, **options, progress=bar, workers=workers, dask=dask)
     except PackageError as error:  # said on stderr (exit 2), and in the format a machine reads
         if output_format in CANNOT_RUN_RENDERERS:

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import ClassVar
 
@@ -90,7 +91,7 @@ def ended_by_signals():
 
 def stop(number, frame):
     """`ended_by_signals`'s handler: SystemExit, or the signal again once this process has forked."""
-    if Forks.forking:
+    if Forks.forking or (frame is not None and frame.f_code is Forks.begin.__code__):  # (its first line)
         Forks.deferred.append(number)
         return
     raise SystemExit(128 + number)
@@ -115,9 +116,9 @@ class Forks:
             os.register_at_fork(before=cls.begin, after_in_parent=cls.end, after_in_child=cls.child)
             cls.watched = True
 
-    @classmethod
-    def begin(cls) -> None:
-        cls.forking = True
+    @staticmethod
+    def begin() -> None:
+        Forks.forking = True
 
     @classmethod
     def end(cls) -> None:
@@ -127,6 +128,9 @@ class Forks:
 
     @classmethod
     def deliver(cls) -> None:
+        """Send the kept signal again once the fork is over (a starved main thread may still be in `end`)."""
+        while cls.forking:
+            time.sleep(0.005)
         while cls.deferred:
             os.kill(os.getpid(), cls.deferred.pop())
 

@@ -401,8 +401,9 @@ def test_a_signal_that_comes_while_the_process_forks_stops_it_right_after():
     on: a group signal under load left it running (the test above, one run in ten)."""
     import signal
     import time
+    import types
 
-    from ecodata.exits import Forks, ended_by_signals
+    from ecodata.exits import Forks, ended_by_signals, stop
 
     with ended_by_signals():
         Forks.begin()  # as os.fork calls it: the handler then keeps the signal
@@ -412,3 +413,7 @@ def test_a_signal_that_comes_while_the_process_forks_stops_it_right_after():
         with pytest.raises(SystemExit) as stopped:
             time.sleep(5)
     assert stopped.value.code == 128 + signal.SIGTERM and not Forks.deferred and not Forks.forking
+    with ended_by_signals():  # handled on the first line of the fork's first callback, before the flag
+        stop(signal.SIGINT, types.SimpleNamespace(f_code=Forks.begin.__code__))
+        assert Forks.deferred == [signal.SIGINT]
+        Forks.deferred.clear()
