@@ -95,6 +95,15 @@ def han_rows(path: Path, columns: list[str]):
     return np.concatenate(found) if found else np.zeros(0, dtype=bool)
 
 
+def joined(terms: list[str]) -> str:
+    """`a || ' ' || b || …` nested as a balanced tree: a chain of 500 columns passes SQLite's expression
+    depth (1,000)."""
+    if len(terms) == 1:
+        return terms[0]
+    middle = len(terms) // 2
+    return f"({joined(terms[:middle])} || ' ' || {joined(terms[middle:])})"
+
+
 def index_table(connection: sqlite3.Connection, table: str, columns: list[str], han) -> None:
     fts = fts_table_name(table)
     # no column sizes (`columnsize=0`): bm25 ranking reads them (without, it ranks otherwise) and nothing
@@ -106,7 +115,7 @@ def index_table(connection: sqlite3.Connection, table: str, columns: list[str], 
     # fewer, larger segments to merge: the bulk insert takes a seventh less time (the setting stays in
     # `<table>_fts_config`, where only writes read it, and nothing writes to a built database)
     connection.execute(f'INSERT INTO "{fts}" ("{fts}", rank) VALUES (\'hashsize\', {HASH_SIZE})')
-    document = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
+    document = joined([f"coalesce(\"{column}\", '')" for column in columns])
     if han.any() and not han.all():  # rowids in insertion (Parquet) order, whatever the key makes them
         rowids = connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')
         connection.execute("CREATE TEMP TABLE han (rowid INTEGER PRIMARY KEY)")

@@ -17,12 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..package import Package, PackageError
-from .tables import Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
+from .tables import INT64, Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
 
 BATCH_ROWS = 65_536
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
-INT64 = range(-(1 << 63), 1 << 63)
 CASTS = {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "date": pa.date32()}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ..package import Package, frictionless_package
+from ..package import Package, PackageError, frictionless_package
 
 
 @dataclass
@@ -198,11 +198,28 @@ def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = Non
     columns = {field["name"]: [row.get(field["name"]) for row in values] for field in fields}
     if schema is None:
         schema = arrow_schema(table, {f["name"]: arrow_type(f, columns[f["name"]]) for f in fields})
+    for field, kept in zip(fields, schema):
+        if pa.types.is_integer(kept.type):
+            too_large(table["name"], field["name"], columns[field["name"]])
     arrays = [
         pa.array([arrow_value(value, field, kept.type) for value in columns[field["name"]]], type=kept.type)
         for field, kept in zip(fields, schema)
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=schema), schema
+
+
+INT64 = range(-(1 << 63), 1 << 63)
+
+
+def too_large(resource: str, field: str, values: list) -> None:
+    """A PackageError for the first integer beyond the 64 bits Arrow, Parquet and SQLite hold
+    (frictionless's integers have none: the package is valid)."""
+    for value in values:
+        if isinstance(value, int) and value not in INT64:
+            raise PackageError(
+                f'resource "{resource}": field "{field}": {value} is beyond the 64-bit integers that Parquet '
+                'and SQLite hold; declare the field "string" to keep it as written'
+            )
 
 
 def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:

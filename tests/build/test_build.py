@@ -482,6 +482,36 @@ def test_an_integer_beyond_64_bits_is_one_line_naming_file_row_and_field_and_not
     assert not [path.name for path in tmp_path.iterdir() if "dist" in path.name]
 
 
+def test_an_integer_beyond_64_bits_that_frictionless_reads_is_one_line_too(tmp_path):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    fields = [{"name": "id", "type": "integer"}, {"name": "big", "type": "integer"}]
+    resource = {"name": "t", "data": [{"id": 1, "big": 10**20}], "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and result.output == (
+        f'Error: resource "t": field "big": {10**20} is beyond the 64-bit integers that Parquet and SQLite '
+        'hold; declare the field "string" to keep it as written\n'
+    )
+
+
+def test_a_table_of_many_text_columns_is_searched_across_all_of_them(tmp_path):
+    """Its search text was one chain a || ' ' || b || …: 600 columns passed SQLite's expression depth
+    (exit 3, "Expression tree is too large")."""
+    header = ",".join(f"c{n}" for n in range(600))
+    table_package(tmp_path, ("wide", header, [",".join(f"word{n}" for n in range(600))], {}))
+    out = build(tmp_path, tmp_path / "dist")
+    with sqlite3.connect(out / "p.db") as connection:
+        for word in ("word0", "word599"):
+            assert connection.execute(
+                "select rowid from wide_fts where wide_fts match ?", (word,)
+            ).fetchall() == [(1,)]
+
+
 def test_a_field_named_label_and_a_resource_named_as_an_index_are_built(tmp_path):
     """No generated `label` beside a field that has its name; an index named around a table's name."""
     table_package(
