@@ -146,7 +146,10 @@ def find_descriptor(path: str | Path) -> Path:
     if path.is_dir():
         found = [path / name for name in DESCRIPTOR_NAMES if (path / name).is_file()]
         if not found:
-            data = any(child.suffix.lower() in DATA_SUFFIXES for child in path.iterdir())
+            try:
+                data = any(child.suffix.lower() in DATA_SUFFIXES for child in path.iterdir())
+            except OSError:  # a folder one may enter but not list: no hint, the same error
+                data = False
             hint = f"; `ecodata init {shown_path(path)}` describes its data files in one" if data else ""
             raise PackageError(f"{shown_path(path)}: no {', '.join(DESCRIPTOR_NAMES)} in this folder{hint}")
         return found[0]

@@ -36,7 +36,7 @@ def required_bump(changes: dict) -> str | None:
 
 
 def parse_version(version: str | None, what: str = "version") -> tuple[int, int, int]:
-    match = SEMVER.match(version or "")
+    match = SEMVER.match(version) if isinstance(version, str) else None
     if not match:
         said = "missing" if version is None else f"{version!r}, not semantic"
         raise PackageError(f"{what} is {said} (MAJOR.MINOR.PATCH)")

@@ -77,6 +77,18 @@ def test_rows_repeating_a_key_are_a_change_too(repository):
     assert result.exit_code == 1 and "needs a minor release" in result.output
 
 
+def test_a_version_that_is_not_text_is_one_line_exit_2(repository):
+    document = json.loads(repository.read_text(encoding="utf-8"))
+    document["version"] = 2
+    repository.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = repository.parent / "resources" / "codes_unit.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 2 and result.output == (
+        "Error: datapackage.json's version is 2, not semantic (MAJOR.MINOR.PATCH)\n"
+    )
+
+
 def test_a_removed_field_needs_a_major_release(repository):
     document = json.loads(repository.read_text(encoding="utf-8"))
     fields = document["resources"][0]["schema"]["fields"]
