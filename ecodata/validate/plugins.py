@@ -168,7 +168,7 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
     declaration = package.descriptor.get(PROJECT)
     if declaration is None:
         return []
-    check_declaration(declaration, package.descriptor_path.name)
+    check_declaration(declaration, package.shown)
     known = known_checks(package) if known is None else known
     chosen = []
     for entry in declaration.get("checks", []):
@@ -176,14 +176,16 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
         check = known.get(name)
         if check is None:
             raise PackageError(
-                f"{package.descriptor_path.name}: ecodata.checks names {name!r}, which is not a known check; "
+                f"{package.shown}: ecodata.checks names {name!r}, which is not a known check; "
                 f"known: {', '.join(sorted(known))}"
             )
         given = {} if isinstance(entry, str) else {k: v for k, v in entry.items() if k != "name"}
+        given = {k: v for k, v in given.items() if not (v is None and check.settings.get(k) is None)}  # null:
+        # the default, where the default is none ("sources": null, as documented; "resources": null, all)
         with blamed_on(check):  # a plugin's own rule may fail
             problem = settings_problem(check, given, package)
         if problem:
-            raise PackageError(f"{package.descriptor_path.name}: {problem}")
+            raise PackageError(f"{package.shown}: {problem}")
         chosen.append((check, check.settings | given))
     return chosen
 

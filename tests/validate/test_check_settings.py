@@ -2,6 +2,7 @@
 in the check's SETTINGS and the check's RULES, so a wrong one is one line and exit 2 from `validate`,
 `checks` and `build` alike, never a crash (exit 3) or a silent misreading."""
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -35,9 +36,11 @@ def package_declaring(folder: Path, *checks) -> Path:
 
 
 def refusal(descriptor: Path, command: str) -> str:
-    """The one line `command` stops with (exit 2)."""
+    """The one line `command` stops with (exit 2), run in the package's folder (messages name the
+    descriptor from there)."""
     extra = ["--out", descriptor.parent.parent / "dist"] if command == "build" else []
-    result = run(command, descriptor, *extra)
+    with contextlib.chdir(descriptor.parent):
+        result = run(command, descriptor, *extra)
     assert result.exit_code == 2, (command, result.output)
     assert result.output.count("\n") == 1, result.output
     return result.output
@@ -221,3 +224,10 @@ def test_whatever_settings_are_declared_validate_and_checks_agree_and_never_cras
     assert (validated.exit_code == 2) == (listed.exit_code == 2), (validated.output, listed.output)
     if validated.exit_code == 2:
         assert validated.output == listed.output and validated.output.count("\n") == 1
+
+
+def test_null_where_the_default_is_none_is_the_default(tmp_path):
+    """README documents "sources": null; "resources": null meant every resource before settings were checked."""
+    declared = {"name": "quote-in-source", "sources": None, "resources": None}
+    result = run("validate", package_declaring(tmp_path / "package", declared))
+    assert result.exit_code == 0, result.output
