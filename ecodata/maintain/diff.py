@@ -295,10 +295,11 @@ class RowIndex:
         )
 
     def changed(self) -> Iterator[tuple[tuple, list[str], list[str]]]:
-        """(key, old cells, new cells) for the keys on both sides whose compared cells differ, sorted."""
+        """(key, old cells, new cells) for the keys on both sides whose compared cells differ, sorted; a
+        key with more rows on one side is added or removed there (`only_in`), not changed."""
         found = self.db.execute(
             f"SELECT {self.keys}, old.cells, new.cells FROM old JOIN new USING ({self.keys}) "
-            f"WHERE old.cells != new.cells ORDER BY {self.keys}"
+            f"WHERE old.cells != new.cells AND old.copies = new.copies ORDER BY {self.keys}"
         )
         for row in found:
             yield row[: self.width], json.loads(row[-2]), json.loads(row[-1])
