@@ -59,6 +59,7 @@ def described(survey: Survey, folder: Path) -> dict:
 
 def survey_folder(folder: Path) -> Survey:
     """Describe `folder`, leaving out (with a warning) each file that cannot be read."""
+    from ..build.sqlite import most_columns
     from .infer import foreign_keys, infer_column, primary_key
     from .init_files import Unreadable, counted, data_files, read_file, relative
 
@@ -80,6 +81,12 @@ def survey_folder(folder: Path) -> Survey:
             resource, table, blank = read_file(file, path)
         except Unreadable as problem:
             survey.warnings.append(f"{problem} (left out)")
+            continue
+        if table.num_columns > (most := most_columns()):
+            survey.warnings.append(
+                f"{path}: {table.num_columns:,} columns, where a SQLite table holds at most {most:,}, so build "
+                "would refuse it; split it into files of fewer columns, joined by a key (left out)"
+            )
             continue
         if blank:
             more = f" ({len(blank)} in all)" if len(blank) > 1 else ""

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
+from ecodata.build.sqlite import most_columns
 from ecodata.cli import cli
 from ecodata.maintain.init import describe_folder, write_descriptor
 
@@ -297,6 +298,9 @@ def test_a_folder_without_csv_cannot_run(tmp_path):
     assert not (tmp_path / "datapackage.json").exists()
 
 
+WIDEST = most_columns()  # 2,000 as SQLite is built by default
+
+
 @pytest.mark.parametrize(
     ("content", "warning"),
     [
@@ -310,6 +314,13 @@ def test_a_folder_without_csv_cannot_run(tmp_path):
         (b"a,a\n1,2\n", "bad.csv:1: two columns are named 'a' in the header row"),
         (b"a,,c\n1,2,3\n", "bad.csv:1: column 2 has no name in the header row"),
         (b"\na,b\n1,2\n", "bad.csv:1: the header row is blank"),
+        (
+            (
+                ",".join(f"c{n}" for n in range(WIDEST + 1)) + "\n" + ",".join(["1"] * (WIDEST + 1)) + "\n"
+            ).encode(),
+            f"bad.csv: {WIDEST + 1:,} columns, where a SQLite table holds at most {WIDEST:,}, so build would "
+            "refuse it; split it into files of fewer columns, joined by a key",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_is_left_out_in_one_line_naming_its_row(tmp_path, content, warning):
