@@ -108,3 +108,10 @@ def as_number(part: str) -> float | None:
 
 def readable_from(value: float, text: str) -> bool:
     return any(same_number(value, candidate) for candidate in numbers_in(text))
+
+
+def number_text(value: float | int) -> str:
+    """A number as plainly written, never rounded: 1136869.0 -> 1136869, 0.25 -> 0.25 (not %g's 1.13687e+06)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)

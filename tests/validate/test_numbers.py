@@ -72,3 +72,15 @@ def test_any_arabic_number_is_read_back(number):
 def test_multipliers_apply_to_arabic_numbers(number, unit):
     suffix, factor = unit
     assert number * factor in numbers_in(f"达到{number}{suffix}公顷")
+
+
+def test_a_number_in_a_message_is_written_plainly_never_rounded():
+    from ecodata.numbers import number_text
+
+    assert [number_text(n) for n in (1136869.0, 1136869, 0.25, 172.8, -3.0)] == [
+        "1136869",
+        "1136869",
+        "0.25",
+        "172.8",
+        "-3",
+    ]

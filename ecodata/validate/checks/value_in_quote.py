@@ -4,7 +4,7 @@ Settings: `quote` (default `quote`) and `values`, the numeric fields to look for
 `value_max`; a field the resource lacks is skipped). Each (value, quote) pair is read once.
 """
 
-from ecodata.numbers import numbers_in, readable_from
+from ecodata.numbers import number_text, numbers_in, readable_from
 from ecodata.text import squeeze
 from ecodata.validate.settings import FIELD, FIELDS
 
@@ -36,7 +36,7 @@ def check(context, settings):
         for row, (quote, *texts), missing in context.judged(
             resource, [settings["quote"], *value_fields], unreadable
         ):
-            stated = ", ".join(f"{n:g}" for n in sorted(numbers_in(quote))) or "no number"
+            stated = ", ".join(number_text(n) for n in sorted(numbers_in(quote))) or "no number"
             for field_name, value in missing:
                 yield context.cell_finding(
                     TYPES[0],
@@ -44,7 +44,7 @@ def check(context, settings):
                     row,
                     field_name,
                     texts[value_fields.index(field_name)],
-                    f'{value:g} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
+                    f'{number_text(value)} is not in the quote "{excerpt(quote)}" (it states {stated}); check the value or the quote',
                 )
 
 
