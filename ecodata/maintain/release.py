@@ -18,7 +18,8 @@ from ..package import PackageError, find_descriptor
 from .diff import diff_packages
 
 LEVELS = ("patch", "minor", "major")
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
+IDENTIFIERS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
+SEMVER = re.compile(rf"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-({IDENTIFIERS}))?(?:\+{IDENTIFIERS})?$")
 
 
 def required_bump(changes: dict) -> str | None:
@@ -36,23 +37,39 @@ def required_bump(changes: dict) -> str | None:
 
 
 def parse_version(version: str | None, what: str = "version") -> tuple[int, int, int]:
+    """MAJOR.MINOR.PATCH of a semantic version (its pre-release and build parts aside)."""
+    return tuple(int(part) for part in semver(version, what).groups()[:3])
+
+
+def semver(version: str | None, what: str = "version") -> re.Match:
     match = SEMVER.match(version) if isinstance(version, str) else None
     if not match:
         said = "missing" if version is None else f"{version!r}, not semantic"
         raise PackageError(f"{what} is {said} (MAJOR.MINOR.PATCH)")
-    return tuple(int(part) for part in match.groups())
+    return match
+
+
+def core_level(core: tuple[int, int, int]) -> str:
+    """The bump a version's numbers make: 2.0.0 a major, 1.1.0 a minor, 1.1.1 a patch release."""
+    return "major" if core[1:] == (0, 0) else "minor" if core[2] == 0 else "patch"
 
 
 def bump_level(old: str | None, new: str | None) -> str | None:
-    """Which part of the version went up ('major', 'minor', 'patch'), or None if it did not."""
+    """Which part of the version went up ('major', 'minor', 'patch'), or None if it did not. From a
+    pre-release to its release (1.1.0-rc.1 -> 1.1.0, or -rc.2), the release's own: 1.1.0 is a minor one."""
     before, after = parse_version(old), parse_version(new)
+    old_pre, new_pre = semver(old)[4], semver(new)[4]
+    if after == before and old_pre and new_pre != old_pre:
+        return core_level(after)
     if after <= before:
         return None
     return next(level for level, i in (("major", 0), ("minor", 1), ("patch", 2)) if after[i] != before[i])
 
 
 def next_version(old: str, level: str) -> str:
-    major, minor, patch = parse_version(old)
+    major, minor, patch = core = parse_version(old)
+    if semver(old)[4] and LEVELS.index(core_level(core)) >= LEVELS.index(level):
+        return f"{major}.{minor}.{patch}"  # the release of the pre-release is bump enough
     return {
         "major": f"{major + 1}.0.0",
         "minor": f"{major}.{minor + 1}.0",
@@ -94,6 +111,8 @@ def release_check(descriptor: Path, base: str) -> tuple[bool, str]:
     if needed is None:
         return True, f"data unchanged since {base}" + (f" (version {new})" if new else "")
     if new is None:
+        if old is not None:
+            parse_version(old, f"the version at {base}")
         return False, (
             f"data changed since {base}, and {descriptor.name} has no version to say so; give it one "
             f'(MAJOR.MINOR.PATCH: "version": "{next_version(old, needed) if old else "1.0.0"}")'

@@ -9,6 +9,7 @@ from conftest import ROOT, replace_cell, stopped_while_writing
 
 from ecodata.cli import cli
 from ecodata.maintain.release import bump_level, next_version, required_bump
+from ecodata.package import PackageError
 
 SHIPPED = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 PATCH, MINOR = next_version(SHIPPED, "patch"), next_version(SHIPPED, "minor")
@@ -110,6 +111,11 @@ def test_version_arithmetic():
     assert bump_level("0.9.0", "1.0.0") == "major"
     assert bump_level("0.2.0", "0.1.0") is None and bump_level("0.1.0", "0.1.0") is None
     assert next_version("1.2.3", "minor") == "1.3.0"
+    # a pre-release's release is the bump its numbers make (SemVer: 1.1.0-rc.1 < 1.1.0)
+    assert bump_level("1.1.0-rc.1", "1.1.0") == "minor" and bump_level("2.0.0-rc.1", "2.0.0-rc.2") == "major"
+    assert next_version("1.1.0-rc.1", "minor") == "1.1.0" and next_version("1.1.0-rc.1", "major") == "2.0.0"
+    with pytest.raises(PackageError, match=r"'01\.1\.0', not semantic"):  # SemVer: no leading zeros
+        bump_level("01.1.0", "1.2.0")
     empty = {"resources": {}, "schema": {"resources_added": [], "resources_removed": [], "fields": {}}}
     assert required_bump(empty) is None
 
