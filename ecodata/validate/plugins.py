@@ -173,6 +173,11 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
     chosen = []
     for entry in declaration.get("checks", []):
         name = entry if isinstance(entry, str) else entry["name"]
+        if any(check.name == name for check, _ in chosen):  # its findings would come twice
+            raise PackageError(
+                f"{package.shown}: ecodata.checks declares {name!r} twice; declare it once (its "
+                '"resources" setting names the resources it checks)'
+            )
         check = known.get(name)
         if check is None:
             raise PackageError(

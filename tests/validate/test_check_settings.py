@@ -231,3 +231,11 @@ def test_null_where_the_default_is_none_is_the_default(tmp_path):
     declared = {"name": "quote-in-source", "sources": None, "resources": None}
     result = run("validate", package_declaring(tmp_path / "package", declared))
     assert result.exit_code == 0, result.output
+
+
+def test_a_check_declared_twice_is_one_line_not_every_finding_twice(tmp_path):
+    descriptor = package_declaring(tmp_path / "package", {"name": "cell-size", "max": 20}, "cell-size")
+    assert refusal(descriptor, "validate") == (
+        "Error: datapackage.json: ecodata.checks declares 'cell-size' twice; declare it once (its "
+        '"resources" setting names the resources it checks)\n'
+    )
