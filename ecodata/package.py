@@ -154,12 +154,18 @@ def find_descriptor(path: str | Path) -> Path:
             raise PackageError(f"{shown_path(path)}: no {', '.join(DESCRIPTOR_NAMES)} in this folder{hint}")
         return found[0]
     if path.suffix.lower() in DATA_SUFFIXES:
-        folder = shown_path(path.parent)
-        raise PackageError(
-            f"{shown_path(path)}: a data file, not a package descriptor; give the folder holding its "
-            f"datapackage.json, or describe the folder with `ecodata init {folder}`"
+        package = next((folder for folder in path.resolve().parents if descriptor_in(folder)), None)
+        advice = (
+            f"give its package's folder, {shown_path(package)}"
+            if package
+            else f"give the folder holding its datapackage.json, or describe the folder with `ecodata init {shown_path(path.parent)}`"
         )
+        raise PackageError(f"{shown_path(path)}: a data file, not a package descriptor; {advice}")
     return path
+
+
+def descriptor_in(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in DESCRIPTOR_NAMES)
 
 
 def shown_path(path: Path) -> str:

@@ -114,6 +114,17 @@ def test_a_data_file_or_a_folder_of_data_files_is_told_to_ecodata_init(tmp_path,
         f"Error: {tmp_path.name}/gdp.csv: a data file, not a package descriptor; give the folder holding its "
         f"datapackage.json, or describe the folder with `ecodata init {tmp_path.name}`\n"
     )
+    (tmp_path / "datapackage.json").write_text(
+        '{"resources": [{"name": "gdp", "path": "gdp.csv"}]}', encoding="utf-8"
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "gdp.csv").write_text("year,usd\n2000,1\n", encoding="utf-8")
+    inside = run("validate", f"{tmp_path.name}/data/gdp.csv")  # in a package: its folder, not a second one
+    assert (
+        inside.output
+        == f"Error: {tmp_path.name}/data/gdp.csv: a data file, not a package descriptor; give its package's folder, {tmp_path.name}\n"
+    )
+    (tmp_path / "datapackage.json").unlink()
     folder = run("build", tmp_path.name)
     assert folder.exit_code == 2 and folder.output.endswith(
         f"; `ecodata init {tmp_path.name}` describes its data files in one\n"
