@@ -244,6 +244,10 @@ def test_a_search_of_quotes_alone_is_no_search_not_an_invalid_sql_page(built, qu
     assert status == 200 and "Invalid SQL" not in body.decode("utf-8")
     status, _, _ = raw_get(app, f"{table}.json", b"_search=%22a&_searchmode=raw")  # raw: as the user wrote it
     assert status == 400
+    status, _, body = raw_get(
+        app, f"{table}.json", b"_search=%E6%B9%BF%00%E5%9C%B0"
+    )  # a NUL ended SQLite's text
+    assert status == 200 and json.loads(body)["rows"]
 
 
 def test_a_refused_path_is_logged_as_asked_for(built, caplog):
