@@ -301,20 +301,3 @@ def test_an_empty_key_is_said_to_be_empty_not_none_by_both_engines(tmp_path):
             "empty primary key (its cells are all empty); give the row its own id",
         ]
     )
-
-
-def test_a_file_of_a_list_without_its_last_line_end_is_read_as_frictionless_joins_it(tmp_path):
-    """frictionless joins a file's unended last line to the next file's first row (after the line it
-    drops): "1,x" then "2,y" is one row of three cells. The engine read the files apart (valid, two
-    rows); it now leaves such a list to frictionless, and says so."""
-    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
-    files = {"a.csv": b"id,name\n1,x", "b.csv": b"id,name\n2,y\n"}
-    descriptor = write_package(tmp_path, [{**table("t", fields), "path": list(files)}], files)
-    default = validate(descriptor, standard=True)
-    reference = validate(descriptor, standard=True, engine="frictionless")
-    assert [(f.type, f.row) for f in default.findings] == [(f.type, f.row) for f in reference.findings]
-    assert [f.type for f in default.findings] == ["extra-cell"]
-    assert default.notes == [
-        "the arrow engine does not support a file of a list that does not end its last line (frictionless "
-        "joins that line to the next file's); frictionless checked this package"
-    ]

@@ -223,18 +223,6 @@ def as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def ends_a_line(path: Path) -> bool:
-    """Whether the file's last byte ends a line (an empty or missing file: nothing to join)."""
-    try:
-        with open(path, "rb") as file:
-            if file.seek(0, 2) == 0:
-                return True
-            file.seek(-1, 2)
-            return file.read(1) in (b"\n", b"\r")
-    except OSError:
-        return True
-
-
 def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     """Raises Unsupported for what this engine leaves to frictionless (inline data, remote files...)."""
     if "data" in resource or "path" not in resource:
@@ -280,10 +268,6 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     fmt = (resource.get("format") or Path(raw_paths[0]).suffix.lstrip(".") or "csv").lower()
     if fmt not in TABLE_FORMATS and not parquet:
         raise Unsupported(f"format {fmt}")
-    if not (headered or parquet) and any(not ends_a_line(path) for path in paths[:-1]):
-        raise Unsupported(
-            "a file of a list that does not end its last line (frictionless joins that line to the next file's)"
-        )
     return ResourcePlan(
         name=resource.get("name", ""),
         paths=paths,
