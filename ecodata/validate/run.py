@@ -7,6 +7,7 @@ standard verdict, which is frictionless's.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,6 +65,7 @@ def validate(
         lean_memory=lean_memory,
         with_tables=with_tables,
     )
+    report.notes += unread_first_lines(package)
     undeclared = engine_only(known, declared)  # once, not per finding (1 M findings: 2 s)
     report.findings = [finding for finding in report.findings if finding.type not in undeclared]
     if engine == "frictionless" and (unchecked := sorted(c.name for c, _ in declared if c.run is None)):
@@ -78,6 +80,35 @@ def validate(
     report.findings = [finding for finding in report.findings if wanted(finding.type)]
     add_line_numbers(package, report)
     return report
+
+
+def unread_first_lines(package: Package) -> list[str]:
+    """frictionless reads a list of CSV files as one table and drops each later file's first line, taken
+    for the header again: said where that line is not the header, a row no check reads."""
+    from .engine.layout import first_line
+
+    notes = []
+    for resource in package.resources:
+        paths, dialect = resource.get("path"), resource.get("dialect")
+        if not isinstance(paths, list) or len(paths) < 2 or not all(isinstance(p, str) for p in paths):
+            continue
+        if (isinstance(dialect, dict) and dialect.get("header") is False) or (
+            str(resource.get("format") or paths[0].rsplit(".", 1)[-1]).lower() == "tsv"
+        ):
+            continue  # no header to drop
+        try:
+            lines = [
+                first_line(package.safe_path(path)).strip().removeprefix(codecs.BOM_UTF8) for path in paths
+            ]
+        except (OSError, PackageError):  # validation says what is wrong with the files
+            continue
+        notes += [
+            f"{path}: its first line ({line.decode(errors='replace')}) is dropped, as frictionless drops a later "
+            "file's header, and is not the header: that row is not read; begin the file with the header"
+            for path, line in zip(paths[1:], lines[1:])
+            if line != lines[0]
+        ]
+    return notes
 
 
 def asked_for(only: set[str], known: dict[str, Check], declared: list[tuple[Check, dict]]) -> list[Check]:

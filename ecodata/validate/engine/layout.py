@@ -109,9 +109,13 @@ def part_lines(path: Path) -> Iterator[bytes]:
 
 def first_line_length(path: Path) -> int:
     """The bytes of a later part's first line, which frictionless drops (see `part_lines`)."""
+    return len(first_line(path))
+
+
+def first_line(path: Path) -> bytes:
     lines = part_lines(path)
     try:
-        return len(next(lines, b""))
+        return next(lines, b"")
     finally:
         lines.close()
 
