@@ -177,3 +177,23 @@ def test_a_package_that_validates_builds(form, changes):
                 pq.read_metadata(Path(folder) / "dist" / "parquet" / f"{resource.name}.parquet").num_rows
                 == rows
             )
+
+
+def test_an_item_reference_without_its_field_is_one_line_exit_2(tmp_path):
+    """Found by test_mutated_descriptor: a comma typed into "field" made list-codes fail (exit 3)."""
+    import json
+
+    package = tmp_path / "package"
+    shutil.copytree(VALID, package)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            if "x-itemReference" in field:
+                field["x-itemReference"] = {
+                    "resource": field["x-itemReference"]["resource"],
+                    ",field": "code",
+                }
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(package)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert '"field" must name a field of resource' in result.output

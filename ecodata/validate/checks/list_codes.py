@@ -4,6 +4,10 @@ Table Schema foreign keys compare whole cells, so `JPN,KOR` cannot be checked ag
 them. A field declares `"x-itemReference": {"resource": "codes_country", "field": "code"}`.
 """
 
+import json
+
+from ecodata.package import PackageError
+
 NAME = "list-codes"
 TYPES = ("list-code-error",)
 
@@ -17,7 +21,9 @@ def check(context, settings):
         ]
         for field in lists:
             reference = field["x-itemReference"]
-            allowed = referenced_keys(context, reference)
+            allowed = referenced_keys(
+                context, reference, f'resource "{resource["name"]}", field "{field["name"]}"'
+            )
             if allowed is None:
                 continue
             delimiter = field.get("delimiter", ",")
@@ -36,10 +42,15 @@ def check(context, settings):
                 )
 
 
-def referenced_keys(context, reference):
+def referenced_keys(context, reference, where: str):
     target = context.resource(reference.get("resource", ""))
     if target is None or not context.readable(target):
         return None
+    if reference.get("field") not in [field["name"] for field in target["schema"]["fields"]]:
+        raise PackageError(
+            f'{where}: x-itemReference {json.dumps(reference, ensure_ascii=False)}: "field" must name a '
+            f'field of resource "{target["name"]}"'
+        )
     return {
         cell for _, columns in context.columns(target) for cell in columns[reference["field"]].to_pylist()
     }
