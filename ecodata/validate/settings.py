@@ -125,6 +125,18 @@ def settings_problem(check: Check, given: dict, package: Package) -> str | None:
         if not fits(value, default) or (rule is not None and not rule.holds(value, package)):
             wanted = rule.says if rule is not None else type_in_words(default)
             return f'check {check.name!r}: "{setting}" must be {wanted}, not {shown(value)}'
+    for setting, default in check.settings.items():  # a default naming a field the package lacks
+        rule = rules.get(setting)  # checks nothing: said, as a declared one is
+        if (
+            setting not in given
+            and default is not None
+            and rule is not None
+            and not rule.holds(default, package)
+        ):
+            return (
+                f'check {check.name!r}: "{setting}" must be {rule.says}; its default, {shown(default)}, is '
+                "not: declare it"
+            )
     return None
 
 

@@ -239,3 +239,19 @@ def test_a_check_declared_twice_is_one_line_not_every_finding_twice(tmp_path):
         "Error: datapackage.json: ecodata.checks declares 'cell-size' twice; declare it once (its "
         '"resources" setting names the resources it checks)\n'
     )
+
+
+def test_a_default_that_names_a_field_the_package_lacks_is_said_not_run_on_nothing(tmp_path):
+    """`"checks": ["value-in-quote"]` on S&P 500's constituents (a walk-through): `checks` said it runs,
+    validate said valid, and it checked nothing, the package having no `quote` field."""
+    (tmp_path / "t.csv").write_text("Symbol,CIK\nMMM,66740\n", encoding="utf-8")
+    fields = [{"name": "Symbol", "type": "string"}, {"name": "CIK", "type": "integer"}]
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
+    descriptor = {"name": "p", "resources": [resource], "ecodata": {"checks": ["value-in-quote"]}}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for command in ("validate", "checks"):
+        said = refusal(tmp_path / "datapackage.json", command)
+        assert said == (
+            "Error: datapackage.json: check 'value-in-quote': \"quote\" must be the name of a field in the "
+            'package; its default, "quote", is not: declare it\n'
+        )
