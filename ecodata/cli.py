@@ -215,11 +215,12 @@ def serve(descriptor: Path, out: Path, host: str, port: int, cache_mb: int):
 
     Builds into --out first when it is missing or was built from other inputs.
     """
-    from .build.dist import is_stale
+    from .build.dist import check_output_folder, is_stale
     from .serve.app import check_port, run_server
 
     check_port(host, port)
     if is_stale(descriptor, out):
+        check_output_folder(load_package(descriptor), Path(out).resolve())  # refused before "building"
         click.echo(f"{out} is missing or stale: building", err=True)
         run_build(descriptor, out)
     click.echo(f"serving {out} at http://{host}:{port}/ (read-only)", err=True)
