@@ -10,7 +10,9 @@ frictionless (`tables.frictionless_rows`), a batch at a time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -34,7 +36,8 @@ class TextSlice(NamedTuple):
 
 
 class TooLarge(Exception):
-    """An integer beyond the 64 bits Arrow, Parquet and SQLite hold: `args[0]`, the text it was read from."""
+    """A value beyond what Arrow, Parquet and SQLite hold (an integer past 64 bits, a number past a
+    double's 1.8e308): `args[0]`, the text it was read from."""
 
 
 class MixedColumn(Exception):
@@ -71,8 +74,9 @@ def typed_cells(text: TextSlice, index: int, field: dict, missing: list[str]) ->
         return typed_column(column, field, missing)
     except TooLarge as error:
         row = text.rows[pc.index(column, error.args[0]).as_py()]
+        held = "numbers (a double's ±1.8e308)" if field.get("type") == "number" else "64-bit integers"
         raise PackageError(
-            f'{text.file} (row {row}): field "{field["name"]}": {error.args[0]} is beyond the 64-bit integers '
+            f'{text.file} (row {row}): field "{field["name"]}": {error.args[0]} is beyond the {held} '
             'that Parquet and SQLite hold; declare the field "string" to keep it as written'
         ) from None
 
@@ -326,12 +330,27 @@ def typed_column(text: pa.Array, field: dict, missing: list[str]) -> pa.Array:
     if field.get("format", "default") == "default" and plain_numbers(field):
         if kind in CASTS:
             try:
-                return pc.cast(text, CASTS[kind])
+                typed = pc.cast(text, CASTS[kind])
+                if kind == "number":
+                    finite_only(text, typed)
+                return typed
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 pass  # "+5", " 5", "1_000"…: read each distinct text as frictionless reads it
         if kind == "boolean":
             return booleans(text, field)
     return per_distinct(text, field)
+
+
+INFINITIES = ("inf", "infinity")
+
+
+def finite_only(text: pa.Array, typed: pa.Array) -> None:
+    """TooLarge for a number written finite that a double cannot hold (1e400 would be stored as inf)."""
+    infinite = pc.is_inf(typed)
+    if pc.any(infinite).as_py():
+        for cell in pc.filter(text, infinite).to_pylist():
+            if cell.strip().lstrip("+-").lower() not in INFINITIES:
+                raise TooLarge(cell)
 
 
 def plain_numbers(field: dict) -> bool:
@@ -359,6 +378,10 @@ def per_distinct(text: pa.Array, field: dict) -> pa.Array:
     if pa.types.is_integer(to):
         for cell, value in zip(encoded.dictionary.to_pylist(), values):
             if value is not None and value not in INT64:
+                raise TooLarge(cell)
+    if field.get("type") == "number":
+        for cell, value in zip(encoded.dictionary.to_pylist(), values):
+            if value is not None and Decimal(value).is_finite() and math.isinf(float(value)):
                 raise TooLarge(cell)
     distinct = pa.array([arrow_value(value, field, to) for value in values], type=to)
     return distinct.take(encoded.indices)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pyarrow as pa
 
@@ -199,8 +201,8 @@ def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = Non
     if schema is None:
         schema = arrow_schema(table, {f["name"]: arrow_type(f, columns[f["name"]]) for f in fields})
     for field, kept in zip(fields, schema):
-        if pa.types.is_integer(kept.type):
-            too_large(table["name"], field["name"], columns[field["name"]])
+        if pa.types.is_integer(kept.type) or field.get("type") == "number":
+            too_large(table["name"], field, columns[field["name"]])
     arrays = [
         pa.array([arrow_value(value, field, kept.type) for value in columns[field["name"]]], type=kept.type)
         for field, kept in zip(fields, schema)
@@ -211,15 +213,21 @@ def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = Non
 INT64 = range(-(1 << 63), 1 << 63)
 
 
-def too_large(resource: str, field: str, values: list) -> None:
-    """A PackageError for the first integer beyond the 64 bits Arrow, Parquet and SQLite hold
-    (frictionless's integers have none: the package is valid)."""
+def too_large(resource: str, field: dict, values: list) -> None:
+    """A PackageError for the first integer beyond the 64 bits Arrow, Parquet and SQLite hold, or number
+    beyond a double (frictionless's have no bounds: the package is valid)."""
+    number = field.get("type") == "number"
     for value in values:
-        if isinstance(value, int) and value not in INT64:
-            raise PackageError(
-                f'resource "{resource}": field "{field}": {value} is beyond the 64-bit integers that Parquet '
-                'and SQLite hold; declare the field "string" to keep it as written'
-            )
+        if number and isinstance(value, Decimal) and value.is_finite() and math.isinf(float(value)):
+            held = "numbers (a double's ±1.8e308)"
+        elif not number and isinstance(value, int) and value not in INT64:
+            held = "64-bit integers"
+        else:
+            continue
+        raise PackageError(
+            f'resource "{resource}": field "{field["name"]}": {value} is beyond the {held} that Parquet '
+            'and SQLite hold; declare the field "string" to keep it as written'
+        )
 
 
 def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:

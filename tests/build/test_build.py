@@ -499,6 +499,27 @@ def test_an_integer_beyond_64_bits_that_frictionless_reads_is_one_line_too(tmp_p
     )
 
 
+def test_a_number_beyond_a_double_is_one_line_and_infinity_written_so_is_built(tmp_path):
+    """1e400 is a valid number (frictionless reads a Decimal) that a double holds as inf: the build stored
+    it so, a figure changed without a word (a walk-through)."""
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    table_package(tmp_path, ("t", "id,val", ["1,1.5", "2,1e400"], {}))
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][1]["type"] = "number"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and result.output == (
+        'Error: t.csv (row 3): field "val": 1e400 is beyond the numbers (a double\'s ±1.8e308) that Parquet '
+        'and SQLite hold; declare the field "string" to keep it as written\n'
+    )
+    (tmp_path / "t.csv").write_text("id,val\n1,1.5\n2,-inf\n", encoding="utf-8")
+    out = build(tmp_path, tmp_path / "dist")
+    assert pq.read_table(out / "parquet" / "t.parquet").column("val").to_pylist() == [1.5, float("-inf")]
+
+
 def test_a_table_of_many_text_columns_is_searched_across_all_of_them(tmp_path):
     """Its search text was one chain a || ' ' || b || …: 600 columns passed SQLite's expression depth
     (exit 3, "Expression tree is too large")."""
