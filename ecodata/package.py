@@ -144,15 +144,15 @@ def find_descriptor(path: str | Path) -> Path:
     """A descriptor file, or the first of DESCRIPTOR_NAMES in a folder."""
     path = Path(path)
     if path.is_dir():
-        found = [path / name for name in DESCRIPTOR_NAMES if (path / name).is_file()]
-        if not found:
+        found = descriptor_in(path)
+        if found is None:
             try:
                 data = any(child.suffix.lower() in DATA_SUFFIXES for child in path.iterdir())
             except OSError:  # a folder one may enter but not list: no hint, the same error
                 data = False
             hint = f"; `ecodata init {shown_path(path)}` describes its data files in one" if data else ""
             raise PackageError(f"{shown_path(path)}: no {', '.join(DESCRIPTOR_NAMES)} in this folder{hint}")
-        return found[0]
+        return found
     if path.suffix.lower() in DATA_SUFFIXES:
         package = next((folder for folder in path.resolve().parents if descriptor_in(folder)), None)
         advice = (
@@ -164,8 +164,9 @@ def find_descriptor(path: str | Path) -> Path:
     return path
 
 
-def descriptor_in(folder: Path) -> bool:
-    return any((folder / name).is_file() for name in DESCRIPTOR_NAMES)
+def descriptor_in(folder: Path) -> Path | None:
+    """The first of DESCRIPTOR_NAMES in `folder`; None when it holds none."""
+    return next((folder / name for name in DESCRIPTOR_NAMES if (folder / name).is_file()), None)
 
 
 def shown_path(path: Path) -> str:

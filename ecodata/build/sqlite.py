@@ -8,6 +8,7 @@ geopoint `lon,lat`, lists and objects JSON.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import json
 from contextlib import closing, contextmanager
@@ -99,6 +100,7 @@ def name_clash(package: Package) -> str | None:
     return None
 
 
+@functools.cache  # a constant of the SQLite library: init asks it for every file
 def most_columns() -> int:
     """The most columns this SQLite takes in a table, and in one row's INSERT (2,000 as built by default)."""
     import sqlite3

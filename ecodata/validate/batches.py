@@ -10,16 +10,23 @@ frictionless (`tables.frictionless_rows`), a batch at a time.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..package import Package, PackageError
-from .tables import INT64, Row, arrow_schema, arrow_type, arrow_value, frictionless_rows, values_batch
+from ..package import Package
+from .tables import (
+    Row,
+    arrow_schema,
+    arrow_type,
+    arrow_value,
+    beyond_storage,
+    frictionless_rows,
+    storable,
+    values_batch,
+)
 
 BATCH_ROWS = 65_536
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
@@ -74,11 +81,7 @@ def typed_cells(text: TextSlice, index: int, field: dict, missing: list[str]) ->
         return typed_column(column, field, missing)
     except TooLarge as error:
         row = text.rows[pc.index(column, error.args[0]).as_py()]
-        held = "numbers (a double's ±1.8e308)" if field.get("type") == "number" else "64-bit integers"
-        raise PackageError(
-            f'{text.file} (row {row}): field "{field["name"]}": {error.args[0]} is beyond the {held} '
-            'that Parquet and SQLite hold; declare the field "string" to keep it as written'
-        ) from None
+        raise beyond_storage(f"{text.file} (row {row})", field, error.args[0]) from None
 
 
 def engine_plan(package: Package, name: str):
@@ -375,14 +378,9 @@ def per_distinct(text: pa.Array, field: dict) -> pa.Array:
     read = value_reader(field)
     values = [None if cell is None else read(cell) for cell in encoded.dictionary.to_pylist()]
     to = arrow_type(field, values)
-    if pa.types.is_integer(to):
-        for cell, value in zip(encoded.dictionary.to_pylist(), values):
-            if value is not None and value not in INT64:
-                raise TooLarge(cell)
-    if field.get("type") == "number":
-        for cell, value in zip(encoded.dictionary.to_pylist(), values):
-            if value is not None and Decimal(value).is_finite() and math.isinf(float(value)):
-                raise TooLarge(cell)
+    for cell, value in zip(encoded.dictionary.to_pylist(), values):
+        if not storable(field, value):
+            raise TooLarge(cell)
     distinct = pa.array([arrow_value(value, field, to) for value in values], type=to)
     return distinct.take(encoded.indices)
 

@@ -185,8 +185,8 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
                 f"known: {', '.join(sorted(known))}"
             )
         given = {} if isinstance(entry, str) else {k: v for k, v in entry.items() if k != "name"}
-        given = {k: v for k, v in given.items() if not (v is None and check.settings.get(k) is None)}  # null:
-        # the default, where the default is none ("sources": null, as documented; "resources": null, all)
+        # null is the default where the default is none ("sources": null, as documented; "resources": all)
+        given = {k: v for k, v in given.items() if not (v is None and check.settings.get(k) is None)}
         with blamed_on(check):  # a plugin's own rule may fail
             problem = settings_problem(check, given, package)
         if problem:

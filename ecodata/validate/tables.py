@@ -200,9 +200,9 @@ def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = Non
     columns = {field["name"]: [row.get(field["name"]) for row in values] for field in fields}
     if schema is None:
         schema = arrow_schema(table, {f["name"]: arrow_type(f, columns[f["name"]]) for f in fields})
-    for field, kept in zip(fields, schema):
-        if pa.types.is_integer(kept.type) or field.get("type") == "number":
-            too_large(table["name"], field, columns[field["name"]])
+    for field in fields:
+        if unheld := next((v for v in columns[field["name"]] if not storable(field, v)), None):
+            raise beyond_storage(f'resource "{table["name"]}"', field, unheld)
     arrays = [
         pa.array([arrow_value(value, field, kept.type) for value in columns[field["name"]]], type=kept.type)
         for field, kept in zip(fields, schema)
@@ -213,21 +213,21 @@ def values_batch(table: dict, values: list[dict], schema: pa.Schema | None = Non
 INT64 = range(-(1 << 63), 1 << 63)
 
 
-def too_large(resource: str, field: dict, values: list) -> None:
-    """A PackageError for the first integer beyond the 64 bits Arrow, Parquet and SQLite hold, or number
-    beyond a double (frictionless's have no bounds: the package is valid)."""
-    number = field.get("type") == "number"
-    for value in values:
-        if number and isinstance(value, Decimal) and value.is_finite() and math.isinf(float(value)):
-            held = "numbers (a double's ±1.8e308)"
-        elif not number and isinstance(value, int) and value not in INT64:
-            held = "64-bit integers"
-        else:
-            continue
-        raise PackageError(
-            f'resource "{resource}": field "{field["name"]}": {value} is beyond the {held} that Parquet '
-            'and SQLite hold; declare the field "string" to keep it as written'
-        )
+def storable(field: dict, value) -> bool:
+    """Whether Arrow, Parquet and SQLite hold the field's typed value as it is: an integer within 64
+    bits, a number a double holds (frictionless's have no bounds: 1e400 is valid, and a double's inf)."""
+    if field.get("type") == "number":
+        return value is None or not (Decimal(value).is_finite() and math.isinf(float(value)))
+    return not isinstance(value, int) or value in INT64
+
+
+def beyond_storage(where: str, field: dict, shown) -> PackageError:
+    """The one line for a value `storable` refuses, `where` being its file and row, or its resource."""
+    held = "numbers (a double's ±1.8e308)" if field.get("type") == "number" else "64-bit integers"
+    return PackageError(
+        f'{where}: field "{field["name"]}": {shown} is beyond the {held} that Parquet and SQLite hold; '
+        'declare the field "string" to keep it as written'
+    )
 
 
 def sorted_by_key(table: pa.Table, key: list[str]) -> pa.Table:
