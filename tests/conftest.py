@@ -72,18 +72,27 @@ def replace_cell(csv_path: Path, row_id: str, column: str, value: str) -> int:
     return number
 
 
+def bilingual(template: str) -> str:
+    """A template's words as a site in both languages shows them: `{{ "Apply · 应用"|ui }}` → `Apply · 应用`,
+    `{% if chinese %}…{% endif %}` → `…` (an English site shows the English alone: words.english)."""
+    import re
+
+    template = re.sub(r'\{\{ "([^"]*)"\|ui \}\}', r"\1", template)
+    return re.sub(r"\{% if chinese %\}((?:(?!\{%).)*?)\{% endif %\}", r"\1", template, flags=re.S)
+
+
 def assert_upstream_template_with(
     name: str, edits: list[tuple[str, str]], restore=None, upstream: str = "datasette"
 ) -> None:
     """Our override of the template `name` of Datasette (or of the plugin `upstream`) is theirs with exactly
-    `edits` (original, changed) applied, after our leading {#- … -#} comment and `restore(text)` (other
-    changes undone)."""
+    `edits` (original, changed) applied, after our leading {#- … -#} comment, the words shown as a site in
+    both languages shows them (`bilingual`) and `restore(text)` (other changes undone)."""
     import importlib
     import re
 
     ours = ROOT / "ecodata" / "serve" / "templates" / name
     theirs = Path(importlib.import_module(upstream).__file__).parent / "templates" / name
-    text = re.sub(r"\A\{#-.*?-#\}\n", "", ours.read_text(encoding="utf-8"), flags=re.S)
+    text = bilingual(re.sub(r"\A\{#-.*?-#\}\n", "", ours.read_text(encoding="utf-8"), flags=re.S))
     if restore is not None:
         text = restore(text)
     for original, changed in edits:

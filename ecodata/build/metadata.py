@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..package import Package, PackageError
 from .display import page_plans
-from .search import fts_table_name, searchable_columns
+from .search import HAN, fts_table_name, searchable_columns
 
 LABEL_BASES = ("label", "title", "name")  # a row's name, in <base>_zh and <base>_en
 QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
@@ -22,6 +22,22 @@ MAGIC_PARAMETER = re.compile(r":_\w")
 LABEL_COLUMN = "label"  # generated in SQLite from label_zh and label_en, so links show both languages
 SOURCE_PAGES = "/sources"
 NARROW_CHART = 500  # px: a dashboard card narrower than this (a phone) gets charts laid out for it
+
+
+def interface_languages(package: Package) -> list[str]:
+    """The web UI's languages: the declared `ecodata.languages`, else English, with Chinese beside it
+    when the package describes itself in Chinese too (a Chinese character in a title or description of
+    the package, a resource or a field). An English package's pages are then in English alone."""
+    declared = (package.descriptor.get("ecodata") or {}).get("languages")
+    if declared:
+        return declared
+    described = [package.descriptor, *package.descriptor.get("resources", [])]
+    described += [field for resource in package.tables for field in resource["schema"]["fields"]]
+    texts = (
+        part.get(key) for part in described if isinstance(part, dict) for key in ("title", "description")
+    )
+    chinese = any(isinstance(text, str) and HAN.search(text) for text in texts)
+    return ["en", "zh-Hans"] if chinese else ["en"]
 
 
 def datasette_folder(package: Package) -> Path:
@@ -232,6 +248,7 @@ def datasette_metadata(
             "pages": page_plans(package, evidence),  # what table and row pages show first, and how
             "search_examples": (descriptor.get("ecodata") or {}).get("search_examples", []),
             "headlines": (descriptor.get("ecodata") or {}).get("headlines", []),
+            "languages": interface_languages(package),
             "dataset": dataset_facts(package),
             "referenced_tables": sorted(
                 {

@@ -25,7 +25,7 @@ from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one q
 from .figures import GROUP_FROM, plain_number
 from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
-from .words import both, column_menu_script, description_zh
+from .words import both, column_menu_script, description_zh, english, unchanged
 
 LOG = logging.getLogger("ecodata.serve")
 MAX_SITEMAP_URLS = 50_000  # what one sitemap file may list (sitemaps.org)
@@ -102,6 +102,7 @@ def filters_from_request(request, database, table, datasette):
     if not search.strip() or datasette.table_metadata(database, table).get("fts_table"):
         return None
     said = f'search for "{search}": the table has no text to search · 此数据表没有可检索的文本'
+    said = said if chinese_interface(datasette) else english(said)
     return FilterArguments(["0"], human_descriptions=[said])
 
 
@@ -250,7 +251,7 @@ def render_cell(row, value, column, table, database, datasette):
     if plan is None or value is None:
         return None
     codes = code_labels(datasette, database, table)
-    return cell_html(row, value, column, plan, codes, config.get("sources", {}))
+    return cell_html(row, value, column, plan, codes, config.get("sources", {}), chinese_interface(datasette))
 
 
 @hookimpl
@@ -436,16 +437,25 @@ def home_vars(datasette, config: dict) -> dict:
     }
 
 
-@hookimpl
-def prepare_jinja2_environment(env):
-    """`{{ word|both }}`: one of Datasette's interface words in both languages (words.py)."""
-    env.filters["both"] = both
+def chinese_interface(datasette) -> bool:
+    """Whether the site's words are in Chinese too (`ecodata.languages`: build/metadata.py)."""
+    return "zh-Hans" in (datasette.plugin_config("ecodata") or {}).get("languages", ["en", "zh-Hans"])
 
 
 @hookimpl
-def extra_body_script(template):
+def prepare_jinja2_environment(env, datasette):
+    """`{{ word|both }}`: one of Datasette's interface words in both languages (words.py);
+    `{{ "Apply · 应用"|ui }}`: our own words, and `{% if chinese %}`, as the site's languages have them."""
+    chinese = chinese_interface(datasette)
+    env.globals["chinese"] = chinese
+    env.filters["both"] = both if chinese else unchanged
+    env.filters["ui"] = unchanged if chinese else english
+
+
+@hookimpl
+def extra_body_script(template, datasette):
     """The column menu of table.js in both languages (words.py), table.js itself unchanged."""
-    return column_menu_script() if template == "table.html" else None
+    return column_menu_script() if template == "table.html" and chinese_interface(datasette) else None
 
 
 @hookimpl

@@ -105,46 +105,51 @@ def figure_html(parts: dict) -> Markup:
 # Quotes and long text
 
 
-def quote_html(quote: str, row_id, source: dict | None) -> Markup:
+def quote_html(quote: str, row_id, source: dict | None, chinese: bool = True) -> Markup:
     """A quote in a table: the quote, and a short link to it highlighted in the archived source (the
     source's label in the link's title; the row card shows the whole citation)."""
     text = Markup('<q lang="zh-Hans" class="evidence-quote">{}</q>').format(quote)
     if not source:
         return text
     link = f"{source['page']}#q-{row_id}" if row_id is not None else source["page"]
-    return text + Markup(
-        ' <a class="evidence-source" href="{}" title="原文 Source: {}">原文 · source ↗</a>'
-    ).format(link, source["label"])
+    words = ("原文 Source", "原文 · source ↗") if chinese else ("Source", "source ↗")
+    return text + Markup(' <a class="evidence-source" href="{}" title="{}: {}">{}</a>').format(
+        link, words[0], source["label"], words[1]
+    )
 
 
-def clipped_html(text: str) -> Markup:
+def clipped_html(text: str, chinese: bool = True) -> Markup:
     """Long text in a table: two lines, the rest a click away (no script needed)."""
-    return Markup(
-        '<details class="ecodata-more"><summary title="Click to read it all · 点击展开">{}</summary></details>'
-    ).format(text)
+    words = "Click to read it all · 点击展开" if chinese else "Click to read it all"
+    return Markup('<details class="ecodata-more"><summary title="{}">{}</summary></details>').format(
+        words, text
+    )
 
 
-def cell_html(row, value, column: str, plan: dict, codes: dict, sources: dict) -> Markup | None:
-    """A table cell as our pages show it, or None to leave it to Datasette."""
+def cell_html(
+    row, value, column: str, plan: dict, codes: dict, sources: dict, chinese: bool = True
+) -> Markup | None:
+    """A table cell as our pages show it, or None to leave it to Datasette; its words in Chinese too
+    when `chinese`."""
     if column == plan.get("quote") and isinstance(value, str) and value:
         source = sources.get(str(cell_of(row, plan.get("source"))))
         key = plan["key"]
-        return quote_html(value, cell_of(row, key[0]) if len(key) == 1 else None, source)
+        return quote_html(value, cell_of(row, key[0]) if len(key) == 1 else None, source, chinese)
     if column in plan["figures"] and isinstance(value, int | float) and not isinstance(value, bool):
         return figure_html(figure_parts(value, row, column, plan, codes))
     if column in plan["categories"] and (
         label := both_languages(codes.get(column, {}).get(str(value)) or {})
     ):
-        return code_html(label, value)
+        return code_html(label, value, chinese)
     if column in plan["text"] and isinstance(value, str) and len(value) > CLIP_CHARACTERS:
-        return clipped_html(value)
+        return clipped_html(value, chinese)
     return None
 
 
-def code_html(label: str, code) -> Markup:
+def code_html(label: str, code, chinese: bool = True) -> Markup:
     """A category cell: its labels in both languages (clipped when long), else the code in the title."""
     if len(label) > CLIP_CHARACTERS:
-        return clipped_html(label)
+        return clipped_html(label, chinese)
     return Markup('<span class="ecodata-code-label" title="{}">{}</span>').format(code, label)
 
 

@@ -11,6 +11,8 @@ from functools import cache
 
 from markupsafe import Markup
 
+from ..build.search import HAN
+
 # Words Datasette (and datasette-dashboards, datasette-search-all) hand to the templates, as shown.
 WORDS = {
     # the crumbs and the nav menu
@@ -81,6 +83,17 @@ REMOVE_FILTER = "Remove this filter · 移除此筛选"
 def both(text) -> str:
     """`text` in both languages when it is one of Datasette's interface words, else as it is."""
     return WORDS.get(str(text), text)
+
+
+def english(text) -> str:
+    """`Apply · 应用` → `Apply`: interface words without their Chinese, for a site in English alone (a
+    package that describes itself in English only: build/metadata.interface_languages)."""
+    head, separator, tail = str(text).rpartition(" · ")
+    return head if separator and HAN.search(tail) else text
+
+
+def unchanged(text):
+    return text
 
 
 def description_zh(filters, search: str | None, sort: str | None, sort_desc: str | None) -> str:

@@ -69,6 +69,14 @@ DECLARATION_SCHEMA = {
             },
             "description": "rows the home page leads with (resource and primary key): statement, figure, evidence",
         },
+        "languages": {
+            "type": "array",
+            "items": {"enum": ["en", "zh-Hans"]},
+            "contains": {"const": "en"},
+            "uniqueItems": True,
+            "description": 'the web UI\'s languages: ["en"], or ["en", "zh-Hans"] for its words in Chinese too '
+            "(by default, when the descriptor's titles or descriptions hold Chinese)",
+        },
     },
     "additionalProperties": False,
 }
@@ -230,7 +238,7 @@ def plainly_valid(declaration) -> bool:
     if not isinstance(declaration, dict) or set(declaration) - set(DECLARATION_SCHEMA["properties"]):
         return False
     checks, units = declaration.get("checks", []), declaration.get("unit_fields", {})
-    headlines = declaration.get("headlines", [])
+    headlines, languages = declaration.get("headlines", []), declaration.get("languages", ["en"])
     return (
         isinstance(checks, list)
         and all(
@@ -244,4 +252,8 @@ def plainly_valid(declaration) -> bool:
             isinstance(h, dict) and set(h) == {"resource", "id"} and texts(list(h.values()))
             for h in headlines
         )
+        and isinstance(languages, list)
+        and "en" in languages
+        and set(languages) <= {"en", "zh-Hans"}
+        and len(set(languages)) == len(languages)
     )

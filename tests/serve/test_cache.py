@@ -360,7 +360,7 @@ def test_a_row_address_of_more_or_fewer_values_than_the_key_is_a_404_and_writing
         "/parity/gdp/Chad%2C2000.json",
     ):  # %2C: no comma to Datasette
         status, _, body = raw_get(app, path)
-        assert status == 404 and "未找到" in body.decode("utf-8"), path
+        assert status == 404 and "Page not found" in body.decode("utf-8"), path
     for path in ("/parity/gdp/Chad,2000", "/parity/gdp/Chad,2001.json", "/parity/notes/1", "/parity/gdp"):
         assert raw_get(app, path)[0] == 200, path
     assert (

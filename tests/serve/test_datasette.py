@@ -414,7 +414,8 @@ def test_a_key_of_names_and_a_listed_value_are_searched_and_a_table_without_text
     assert found("economies", "CHN") == ["中国"]  # an identifier, searched beside the names it goes with
     assert found("coded", "TCD") == [] and found("figures", "2000") == []  # no text to search: no row
     page = datasette_get(dist, "/parity/figures?_search=Chad").text
-    assert "the table has no text to search" in page and "此数据表没有可检索的文本" in page
+    assert "the table has no text to search" in page  # in English: the package describes itself so
+    assert "此数据表没有可检索的文本" not in page
     assert json_rows(dist, "/parity/figures", _search="")  # no search: every row, as Datasette lists them
 
 

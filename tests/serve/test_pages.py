@@ -27,11 +27,11 @@ TABLE_TEMPLATE_EDITS = [
     # the title: the table's bilingual title (not the database's slug), its count and description in both
     (
         '{% block title %}{{ database }}: {{ table }}: {% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}{% endif %}{% if human_description_en %} {{ human_description_en }}{% endif %}{% endblock %}',
-        '{% block title %}{{ metadata.title or table }}: {% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}{% if human_description_en %} {{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}{% endblock %}',
+        '{% block title %}{{ metadata.title or table }}: {% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}{% if human_description_en %} {{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if chinese and description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}{% endblock %}',
     ),
     (
         '    <h3>{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h3>',
-        '    <h2 class="ecodata-count">{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}\n    </h2>',
+        '    <h2 class="ecodata-count">{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if chinese and description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}\n    </h2>',
     ),
     ('<label for="_search">Search:</label>', '<label for="_search">Search · 搜索:</label>'),
     (

@@ -228,7 +228,7 @@ QUERY_EDITS = [
     ),
     (
         '    <h3>Custom SQL query{% if display_rows %} returning {% if truncated %}more than {% endif %}{{ "{:,}".format(display_rows|length) }} row{% if display_rows|length == 1 %}{% else %}s{% endif %}{% endif %}{% if not query_error %}\n        <span class="show-hide-sql">(<a href="{{ show_hide_link }}">{{ show_hide_text }}</a>)</span>\n    {% endif %}</h3>',
-        '    <h2>Custom SQL query{% if display_rows %} returning {% if truncated %}more than {% endif %}{{ "{:,}".format(display_rows|length) }} row{% if display_rows|length == 1 %}{% else %}s{% endif %}{% endif %} · 自定义 SQL 查询{% if display_rows %}，返回{% if truncated %}超过{% endif %} {{ "{:,}".format(display_rows|length) }} 行{% endif %}{% if not query_error %}\n        <span class="show-hide-sql">(<a href="{{ show_hide_link }}">{{ show_hide_text|both }}</a>)</span>\n    {% endif %}</h2>',
+        '    <h2>Custom SQL query{% if display_rows %} returning {% if truncated %}more than {% endif %}{{ "{:,}".format(display_rows|length) }} row{% if display_rows|length == 1 %}{% else %}s{% endif %}{% endif %} · 自定义 SQL 查询{% if display_rows and chinese %}，返回{{ "超过" if truncated }} {{ "{:,}".format(display_rows|length) }} 行{% endif %}{% if not query_error %}\n        <span class="show-hide-sql">(<a href="{{ show_hide_link }}">{{ show_hide_text|both }}</a>)</span>\n    {% endif %}</h2>',
     ),
     (
         '<p><textarea id="sql-editor" name="sql"{%',

@@ -360,11 +360,14 @@ PART = (
     st.lists(CHECK | JSON_VALUES, max_size=3)
     | st.lists(HEADLINE | JSON_VALUES, max_size=3)
     | st.lists(TEXT_OR_NOT, max_size=3)
+    | st.lists(st.sampled_from(["en", "zh-Hans", "zh"]), max_size=3)
     | st.dictionaries(st.text(max_size=2), TEXT_OR_NOT, max_size=3)
     | JSON_VALUES
 )
 DECLARATIONS = JSON_VALUES | st.dictionaries(
-    st.sampled_from(["checks", "search_examples", "unit_fields", "headlines", "x"]), PART, max_size=4
+    st.sampled_from(["checks", "search_examples", "unit_fields", "headlines", "languages", "x"]),
+    PART,
+    max_size=4,
 )
 
 

@@ -1,0 +1,119 @@
+"""The web UI's languages follow the package: a package that describes itself in English alone (here
+datasets/s-and-p-500-companies, which no one on this project wrote) gets its pages in English alone; one
+that declares `"languages": ["en", "zh-Hans"]`, or describes itself in Chinese too, gets both."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, datasette_get
+from test_browser import browser, free_port, page, wait_until_up  # noqa: F401 (fixtures)
+
+REAL = ROOT / "tests" / "data" / "real" / "ds-s-and-p-500-companies"
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+PAGES = [
+    "/",
+    "/s-and-p-500-companies",
+    "/s-and-p-500-companies/constituents",
+    "/s-and-p-500-companies/constituents?_search=apple&_facet=GICS+Sector&_sort=Founded",
+    "/s-and-p-500-companies/constituents?Founded__gt=1900&_size=2",
+    "/s-and-p-500-companies/constituents/1",
+    "/s-and-p-500-companies?sql=select+count(*)+from+constituents",
+    "/-/search?q=apple",
+    "/no-such-page",
+]
+
+
+def built_copy(tmp_path: Path, declaration: dict | None = None) -> Path:
+    from ecodata.build.dist import build
+
+    package = tmp_path / "package"
+    shutil.copytree(REAL, package)
+    if declaration is not None:
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["ecodata"] = declaration
+        (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return build(package / "datapackage.json", tmp_path / "dist")
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory) -> Path:
+    return built_copy(tmp_path_factory.mktemp("english"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_package_described_in_english_gets_its_pages_in_english_alone(english, path):
+    response = datasette_get(english, path)
+    assert response.status_code == (404 if path == "/no-such-page" else 200), path
+    shown = SCRIPT.sub("", response.text)
+    assert '<html lang="en">' in shown and not HAN.findall(shown), HAN.findall(shown)[:5]
+
+
+def test_its_search_page_writes_its_messages_in_english_alone(english):
+    assert "var CHINESE = false;" in datasette_get(english, "/-/search?q=apple").text
+
+
+def test_a_package_may_ask_for_both_languages(tmp_path):
+    dist = built_copy(tmp_path, {"languages": ["en", "zh-Hans"]})
+    home = datasette_get(dist, "/").text
+    assert "Download · 下载" in home and "Search all tables · 搜索全部数据表" in home
+    table = datasette_get(dist, "/s-and-p-500-companies/constituents?_sort=Founded").text
+    assert "Apply · 应用" in table and "按 Founded 升序排列" in table  # the description's Chinese twin
+    assert "var CHINESE = true;" in datasette_get(dist, "/-/search?q=apple").text
+
+
+def test_the_languages_a_package_may_ask_for_are_checked(tmp_path):
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    for wrong in (["zh-Hans"], ["en", "fr"], "en", ["en", "en"]):
+        package = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(REAL, package)
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["ecodata"] = {"languages": wrong}
+        (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["validate", str(package)])
+        assert result.exit_code == 2 and "ecodata/languages" in result.output, (wrong, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_this_package_describes_itself_in_chinese_too_so_its_site_is_bilingual():
+    from ecodata.build.metadata import interface_languages
+    from ecodata.package import load_package
+
+    assert interface_languages(load_package(ROOT / "datapackage.json")) == ["en", "zh-Hans"]
+    assert interface_languages(load_package(REAL / "datapackage.json")) == ["en"]
+
+
+# in a browser last: playwright keeps an event loop running in this thread, where asyncio.run fails
+@pytest.fixture(scope="module")
+def english_server(english):
+    import subprocess
+    import sys
+
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "ecodata"), "serve", str(english.parent / "package")]
+    command += ["--out", str(english), "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("query", ["apple", "xylophone", "3.M"])
+def test_its_search_page_speaks_english_alone_in_the_browser(english_server, page, query):  # noqa: F811
+    page.goto(f"{english_server}/-/search?q={query}")
+    page.locator("#search-all-no-results details, #search-all-results p").first.wait_for(timeout=15000)
+    text = page.locator("main, body").first.inner_text()
+    assert not HAN.findall(text), text
+    if query == "apple":
+        assert "Apple" in page.locator("#search-all-results mark").first.inner_text()
