@@ -61,7 +61,7 @@ def build(descriptor: str | Path | Package = ".", out: str | Path = "dist", prog
 
 
 def unbuildable(package: Package) -> str | None:
-    """A resource that validates but has no rows the build can read, in one line; None when none.
+    """A resource that validates but that the build cannot write, in one line; None when none.
 
     A resource frictionless does not read as a table (a JSON file, say: "type" is not "table") has no
     rows for Parquet and SQLite; a folder of Parquet parts is read by the engine, which checks it, and
@@ -71,6 +71,11 @@ def unbuildable(package: Package) -> str | None:
 
     for resource, table in zip(package.resources, package.tables):
         name, path = table["name"], resource.get("path")
+        if "/" in name:  # the Data Package name pattern allows it
+            return (
+                f'resource "{name}": a "/" in its name would make its Parquet and CSV files a folder of '
+                'their own; rename it (letters, digits, "-", "_" and ".")'
+            )
         folder = package.safe_path(path) if isinstance(path, str) else None
         try:
             parquet_parts = folder is not None and folder.is_dir() and directory_parts(folder)[2]

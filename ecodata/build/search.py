@@ -105,19 +105,21 @@ def joined(terms: list[str]) -> str:
 
 
 def index_table(connection: sqlite3.Connection, table: str, columns: list[str], han) -> None:
-    fts = fts_table_name(table)
+    from .sqlite import quoted  # (sqlite.py imports this module's names through metadata.py)
+
+    fts, name = quoted(fts_table_name(table)), quoted(table)
     # no column sizes (`columnsize=0`): bm25 ranking reads them (without, it ranks otherwise) and nothing
     # here ranks (Datasette's `_search` filters by rowid); writing one per row was two thirds of the
     # index's time (1 M rows: 0.9 s -> 0.3 s). The index cannot be scanned: serve/asgi.py keeps its page.
     connection.execute(
-        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(terms, content='', columnsize=0, tokenize='porter unicode61')"
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(terms, content='', columnsize=0, tokenize='porter unicode61')"
     )
     # fewer, larger segments to merge: the bulk insert takes a seventh less time (the setting stays in
     # `<table>_fts_config`, where only writes read it, and nothing writes to a built database)
-    connection.execute(f'INSERT INTO "{fts}" ("{fts}", rank) VALUES (\'hashsize\', {HASH_SIZE})')
-    document = joined([f"coalesce(\"{column}\", '')" for column in columns])
+    connection.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {HASH_SIZE})")
+    document = joined([f"coalesce({quoted(column)}, '')" for column in columns])
     if han.any() and not han.all():  # rowids in insertion (Parquet) order, whatever the key makes them
-        rowids = connection.execute(f'SELECT rowid FROM "{table}" ORDER BY rowid')
+        rowids = connection.execute(f"SELECT rowid FROM {name} ORDER BY rowid")
         connection.execute("CREATE TEMP TABLE han (rowid INTEGER PRIMARY KEY)")
         connection.executemany("INSERT INTO temp.han VALUES (?)", itertools.compress(rowids, iter(han)))
         plain, chinese = (
@@ -126,14 +128,14 @@ def index_table(connection: sqlite3.Connection, table: str, columns: list[str], 
         )
     else:
         plain, chinese = ("WHERE 0", "") if han.any() else ("", "WHERE 0")
-    connection.execute(f'INSERT INTO "{fts}" (rowid, terms) SELECT rowid, {document} FROM "{table}" {plain}')
-    select = ", ".join(f'"{column}"' for column in columns)
+    connection.execute(f"INSERT INTO {fts} (rowid, terms) SELECT rowid, {document} FROM {name} {plain}")
+    select = ", ".join(quoted(column) for column in columns)
     documents = (
         (rowid, " ".join(sorted(set().union(*(search_terms(str(cell)) for cell in cells if cell)))))
         for rowid, *cells in connection.execute(
-            f'SELECT rowid, {select} FROM "{table}" {chinese} ORDER BY rowid'
+            f"SELECT rowid, {select} FROM {name} {chinese} ORDER BY rowid"
         )
     )
-    connection.executemany(f'INSERT INTO "{fts}" (rowid, terms) VALUES (?, ?)', documents)
+    connection.executemany(f"INSERT INTO {fts} (rowid, terms) VALUES (?, ?)", documents)
     connection.execute("DROP TABLE IF EXISTS temp.han")
-    connection.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')
+    connection.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")

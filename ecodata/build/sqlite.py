@@ -141,8 +141,8 @@ def sqlite_value(value):
 def add_bilingual_label(connection, table: str, chinese: str, english: str) -> None:
     """A generated `label` column (中文 · English): Datasette shows it wherever a foreign key links here."""
     connection.execute(
-        f'ALTER TABLE "{table}" ADD COLUMN label TEXT GENERATED ALWAYS AS '
-        f"""(coalesce("{chinese}", '') || ' · ' || coalesce("{english}", '')) VIRTUAL"""
+        f"ALTER TABLE {quoted(table)} ADD COLUMN label TEXT GENERATED ALWAYS AS "
+        f"(coalesce({quoted(chinese)}, '') || ' · ' || coalesce({quoted(english)}, '')) VIRTUAL"
     )
 
 

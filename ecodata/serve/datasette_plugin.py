@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from datasette import hookimpl
 
+from ..build.sqlite import quoted
 from .app import STATIC, STATIC_URL
 from .asgi import ASKED_PATH, FILE_TYPES
 from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
@@ -73,9 +74,14 @@ def no_database_list(action, first, *_):
     return sqlite3.SQLITE_OK
 
 
+# Datasette's 500s for a table URL the client got wrong (views/table.py): said 400 instead
+CLIENT_SORT_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc at the same time")
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
-    """One log line per error, and a sort by a column that does not exist is the client's error (400).
+    """One log line per error, and a sort by a column that does not exist, or by two at once, is the
+    client's error (400).
 
     Datasette then renders the error page as usual; app.py keeps it from printing a rich traceback
     with every local variable (0.2-1 s of the event loop per error page)."""
@@ -83,7 +89,7 @@ def handle_exception(datasette, request, exception):
 
     from datasette import NotFound
 
-    if isinstance(exception, DatasetteError) and str(exception.message).startswith("Cannot sort table by"):
+    if isinstance(exception, DatasetteError) and str(exception.message).startswith(CLIENT_SORT_ERRORS):
         exception.status = 400
     asked = request.scope.get(ASKED_PATH, request.path)  # not NOT_FOUND, which a refused path is turned to
     LOG.warning("%s %s: %s: %s", request.method, asked, type(exception).__name__, one_line(exception))
@@ -222,8 +228,10 @@ async def sitemap_paths(datasette) -> list[str]:
         room = MAX_SITEMAP_URLS - len(paths)
         if not keys or room <= 0:
             continue
-        columns = ", ".join(f'"{key}"' for key in keys)
-        rows = await database.execute(f'select {columns} from "{table}" order by {columns} limit {room}')
+        columns = ", ".join(quoted(key) for key in keys)
+        rows = await database.execute(
+            f"select {columns} from {quoted(table)} order by {columns} limit {room}"
+        )
         paths += [
             datasette.urls.row(name, table, ",".join(tilde_encode(str(value)) for value in row))
             for row in rows

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import math
+from decimal import Decimal
 
 from ..numbers import number_spans, same_number
 from ..qualifiers import expected_qualifiers
 from ..text import squeeze
 
+MOST_DIGITS = 21  # a number written out in more digits than this keeps its exponent (1e-300, 1e+25)
 GROUP_FROM = 10_000  # 2020 and 4-digit figures stay as written; 11800 → 11,800
 EXACT = "exact"  # the qualifier check's word for a figure without a marker (qualifiers.py)
 # Print symbols of common unit codes (UCUM-style). A unit code list's own `symbol` column comes first;
@@ -34,7 +36,8 @@ UNIT_SYMBOLS = {
 
 
 def plain_number(value: float | int) -> str:
-    """474.0 → 474, 1728000.0 → 1,728,000, 0.25 → 0.25, 12345.5 → 12,345.5 (never rounded)."""
+    """474.0 → 474, 1728000.0 → 1,728,000, 0.25 → 0.25, 12345.5 → 12,345.5, 1e-06 → 0.000001 (never
+    rounded)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return str(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
@@ -42,13 +45,16 @@ def plain_number(value: float | int) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= GROUP_FROM else str(value)
     text = repr(value)
-    if "e" in text or "E" in text:
-        return text
+    if "e" in text or "E" in text:  # 1e-06 is 0.000001 to a reader; 1e-300 stays as Python writes it
+        positional = format(Decimal(text), "f")
+        if len(positional.lstrip("-").replace(".", "")) > MOST_DIGITS:
+            return text
+        text = positional
     whole, _, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     digits = int(whole.lstrip("-"))
     grouped = f"{digits:,}" if digits >= GROUP_FROM else str(digits)
-    return f"{sign}{grouped}.{fraction}"
+    return f"{sign}{grouped}.{fraction}" if fraction else f"{sign}{grouped}"
 
 
 @functools.lru_cache(maxsize=8192)  # served data never changes: each (value, quote) is read once

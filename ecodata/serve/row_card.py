@@ -9,6 +9,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from ..build.sqlite import quoted
 from .pages import CJK, both_languages, cell_of, code_labels, figure_html, figure_parts, figure_text
 
 
@@ -171,10 +172,10 @@ async def card_for(datasette, request, database: str, table: str, plan: dict, co
     values = urlsafe_components(request.url_vars["pks"])
     if not keys or len(keys) != len(values):
         return None
-    where = " and ".join(f'"{key}" = :p{index}' for index, key in enumerate(keys))
+    where = " and ".join(f"{quoted(key)} = :p{index}" for index, key in enumerate(keys))
     rows = (
         await db.execute(
-            f'select * from "{table}" where {where}', {f"p{i}": value for i, value in enumerate(values)}
+            f"select * from {quoted(table)} where {where}", {f"p{i}": value for i, value in enumerate(values)}
         )
     ).rows
     if not rows:

@@ -696,3 +696,35 @@ def test_what_validates_but_has_no_rows_to_build_is_one_line_exit_2(tmp_path):
         result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "dist")])
         assert result.exit_code == 2 and result.output.startswith(f"Error: not built: {said}"), result.output
         assert result.output.count("\n") == 1 and not (tmp_path / "dist").exists()
+
+
+def test_names_with_double_quotes_are_built_searched_and_served(tmp_path):
+    """A field named `note "x"` (a CSV header may say so) broke the search index's SQL: exit 3."""
+    from conftest import datasette_get
+    from parity import table, write_package
+
+    fields = [{"name": 'key "k"', "type": "string"}, {"name": 'note "x"', "type": "string"}]
+    resource = table("quoted", fields, primaryKey=['key "k"'])
+    files = {"quoted.csv": b'"key ""k""","note ""x"""\nalpha,hello world\nbeta,wetlands\n'}
+    dist = build(write_package(tmp_path / "p", [resource], files), tmp_path / "dist")
+    assert datasette_get(dist, "/parity/quoted.json?_search=hello&_shape=array").json() == [
+        {'key "k"': "alpha", 'note "x"': "hello world"}
+    ]
+    assert "wetlands" in datasette_get(dist, "/parity/quoted/beta").text  # the row card's query
+    assert "/parity/quoted/alpha" in datasette_get(dist, "/sitemap.xml").text  # the sitemap's
+
+
+def test_a_resource_name_with_a_slash_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+    from parity import table, write_package
+
+    from ecodata.cli import cli
+
+    resource = table("x/y", [{"name": "a", "type": "integer"}]) | {"path": "x.csv"}
+    descriptor = write_package(tmp_path / "p", [resource], {"x.csv": b"a\n1\n"})
+    assert (
+        CliRunner().invoke(cli, ["validate", str(descriptor)]).exit_code == 0
+    )  # the name pattern allows "/"
+    result = CliRunner().invoke(cli, ["build", str(descriptor), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and 'resource "x/y": a "/" in its name' in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "dist").exists()

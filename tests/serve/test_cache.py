@@ -100,7 +100,7 @@ def test_a_page_whose_facets_timed_out_is_not_kept():
     assert app.calls == 2
 
 
-def test_an_error_is_one_log_line_and_a_sort_by_no_such_column_is_a_400(built, capsys, caplog):
+def test_an_error_is_one_log_line_and_a_sort_by_no_such_column_or_two_is_a_400(built, capsys, caplog):
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
 
@@ -110,12 +110,15 @@ def test_an_error_is_one_log_line_and_a_sort_by_no_such_column_is_a_400(built, c
     response = asyncio.run(get("/china-biodiversity-conservation/indicators.json?_sort=nosuchcolumn"))
     assert response.status_code == 400
     assert asyncio.run(get("/china-biodiversity-conservation/nosuchtable")).status_code == 404
+    both = asyncio.run(get("/china-biodiversity-conservation/indicators?_sort=id&_sort_desc=year"))
+    assert both.status_code == 400 and "Cannot use _sort and _sort_desc" in both.text  # Datasette: a 500
     printed = capsys.readouterr()
     assert "Traceback" not in printed.out + printed.err and "╭" not in printed.out + printed.err
     logged = [record.getMessage() for record in caplog.records if record.name == "ecodata.serve"]
     assert logged == [
         "GET /china-biodiversity-conservation/indicators.json: DatasetteError: Cannot sort table by nosuchcolumn",
         "GET /china-biodiversity-conservation/nosuchtable: NotFound: Table not found",
+        "GET /china-biodiversity-conservation/indicators: DatasetteError: Cannot use _sort and _sort_desc at the same time",
     ]
 
 

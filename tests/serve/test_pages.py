@@ -141,6 +141,10 @@ def test_our_table_template_is_datasette_s_with_the_listed_changes():
         (12345.5, "12,345.5"),
         (1.18, "1.18"),
         (-25000.0, "-25,000"),
+        (1e-06, "0.000001"),  # not as Python writes it
+        (-2.5e-07, "-0.00000025"),
+        (1.5e16, "15,000,000,000,000,000"),
+        (1.5e-30, "1.5e-30"),  # past MOST_DIGITS: the exponent is what a reader can count
     ],
 )
 def test_numbers_read_as_people_read_them(value, shown):
