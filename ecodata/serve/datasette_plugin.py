@@ -350,6 +350,9 @@ def extra_template_vars(template, database, table, request, datasette):
         found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
         found["facet_heading"] = lambda column: column_label((plan or {}).get("labels", {}), column)
         found["description_zh"] = description_zh
+        # the export links give a page of rows (no CSV streaming: serving is bounded); the files, all of them
+        offered = config.get("downloads", {}).get("tables", [])
+        found["table_files"] = next((files for files in offered if files["name"] == table), None)
         if plan:
             found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
     if template == "row.html" and plan and request is not None:

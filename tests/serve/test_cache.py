@@ -379,3 +379,31 @@ def test_a_row_address_of_more_or_fewer_values_than_the_key_is_a_404_and_writing
         refused = asyncio.run(post(path))
         assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD", path
         assert "read-only" in refused.text
+
+
+def test_a_table_page_links_to_its_whole_table_beside_the_page_of_rows_its_csv_link_gives(built):
+    """Datasette's CSV link gives the page's rows, and streaming them all is off (bounded serving):
+    the table's own files are linked beside it, and hold every row."""
+    import csv
+    import io
+    import re
+
+    from ecodata.serve.app import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    table = "enforcement_actions"
+    page = raw_get(app, f"/china-biodiversity-conservation/{table}", b"_size=20")[2].decode("utf-8")
+    export = re.search(r'<p class="export-links">.*?</p>', page, re.S).group(0)
+    whole = re.search(r'the whole table · 整表: <a href="([^"]+)" download>CSV</a>', export).group(1)
+    assert whole == f"/download/csv/{table}.csv" and f'/download/parquet/{table}.parquet"' in export
+    paged = re.search(r'<a href="([^"]+)" download>CSV</a> \(<a href="#export">', export).group(1)
+    path, _, query = paged.replace("&amp;", "&").partition("?")
+    rows = list(csv.reader(io.StringIO(raw_get(app, path, query.encode())[2].decode("utf-8"))))
+    status, _, body = raw_get(app, whole)
+    every = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    count = json.loads(raw_get(app, f"/china-biodiversity-conservation/{table}.json")[2])
+    assert (
+        len(rows) == 1 + 20 and status == 200 and len(every) == 1 + count["filtered_table_rows_count"] > 100
+    )

@@ -85,10 +85,14 @@ TABLE_TEMPLATE_EDITS = [
         '<span class="underlined">View and edit SQL · 查看并编辑 SQL</span>',
     ),
     ('<p class="export-links">This data as {%', '<p class="export-links">This data as · 数据格式: {%'),
-    # the CSV link downloads the file (text/csv with Content-Disposition), not text/plain in a tab
+    # the CSV link downloads the file (text/csv with Content-Disposition), not text/plain in a tab; the
+    # table's files follow (the link gives a page of rows: no CSV streaming)
     (
-        '<a href="{{ url_csv }}">CSV</a> (<a href="#export">advanced</a>)',
-        '<a href="{{ append_querystring(url_csv, \'_dl=1\') }}" download>CSV</a> (<a href="#export">advanced · 高级</a>)',
+        '<a href="{{ url_csv }}">CSV</a> (<a href="#export">advanced</a>){% endif %}</p>',
+        '<a href="{{ append_querystring(url_csv, \'_dl=1\') }}" download>CSV</a> (<a href="#export">advanced · 高级</a>){% endif %}'
+        '{% if table_files %} · the whole table · 整表: <a href="{{ table_files.csv.url }}" download>CSV</a> '
+        '<small>({{ table_files.csv.size }})</small>, <a href="{{ table_files.parquet.url }}" download>Parquet</a> '
+        "<small>({{ table_files.parquet.size }})</small>{% endif %}</p>",
     ),
     ("These facets timed out:", "These facets timed out · 以下分面超时:"),
     ("<p>JSON shape:", "<p>JSON shape · JSON 结构:"),
