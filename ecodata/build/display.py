@@ -11,8 +11,9 @@ declares, never from a table's or column's name.
 - each **code's labels**, Chinese and English: a code list's `label_zh` and `label_en` (read when served),
   or a category's `label_zh` and `label`.
 
-A package that declares none of these still gets an order (primary key, subject, then the descriptor's)
-and labels; its pages then show plain, formatted values.
+A package that declares none of these still gets an order (primary key, subject, figure and date — the
+date first where the descriptor has it first, as a time series does — then the descriptor's) and labels;
+its pages then show plain, formatted values.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def page_plan(resource: dict, declared: dict[str, dict], evidence: dict | None, 
     lead = [name for name in (values or {}).get("values", []) if name in numbers][:1]
     if not lead and quote is None:
         lead = list(numbers)[:1]
-    first = unique([*key, *subject, *lead, date, source, quote])
+    dated_first = bool(date and lead) and names.index(date) < names.index(lead[0])  # a time series
+    first = unique([*key, *subject, *([date, *lead] if dated_first else [*lead, date]), source, quote])
     notes = [name for name in plain_text if name not in first]
     return {
         "order": unique([*first, *notes, *names]),

@@ -173,19 +173,26 @@ def roles(plan: dict) -> dict[str, str]:
     return found
 
 
+LINK = "Link"  # Datasette's first column, linking each row of a table without a single-column key
+
+
 class TablePage:
     """What _table.html asks about a table's columns: their order, labels and roles."""
 
     def __init__(self, plan: dict, display_columns: list[dict], codes: dict):
         self.plan = plan
         self.labels = plan["labels"]
-        self.roles = roles(plan)
+        self.roles = roles(plan) | {LINK: "key"}  # the way to a row's page: shown first, on a phone too
         self.codes = codes
-        rank = {name: index for index, name in enumerate(plan["order"])}
         names = [column["name"] for column in display_columns]
-        self.positions = sorted(
-            range(len(names)), key=lambda index: (rank.get(names[index], len(rank)), index)
-        )
+        self.positions = self.shown(names)
+
+    def shown(self, names: list[str]) -> list[int]:
+        """The positions of the columns shown, in the plan's order: Datasette's link to the row first, and
+        without `rowid`, which a table with no key shows twice (as the link's text and as a column)."""
+        rank = {name: index for index, name in enumerate(self.plan["order"])} | {LINK: -1}
+        kept = [index for index, name in enumerate(names) if not (name == "rowid" and LINK in names)]
+        return sorted(kept, key=lambda index: (rank.get(names[index], len(rank)), index))
 
     def rows(self, display_rows) -> list[list[tuple]]:
         """Each row's cells in the plan's order, with their td classes and small-screen labels, worked
@@ -194,7 +201,7 @@ class TablePage:
             return []
         columns = [cell["column"] for cell in display_rows[0].cells]
         extra = [(f" ecodata-role-{self.roles.get(name, 'other')}", self.header(name)) for name in columns]
-        order = sorted(range(len(columns)), key=self.rank(columns))
+        order = self.shown(columns)
         return [
             [
                 (
@@ -206,10 +213,6 @@ class TablePage:
             ]
             for row in display_rows
         ]
-
-    def rank(self, names: list[str]):
-        rank = {name: index for index, name in enumerate(self.plan["order"])}
-        return lambda index: (rank.get(names[index], len(rank)), index)
 
     def header(self, name: str) -> str:
         zh = self.labels.get(name, {}).get("zh")

@@ -397,3 +397,22 @@ def test_the_dashboard_pages_speak_both_languages(built):
     page = datasette_get(built, "/-/dashboards/headline-figures").text
     assert "home · 首页" in page and "Apply · 应用" in page
     assert "Dashboards · 图表" in datasette_get(built, "/-/dashboards").text
+
+
+def test_a_time_series_without_a_key_reads_date_first_with_one_link_to_each_row(tmp_path):
+    """datasets/finance-vix: a table with no key showed its first number before its date, its rowid twice
+    (Datasette's link and a column) and, last, the link a phone's card hid: no way to a row's page."""
+    import shutil
+
+    from ecodata.build.dist import build
+
+    shutil.copytree(ROOT / "tests" / "data" / "real" / "ds-finance-vix", tmp_path / "vix")
+    dist = build(tmp_path / "vix" / "datapackage.json", tmp_path / "dist")
+    page = datasette_get(dist, "/finance-vix/vix-daily?_size=3").text
+    headers = re.findall(r'<th [^>]*data-column="([^"]+)"', page)
+    assert headers == ["Link", "DATE", "OPEN", "HIGH", "LOW", "CLOSE"]
+    cells = re.findall(
+        r'<td class="col-Link type-pk ecodata-role-key"[^>]*><div class="ecodata-cell">(.*?)</div>', page
+    )
+    assert cells == [f'<a href="/finance-vix/vix-daily/{row}">{row}</a>' for row in (1, 2, 3)]
+    assert 'data-column="rowid"' not in page and "col-rowid" not in page
