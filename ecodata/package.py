@@ -187,7 +187,10 @@ def load_package(path: str | Path = ".") -> Package:
     except FileNotFoundError:
         raise PackageError(f"{path}: no such descriptor file") from None
     except UnicodeDecodeError as error:
-        raise PackageError(f"{shown}: not UTF-8 text (byte {error.start})") from None
+        kind = binary_kind(descriptor_path)
+        raise PackageError(
+            f"{shown}: {kind}" if kind else f"{shown}: not UTF-8 text (byte {error.start})"
+        ) from None
     except OSError as error:
         raise PackageError(f"{path}: cannot read descriptor ({error.strerror})") from None
     descriptor = parse_descriptor(text, shown)
@@ -198,6 +201,26 @@ def load_package(path: str | Path = ".") -> Package:
             if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
                 raise PackageError(f"{shown}: {package.relative(path)} is not a regular file")
     return package
+
+
+# Files given where a descriptor is expected, known by their first bytes, and what to give instead.
+BINARY_KINDS = {
+    b"PK\x03\x04": "a zip archive, not a package descriptor; unzip it and give the datapackage.json inside",
+    b"SQLite format 3\x00": "a SQLite database (as `ecodata build` writes), not a package descriptor; give "
+    "the datapackage.json it was built from",
+    b"PAR1": "a Parquet file, not a package descriptor; give the datapackage.json that lists it",
+    b"\x1f\x8b": "a gzip file, not a package descriptor; give the datapackage.json that lists it",
+}
+
+
+def binary_kind(path: Path) -> str | None:
+    """What a file that is not text is, in words, when its first bytes say so (see BINARY_KINDS)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+    except OSError:
+        return None
+    return next((kind for magic, kind in BINARY_KINDS.items() if start.startswith(magic)), None)
 
 
 def parse_descriptor(text: str, shown: str) -> object:

@@ -428,3 +428,23 @@ def test_a_signal_that_comes_while_the_process_forks_stops_it_right_after():
         stop(signal.SIGINT, types.SimpleNamespace(f_code=Forks.begin.__code__))
         assert Forks.deferred == [signal.SIGINT]
         Forks.deferred.clear()
+
+
+def test_a_build_s_zip_is_validated_and_its_database_is_said_to_be_one(built, tmp_path):
+    """`ecodata validate dist/x.zip` said "not UTF-8 text (byte 16)": frictionless opens a package zip, and
+    so does `diff`; a database given for a package says what it is."""
+    zipped = next(built.glob("*.zip"))
+    result = run("validate", zipped)
+    assert result.exit_code == 0 and result.output.startswith("valid: "), result.output
+    unzipped = run("build", zipped, "--out", tmp_path / "dist")
+    assert unzipped.exit_code == 2 and "a zip archive, not a package descriptor; unzip it" in unzipped.output
+    words = "a SQLite database (as `ecodata build` writes), not a package descriptor"
+    database = next(built.glob("*.db"))
+    for command in (["validate", database], ["diff", database, ROOT]):
+        result = run(*command)
+        assert result.exit_code == 2 and result.output.startswith("Error: ") and words in result.output, (
+            command,
+            result.output,
+        )
+    (tmp_path / "datapackage.json").write_bytes(b"\xff\xfe{")  # not text, and no kind known: as before
+    assert "not UTF-8 text (byte 0)" in run("validate", tmp_path).output

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ecodata"
-LEAVES = {"ecodata.package", "ecodata.text", "ecodata.numbers", "ecodata.qualifiers", "ecodata.memory"}
+LEAVES = {
+    "ecodata.package",
+    "ecodata.zipped",
+    "ecodata.text",
+    "ecodata.numbers",
+    "ecodata.qualifiers",
+    "ecodata.memory",
+}
 SHELL = {"ecodata", "ecodata.cli", "ecodata.exits", "ecodata.__main__"}  # the CLI, the entry points
 MAY_IMPORT = {
     "leaf": {"leaf"},

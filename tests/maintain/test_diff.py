@@ -290,7 +290,7 @@ def test_a_big_zipped_csv_is_diffed_in_bounded_memory(big_zips, tmp_path):
 def test_an_interrupted_diff_removes_its_temporary_files(big_zips, tmp_path, signal_number):
     arguments = ["diff", *big_zips]
     code, output = stopped_while_writing(
-        arguments, tmp_path, "ecodata-diff-*/big/resources/items.csv", signal_number, tmp_path
+        arguments, tmp_path, "ecodata-zip-*/big/resources/items.csv", signal_number, tmp_path
     )
     assert not any(tmp_path.iterdir())
     assert code == 128 + signal_number, output  # not 1, which says the packages differ
