@@ -71,7 +71,7 @@ def facets(resource: dict) -> list:
     return chosen
 
 
-def table_metadata(resource: dict) -> dict:
+def table_metadata(resource: dict, tables: list[dict]) -> dict:
     fields = resource["schema"]["fields"]
     primary_key = resource["schema"].get("primaryKey") or []
     table = {
@@ -89,7 +89,7 @@ def table_metadata(resource: dict) -> dict:
         table["columns"][LABEL_COLUMN] = "Chinese and English label, generated. 中英文名称（生成列）。"
     if chosen := facets(resource):
         table["facets"] = chosen
-    if searchable_columns(resource):
+    if searchable_columns(resource, tables):
         table["fts_table"] = fts_table_name(resource["name"])
         table["fts_pk"] = "rowid"
     return table
@@ -284,7 +284,9 @@ def datasette_metadata(
             package.name: {
                 "title": descriptor.get("title", package.name),
                 "description": descriptor.get("description", ""),
-                "tables": {resource["name"]: table_metadata(resource) for resource in package.tables},
+                "tables": {
+                    resource["name"]: table_metadata(resource, package.tables) for resource in package.tables
+                },
                 "queries": canned_queries(package),
             }
         },

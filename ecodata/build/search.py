@@ -43,15 +43,17 @@ def search_terms(text: str, max_length: int = MAX_SUBSTRING) -> set[str]:
     return terms
 
 
-def searchable_columns(resource: dict) -> list[str]:
+def searchable_columns(resource: dict, tables: list[dict] = ()) -> list[str]:
     """The text columns a reader may search for a word they see: every one but hashes and paths, and
-    codes — a column a foreign key points elsewhere (its labels are searched there) or whose
-    `categories` label its values, and a primary key a `pattern` makes an identifier (a slug such as
-    `pa-wetland-area-2020`: the row's own address, its words in its other columns). A key of names
-    (a country, a ticker) is searched: it is what a reader looks for."""
+    codes — a column whose `categories` label its values, a primary key a `pattern` makes an identifier
+    (a slug such as `pa-wetland-area-2020`: the row's own address, its words in its other columns), and
+    a foreign key's column whose rows the table it points at names in other text (a code list's labels,
+    searched there). A key of names (a country, a ticker), or a foreign key to a list of names (sectors),
+    is searched: it is what a reader looks for. `tables`: the package's tables, for the foreign keys
+    (without them, a foreign key's column counts as a code)."""
     schema = resource["schema"]
     key = set(schema.get("primaryKey") or [])
-    coded = {name for foreign in schema.get("foreignKeys", []) for name in foreign["fields"]}
+    coded = coded_references(resource, tables)
     return [
         field["name"]
         for field in schema["fields"]
@@ -62,12 +64,29 @@ def searchable_columns(resource: dict) -> list[str]:
     ]
 
 
+def coded_references(resource: dict, tables: list[dict]) -> set[str]:
+    """The columns of `resource`'s foreign keys whose target rows have other text naming them."""
+    by_name = {table["name"]: table for table in tables}
+    coded = set()
+    for foreign in resource["schema"].get("foreignKeys", []):
+        reference = foreign.get("reference") or {}
+        target = by_name.get(reference.get("resource") or resource["name"])
+        pointed = set(reference.get("fields") or [])
+        named = target is None or any(
+            field.get("type", "string") == "string" and field["name"] not in pointed
+            for field in target["schema"]["fields"]
+        )
+        if named:
+            coded |= set(foreign["fields"])
+    return coded
+
+
 def write_search_tables(package: Package, connection: sqlite3.Connection, parquet: dict[str, Path]) -> None:
     """Add `<table>_fts` for every table with text columns, in bulk: SQLite indexes the rows without a
     Chinese character from their text as it is (its tokenizer reads the words `search_terms` would
     give); only the rows with one, found in the Parquet files by a vectorised match, go through Python."""
     for resource in package.tables:
-        columns = searchable_columns(resource)
+        columns = searchable_columns(resource, package.tables)
         if columns:
             han = han_rows(parquet[resource["name"]], columns)
             index_table(connection, resource["name"], columns, han)

@@ -94,7 +94,7 @@ def name_clash(package: Package) -> str | None:
                     f'resource "{name}": fields "{other}" and "{field["name"]}" differ only in case, and '
                     "SQLite would hold them as one column; rename one"
                 )
-        for table, owner in sqlite_tables(resource):
+        for table, owner in sqlite_tables(resource, package.tables):
             if (holder := holders.setdefault(folded(table), owner)) != owner:
                 return f'{holder} and {owner} would both be the SQLite table "{table}"; rename the resource'
     return None
@@ -112,14 +112,14 @@ def most_columns() -> int:
         )
 
 
-def sqlite_tables(resource: dict) -> list[tuple[str, str]]:
+def sqlite_tables(resource: dict, tables: list[dict] = ()) -> list[tuple[str, str]]:
     """The SQLite tables a resource becomes, each with what it is: its own and, when it has text to
-    search, its search index's."""
+    search, its search index's (`tables`: the package's, for search.searchable_columns)."""
     from .search import fts_table_name, searchable_columns
 
     name = resource["name"]
     owned = [(name, f'resource "{name}"')]
-    if searchable_columns(resource):
+    if searchable_columns(resource, tables):
         index = fts_table_name(name)
         owned += [(index + suffix, f'the search index of resource "{name}"') for suffix in FTS_SHADOWS]
     return owned

@@ -187,7 +187,7 @@ def buildable_names(resources: list[dict]) -> list[str]:
         reason = f'SQLite keeps names starting with "{RESERVED_PREFIX}" for itself' if reserved else ""
         for number in itertools.count(1):
             resource["name"] = base if number == 1 else f"{base}-{number}"
-            tables = sqlite_tables(resource)
+            tables = sqlite_tables(resource, resources)
             clash = next(((table, held[folded(table)]) for table, _ in tables if folded(table) in held), None)
             if clash is None:
                 break

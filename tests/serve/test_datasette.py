@@ -472,3 +472,37 @@ def test_a_statement_both_documents_make_is_one_bar_pair_on_the_dashboard(built)
         assert all(len(found) == 1 for found in subjects.values()), {
             s: f for s, f in subjects.items() if len(f) > 1
         }
+
+
+def test_a_foreign_key_to_a_list_of_names_is_searched_and_one_to_labelled_codes_is_not(tmp_path):
+    """datasets/s-and-p-500-companies with its sector column pointing at its sector list: a search for
+    "Industrials" on the companies found none of them (the column counted as a code), only words that
+    stem alike ("Industrial Gases"). A column pointing at a code list with labels stays unsearched."""
+    import shutil
+
+    from ecodata.build.dist import build
+
+    package = tmp_path / "sp"
+    shutil.copytree(ROOT / "tests" / "data" / "real" / "ds-s-and-p-500-companies", package)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    companies = next(r for r in descriptor["resources"] if r["name"] == "constituents")
+    companies["schema"]["foreignKeys"] = [
+        {"fields": ["GICS Sector"], "reference": {"resource": "sector-counts", "fields": ["sector"]}}
+    ]
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    dist = build(package / "datapackage.json", tmp_path / "dist")
+    with open(package / "data" / "constituents.csv", encoding="utf-8") as handle:
+        industrials = sum(1 for row in csv.DictReader(handle) if row["GICS Sector"] == "Industrials")
+    found = json_rows(dist, "/s-and-p-500-companies/constituents", _search="Industrials", _size="max")
+    assert industrials > 50 and sum(row["GICS Sector"] == "Industrials" for row in found) == industrials
+    from ecodata.build.search import searchable_columns
+    from ecodata.package import load_package
+
+    flagship = load_package(ROOT / "datapackage.json")  # its codes point at code lists, labelled there
+    pointing = {
+        table["name"]: {name for key in table["schema"].get("foreignKeys", []) for name in key["fields"]}
+        for table in flagship.tables
+    }
+    assert len([name for name, columns in pointing.items() if columns]) >= 5
+    for table in flagship.tables:
+        assert not pointing[table["name"]] & set(searchable_columns(table, flagship.tables)), table["name"]
