@@ -40,6 +40,22 @@ def interface_languages(package: Package) -> list[str]:
     return ["en", "zh-Hans"] if chinese else ["en"]
 
 
+def label_field(resource: dict) -> str | None:
+    """The field that names a row where a link or a facet points at it, beyond what Datasette finds
+    itself (a `name` or `title` column, or the one beside an `id`): a `label` field, else the only text
+    field beside a one-field primary key (a code list of `code,label`, a list of `iso3,country`)."""
+    schema = resource["schema"]
+    texts = [field["name"] for field in schema["fields"] if field.get("type", "string") == "string"]
+    if any(name.lower() in ("name", "title") for name in texts):
+        return None  # Datasette's own choice
+    labelled = [name for name in texts if name.lower() == "label"]
+    key = schema.get("primaryKey") or []
+    others = [name for name in texts if name not in key]
+    if labelled:
+        return labelled[0]
+    return others[0] if len(key) == 1 and len(others) == 1 and len(schema["fields"]) == 2 else None
+
+
 def datasette_folder(package: Package) -> Path:
     return package.root / "datasette"
 
@@ -87,6 +103,8 @@ def table_metadata(resource: dict, tables: list[dict]) -> dict:
     if bilingual_label(resource):
         table["label_column"] = LABEL_COLUMN
         table["columns"][LABEL_COLUMN] = "Chinese and English label, generated. 中英文名称（生成列）。"
+    elif named_by := label_field(resource):
+        table["label_column"] = named_by
     if chosen := facets(resource):
         table["facets"] = chosen
     if searchable_columns(resource, tables):

@@ -506,3 +506,30 @@ def test_a_foreign_key_to_a_list_of_names_is_searched_and_one_to_labelled_codes_
     assert len([name for name, columns in pointing.items() if columns]) >= 5
     for table in flagship.tables:
         assert not pointing[table["name"]] & set(searchable_columns(table, flagship.tables)), table["name"]
+
+
+def test_a_code_list_of_code_and_label_names_its_codes_in_facets_and_cells(tmp_path):
+    """Datasette names a linked row by a `name` or `title` column, or the one beside an `id`: a code
+    list of `code,label` showed its codes (furniture) in facets and cells, never its labels."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    categories = table(
+        "categories",
+        [{"name": "code", "type": "string"}, {"name": "label", "type": "string"}],
+        primaryKey=["code"],
+    )
+    fields = [{"name": "id", "type": "integer"}, {"name": "category", "type": "string"}]
+    reference = {"fields": ["category"], "reference": {"resource": "categories", "fields": ["code"]}}
+    products = table("products", fields, primaryKey=["id"], foreignKeys=[reference])
+    files = {
+        "categories.csv": b"code,label\nfurniture,Furniture and fittings\ntoys,Toys\n",
+        "products.csv": b"id,category\n1,furniture\n2,toys\n3,furniture\n",
+    }
+    dist = build(write_package(tmp_path / "p", [categories, products], files), tmp_path / "dist")
+    data = datasette_get(dist, "/parity/products.json?_facet=category&_labels=on").json()
+    facet = {item["value"]: item["label"] for item in data["facet_results"]["category"]["results"]}
+    assert facet == {"furniture": "Furniture and fittings", "toys": "Toys"}
+    assert data["rows"][0]["category"] == {"value": "furniture", "label": "Furniture and fittings"}
+    assert "Furniture and fittings" in datasette_get(dist, "/parity/products").text
