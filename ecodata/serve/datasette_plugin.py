@@ -24,7 +24,7 @@ from .app import STATIC, STATIC_URL
 from .asgi import ASKED_PATH, FILE_TYPES
 from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
 from .figures import GROUP_FROM, plain_number
-from .pages import TablePage, both_languages, cell_html, code_labels, load_code_labels
+from .pages import TablePage, boolean_word, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
 from .words import both, column_menu_script, description_zh, english, unchanged
 
@@ -347,7 +347,10 @@ def extra_template_vars(template, database, table, request, datasette):
     plan = config.get("pages", {}).get(table) if table else None
     if template == "table.html":
         codes = code_labels(datasette, database, table)
-        found["facet_labels"] = lambda column, facet_value: facet_label(codes.get(column, {}), facet_value)
+        found["facet_labels"] = lambda column, facet_value: (
+            boolean_word(facet_value.get("value"), column, plan or {})
+            or facet_label(codes.get(column, {}), facet_value)
+        )
         found["facet_heading"] = lambda column: column_label((plan or {}).get("labels", {}), column)
         found["description_zh"] = description_zh
         # the export links give a page of rows (no CSV streaming: serving is bounded); the files, all of them

@@ -126,6 +126,16 @@ def clipped_html(text: str, chinese: bool = True) -> Markup:
     )
 
 
+BOOLEAN_WORDS = {1: "true", 0: "false"}  # SQLite holds a boolean as 1 or 0
+
+
+def boolean_word(value, column: str, plan: dict) -> str | None:
+    """`true` or `false` for a boolean field's 1 or 0 (SQLite has no boolean), else None."""
+    if column in plan.get("booleans", ()) and type(value) is int:
+        return BOOLEAN_WORDS.get(value)
+    return None
+
+
 def cell_html(
     row, value, column: str, plan: dict, codes: dict, sources: dict, chinese: bool = True
 ) -> Markup | None:
@@ -137,6 +147,8 @@ def cell_html(
         return quote_html(value, cell_of(row, key[0]) if len(key) == 1 else None, source, chinese)
     if column in plan["figures"] and isinstance(value, int | float) and not isinstance(value, bool):
         return figure_html(figure_parts(value, row, column, plan, codes))
+    if word := boolean_word(value, column, plan):
+        return Markup(word)
     if column in plan["categories"] and (
         label := both_languages(codes.get(column, {}).get(str(value)) or {})
     ):

@@ -10,7 +10,16 @@ import re
 from markupsafe import Markup, escape
 
 from ..build.sqlite import quoted
-from .pages import CJK, both_languages, cell_of, code_labels, figure_html, figure_parts, figure_text
+from .pages import (
+    CJK,
+    boolean_word,
+    both_languages,
+    cell_of,
+    code_labels,
+    figure_html,
+    figure_parts,
+    figure_text,
+)
 
 
 def latin_first(values: list[str]) -> list[str]:
@@ -42,6 +51,8 @@ def field_value_html(row, name: str, plan: dict, codes: dict, links: dict) -> Ma
         return Markup('<span class="ecodata-empty">—</span>')
     if name in plan["figures"] and isinstance(value, int | float):
         return figure_html(figure_parts(value, row, name, plan, codes))
+    if word := boolean_word(value, name, plan):
+        return Markup(word)
     labels = codes.get(name, {}).get(str(value))
     if labels:
         shown = Markup('{} <code class="ecodata-code">{}</code>').format(both_languages(labels), value)

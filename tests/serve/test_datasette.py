@@ -533,3 +533,23 @@ def test_a_code_list_of_code_and_label_names_its_codes_in_facets_and_cells(tmp_p
     assert facet == {"furniture": "Furniture and fittings", "toys": "Toys"}
     assert data["rows"][0]["category"] == {"value": "furniture", "label": "Furniture and fittings"}
     assert "Furniture and fittings" in datasette_get(dist, "/parity/products").text
+
+
+def test_a_boolean_reads_true_or_false_in_cells_facets_and_the_row_card(tmp_path):
+    """SQLite holds a boolean as 1 or 0, which Datasette shows as such."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    fields = [{"name": "id", "type": "integer"}, {"name": "in_stock", "type": "boolean"}]
+    files = {"items.csv": b"id,in_stock\n1,true\n2,false\n3,\n"}
+    dist = build(
+        write_package(tmp_path / "p", [table("items", fields, primaryKey=["id"])], files), tmp_path / "dist"
+    )
+    page = datasette_get(dist, "/parity/items?_facet=in_stock").text
+    cells = re.findall(r'<td class="col-in_stock[^"]*"[^>]*><div class="ecodata-cell">(.*?)</div>', page)
+    assert cells == ["true", "false", "&nbsp;"]
+    facet = re.search(r'<ul class="tight-bullets">(.*?)</ul>', page, re.S).group(1)
+    assert ">true</a> 1" in facet and ">false</a> 1" in facet
+    assert re.search(r"<dd>false</dd>", datasette_get(dist, "/parity/items/2").text)
+    assert json_rows(dist, "/parity/items")[0]["in_stock"] == 1  # the data as stored: only pages read words
