@@ -339,7 +339,9 @@ def new_row(resource: str, descriptor: Path, source_id, quote, assignments, yes:
     except RowError as error:
         click.echo(f"Error: row not added: {error}", err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(f"added {cells.get(names[0])} to {package.resource(resource)['path']} (row {number})")
+    key = package.table(resource)["schema"].get("primaryKey") or names[:1]  # the row as its key names it
+    shown = ", ".join(str(cells.get(name, "")) for name in key)
+    click.echo(f"added {shown} to {package.resource(resource)['path']} (row {number})")
 
 
 def ask(yes: bool, option: str, prompt, *arguments):

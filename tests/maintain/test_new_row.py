@@ -287,3 +287,19 @@ def test_what_new_row_cannot_use_is_said_before_anything_is_asked_or_written(tmp
     taken = CliRunner().invoke(cli, ["new-row", "items", str(folder), "--set", "id=2", "--set", "name=x"])
     assert taken.exit_code == 1 and "already has a row" in taken.output and "add this row" not in taken.output
     assert (folder / "items.csv").read_bytes() == before
+
+
+def test_a_row_added_under_a_key_of_two_fields_is_named_by_both(tmp_path):
+    """It said `added 3 to sales.csv` for the row (3, 2024-05)."""
+    (tmp_path / "items.csv").write_text("store,month,total\n3,2024-04,10\n", encoding="utf-8")
+    fields = [{"name": "store", "type": "integer"}, {"name": "month"}, {"name": "total", "type": "integer"}]
+    resource = {
+        "name": "items",
+        "path": "items.csv",
+        "schema": {"fields": fields, "primaryKey": ["store", "month"]},
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "sales", "resources": [resource]}))
+    result = new_row_in(tmp_path, "store=3", "month=2024-05", "total=12")
+    assert result.exit_code == 0 and result.output.endswith("added 3, 2024-05 to items.csv (row 3)\n"), (
+        result.output
+    )
