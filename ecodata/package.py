@@ -268,6 +268,16 @@ def frictionless_package(package: Package):
     return frictionless.Package(package.descriptor, basepath=str(package.root))
 
 
+def frictionless_package_at(package: Package):
+    """frictionless's Package opened by its descriptor's path, as `frictionless validate` opens it;
+    a `.yml` descriptor, which frictionless reads by path as JSON, from the descriptor as parsed."""
+    import frictionless
+
+    if package.descriptor_path.suffix.lower() == ".yml":
+        return frictionless_package(package)
+    return frictionless.Package(str(package.descriptor_path))
+
+
 def tables_or_none(package: Package, read=None) -> list[dict] | None:
     try:
         return normalised_resources(package, read)

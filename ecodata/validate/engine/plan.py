@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ...package import Package, PackageError, tables_or_none
+from ...package import Package, PackageError, frictionless_package_at, tables_or_none
 from ..report import Finding
 from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 
@@ -77,11 +77,7 @@ def unplaced_descriptor_findings(package: Package):
     import frictionless
 
     try:
-        checked = (  # frictionless opens .json and .yaml by path, not .yml
-            frictionless.Package(package.descriptor, basepath=str(package.root))
-            if package.descriptor_path.suffix == ".yml"
-            else frictionless.Package(str(package.descriptor_path))
-        )
+        checked = frictionless_package_at(package)
         checked.to_descriptor(validate=True)
         for resource in checked.resources:
             resource.to_descriptor(validate=True)

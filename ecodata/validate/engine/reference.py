@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...package import Package
+from ...package import Package, frictionless_package_at
 from ..report import Finding, Report
 from . import messages
 
@@ -22,7 +22,7 @@ def check_with_frictionless(package: Package, report: Report) -> None:
     import frictionless
 
     try:
-        checked = frictionless.Package(str(package.descriptor_path)).validate(limit_errors=LIMIT_ERRORS)
+        checked = frictionless_package_at(package).validate(limit_errors=LIMIT_ERRORS)
     except frictionless.FrictionlessException as exception:  # what is wrong, not "descriptor is not valid"
         report.findings += [descriptor_finding(package, error) for error in exception.to_errors()]
         return
