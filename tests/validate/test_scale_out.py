@@ -282,3 +282,15 @@ def test_a_file_read_again_takes_back_only_the_bytes_it_counted(tmp_path, monkey
     standard_checks(load_package(descriptor), Report(), progress=Recorder())
     running = [sum(counts[: index + 1]) for index in range(len(counts))]
     assert any(count < 0 for count in counts) and min(running) >= 0 and running[-1] == len(content)
+
+
+@pytest.mark.parametrize("address", ["nonsense", "tcp://127.0.0.1:9"])  # no port; a port nothing answers on
+def test_a_dask_address_without_a_scheduler_cannot_run_in_one_line(tmp_path, address):
+    """Exit 3 ("a bug in ecodata") was what a mistyped --dask address gave, after 30 s."""
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(parts_package(tmp_path)), "--dask", address])
+    assert result.exit_code == 2 and result.output.startswith(f"Error: --dask {address}: no Dask scheduler")
+    assert len(result.output.strip().splitlines()) == 1, result.output

@@ -17,16 +17,21 @@ from .package_checks import duplicate_findings, fields_named, foreign_key_findin
 from .resources import ResourceOutcome, check_declared_counts, file_jobs, later_jobs, merge
 
 FRAME = {"key": "string", "row": "int64"}
+CONNECT_SECONDS = 10  # Dask's default is 30: a mistyped address need not hold the command that long
 
 
 def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]:
+    from ...package import PackageError
+
     try:
         from distributed import Client
     except ImportError as error:
-        from ...package import PackageError
-
         raise PackageError("--dask needs the dask extra: pip install 'ecodata[dask]'") from error
-    with Client(address) as client:
+    try:  # a wrong or unreachable address cannot run (exit 2), in one line
+        client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, ValueError, TypeError) as error:
+        raise PackageError(f"--dask {address}: no Dask scheduler answers there ({error})") from None
+    with client:
         checked = [check_parts(client, plan, specs[plan.name], progress) for plan in plans]
         outcomes = [outcome for outcome, _ in checked]
         frames = {outcome.plan.name: parts for outcome, parts in checked}
