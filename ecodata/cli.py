@@ -226,7 +226,8 @@ def serve(descriptor: Path, out: Path, host: str, port: int, cache_mb: int):
         click.echo(f"{out} is missing or stale: building", err=True)
         run_build(descriptor, out)
     click.echo(f"serving {out} at http://{host}:{port}/ (read-only)", err=True)
-    run_server(out, host, port, cache_mb)
+    with ended_by_signals():  # uvicorn stops gracefully, then raises the signal again: 130 or 143, not 0
+        run_server(out, host, port, cache_mb)
 
 
 @cli.command()

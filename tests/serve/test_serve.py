@@ -286,3 +286,35 @@ def test_huge_answers_are_refused_before_they_fill_the_server_and_its_memory_com
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("signal_name, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stopped_server_exits_with_the_shell_s_status_for_its_signal(built, signal_name, code):
+    """Ctrl-C ended `serve` with 0, as if it had finished (uvicorn stops gracefully, then raises the
+    signal again, where asyncio's own Ctrl-C handler swallowed it)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from test_browser import free_port, wait_until_up
+
+    port = free_port()
+    ecodata = Path(sys.executable).parent / "ecodata"
+    command = [
+        str(ecodata),
+        "serve",
+        str(ROOT / "datapackage.json"),
+        "--out",
+        str(built),
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)
+        process.send_signal(getattr(signal, signal_name))
+        assert process.wait(timeout=30) == code
+    finally:
+        process.kill()
+    assert b"Traceback" not in process.stderr.read()
