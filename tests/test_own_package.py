@@ -77,7 +77,7 @@ def test_pages_show_only_what_the_package_has(tmp_path, built):
         assert "Search all tables" in page
         own = datasette_get(built, path if path == "/" else "/china-biodiversity-conservation").text
         assert "/-/dashboards" in own and "/sources/index.html" in own
-        assert 'placeholder="湿地, 大熊猫, wetland, panda reserve"' in own
+        assert 'placeholder="湿地, 大熊猫, wetland, nature reserve"' in own
 
 
 def test_search_in_a_package_without_chinese_text_matches_words_and_plurals_not_codes(tmp_path):

@@ -153,6 +153,13 @@ def test_chinese_search_finds_exactly_the_rows_containing_the_query(built, query
     assert found_somewhere
 
 
+def test_every_search_example_the_package_shows_finds_rows(built):
+    """The search box's placeholder and the README offer these; `panda reserve` once found nothing."""
+    examples = load_package(ROOT / "datapackage.json").descriptor["ecodata"]["search_examples"]
+    for query in examples:
+        assert any(search(built, table, query) for table in STATEMENT_TABLES), query
+
+
 @pytest.mark.parametrize(
     "query, patterns",
     [
