@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..package import Package
+from ..package import Package, shown_path
 from .plugins import declared_checks, known_checks
 
 
@@ -32,16 +30,11 @@ def check_listing(package: Package) -> dict:
     }
 
 
-def shown_path(path: Path) -> str:
-    """The path relative to the current folder when it is inside it, else as it is."""
-    return path.relative_to(Path.cwd()).as_posix() if path.is_relative_to(Path.cwd()) else str(path)
-
-
 def render_listing(listing: dict) -> str:
     lines = [f"checks for {listing['descriptor']}", "runs  standard Table Schema checks (always)"]
     for check in listing["checks"]:
-        settings = ", ".join(
-            f"{key}={value}" for key, value in check["settings"].items() if value is not None
+        settings = ", ".join(  # (unset): a setting whose default is worked out, as `sources` is
+            f"{key}={'(unset)' if value is None else value}" for key, value in check["settings"].items()
         )
         lines.append(
             f"{'runs' if check['runs'] else '  - '}  {check['name']} [{', '.join(check['types'])}] "

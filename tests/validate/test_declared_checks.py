@@ -386,3 +386,16 @@ def test_the_quick_test_passes_this_packages_declaration():
     from ecodata.validate.plugins import plainly_valid
 
     assert plainly_valid(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["ecodata"])
+
+
+def test_the_readme_names_every_setting_of_every_shipped_check():
+    """Its table of checks left out `sources` and `sha256` of the source checks, which work."""
+    from conftest import ROOT
+
+    from ecodata.validate.plugins import builtin_checks
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for check in builtin_checks():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{check.name}` |"))
+        missing = [name for name in check.settings if f"`{name}`" not in row]
+        assert not missing, (check.name, missing)
