@@ -131,16 +131,22 @@ def render_json(report: Report, limit: int | None = None) -> str:
 
 
 def render_github(report: Report, limit: int | None = None) -> str:
-    """GitHub Actions workflow commands: each error annotates its CSV line in a pull request."""
+    """GitHub Actions workflow commands: each error annotates its CSV line in a pull request; the notes
+    on how the package was checked are notices."""
+    from .engine.messages import LABELS  # (the engine imports this module)
+
     lines = []
     for finding in shown(report, limit):
         properties = {"file": annotated_file(report, finding.path or "datapackage.json")}
         if finding.line is not None:
             properties["line"] = str(finding.line)
+        elif finding.type in LABELS and finding.path:  # a header's: on its file's first line
+            properties["line"] = "1"
         properties["title"] = finding.type
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         message = f"{finding.field}: {finding.message}" if finding.field else finding.message
         lines.append(f"::error {joined}::{escape_data(message)}")
+    lines += [f"::notice title=ecodata validate::{escape_data(note)}" for note in report.notes]
     lines.append(
         ("::notice title=ecodata validate::" if report.valid else "::error title=ecodata validate::")
         + escape_data(summary_line(report, limit))

@@ -1,6 +1,8 @@
 """validate's output formats and selection options, on one broken copy of the shipped package."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -240,3 +242,17 @@ def test_a_wrong_bytes_or_hash_says_what_the_file_has_and_what_the_descriptor_sa
     digest = "7cde7fb64fd82bd152710cf238e017b9ab46c0592483edc067ba4f6c75fac108"  # sha256 of "id\n1\n"
     assert said["hash-count"].startswith(f"the file's hash is {digest}, the descriptor says ")
     assert said["hash-count"].endswith("0" * 64)
+
+
+def test_github_annotations_put_a_header_error_on_line_1_and_give_the_notes():
+    """A header error had no line (GitHub then shows it on no line), and the note that frictionless
+    checked the package (the arrow engine does not read compressed files) was left out."""
+    real = Path(__file__).resolve().parent.parent / "data" / "real"
+    header = invoke(real / "fl-capital-yaml-invalid", "--format", "github").output
+    assert re.search(r"^::error file=[^,]*capital-invalid\.csv,line=1,title=duplicate-label::", header, re.M)
+    compressed = invoke(real / "fl-compression", "--format", "github").output.splitlines()
+    assert (
+        compressed[0].startswith("::notice title=ecodata validate::")
+        and "frictionless checked" in compressed[0]
+    )
+    assert compressed[-1].startswith("::notice title=ecodata validate::valid:")
