@@ -127,8 +127,8 @@ def insert_row(package: Package, resource: dict, cells: dict[str, str]) -> int:
 
 def file_keys(package: Package, name: str, key_fields: list[str]):
     """([(rowNumber, key as text)] in file order, the engine's map of the line each row starts on)."""
-    from ..validate.batches import engine_plan, numbered_batches
     from ..validate.engine.lines import LineMap
+    from ..validate.file_texts import engine_plan, numbered_batches
 
     planned = engine_plan(package, name)
     if planned is None:

@@ -271,7 +271,7 @@ def write_csv(package: Package, resource: dict, target) -> None:
     if is_plain_csv(resource):
         shutil.copyfile(package.resource_path(resource), target)
         return
-    from .batches import engine_texts
+    from .file_texts import engine_texts
 
     fields = package.table(resource["name"])["schema"]["fields"]
     texts = engine_texts(package, resource["name"])  # a file or a folder of parts the engine reads

@@ -279,7 +279,8 @@ class RecordedProgress:
 @pytest.mark.parametrize("offsets", ["same", "mixed"], ids=["out of key order", "a column typed whole"])
 def test_rows_sqlite_did_not_get_in_key_order_are_loaded_again_from_parquet(tmp_path, monkeypatch, offsets):
     # batches of two: the first goes in, then it breaks
-    monkeypatch.setattr("ecodata.validate.batches.BATCH_ROWS", 2)
+    monkeypatch.setattr("ecodata.validate.file_texts.BATCH_ROWS", 2)  # the engine's text batches
+    monkeypatch.setattr("ecodata.validate.batches.BATCH_ROWS", 2)  # and frictionless's rows, batched
     later = "+08:00" if offsets == "same" else ""  # an offset in the first batch only: typed whole, as text
     rows = [(3, "wetland survey"), (5, "湿地保护"), (4, "国家公园 national park"), (1, ""), (2, "熊猫")]
     (tmp_path / "t.csv").write_text(
@@ -331,8 +332,9 @@ PIECES = {
 
 @pytest.mark.parametrize("content", PIECES.values(), ids=PIECES.keys())
 def test_the_build_reads_a_file_cut_into_pieces_as_the_exact_reader_does(tmp_path, monkeypatch, content):
-    from ecodata.validate.batches import engine_plan, engine_rows
+    from ecodata.validate.batches import engine_rows
     from ecodata.validate.engine import reading
+    from ecodata.validate.file_texts import engine_plan
 
     monkeypatch.setattr(reading, "SMALLEST_PIECE", 64)
     monkeypatch.setattr(reading, "PIECE_SIZE", 64)
@@ -618,7 +620,7 @@ def test_a_list_of_files_is_built_as_frictionless_reads_it_and_at_the_engine_s_s
     parts, 81 s and 800 MB against validation's 1.2 s (now 4 s, 265 MB). The parts are read as validation
     reads them: a later CSV part's first line dropped as frictionless drops it, a byte-order mark
     there is text, rows numbered as if one file."""
-    from ecodata.validate import batches
+    from ecodata.validate import file_texts
 
     sep, header = (",", "id,name\n") if suffix == ".csv" else ("\t", "")  # TSV: every line read
     parts = {
@@ -641,7 +643,7 @@ def test_a_list_of_files_is_built_as_frictionless_reads_it_and_at_the_engine_s_s
 
     validated = CliRunner().invoke(cli, ["validate", str(tmp_path)])
     engine = build(tmp_path, tmp_path / "engine")
-    monkeypatch.setattr(batches, "file_plans", lambda package, resource: None)  # frictionless reads it
+    monkeypatch.setattr(file_texts, "file_plans", lambda package, resource: None)  # frictionless reads it
     reference = build(tmp_path, tmp_path / "reference")
     read = [pq.read_table(out / "parquet" / "t.parquet").to_pylist() for out in (engine, reference)]
     assert read[0] == read[1] and len(read[0]) >= 4, (validated.output, read)
