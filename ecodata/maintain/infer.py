@@ -29,6 +29,7 @@ NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 LONG_WHOLE = r"^[+-]?[0-9]{16,}$"  # a float64 holds every whole number of up to 15 digits, not all longer
 BOOLEAN = ("true", "True", "TRUE", "false", "False", "FALSE")  # not 0/1: those stay integers
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+YEARMONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # 2024-03: a month, as frictionless's yearmonth reads it
 DATETIME = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(\.[0-9]{1,6})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
@@ -62,8 +63,8 @@ class Reference:
 
 
 def infer_column(name: str, cells: pa.ChunkedArray | pa.Array) -> Column:
-    """The type of a column of text: the first of integer, number, boolean, date, datetime that every
-    non-missing cell fits, else string. Markers such as `NA` count as missing only if that makes the
+    """The type of a column of text: the first of integer, number, boolean, date, datetime, yearmonth
+    that every non-missing cell fits, else string. Markers such as `NA` count as missing only if that makes the
     column typed; in a text column they are text."""
     if isinstance(cells, pa.ChunkedArray):
         cells = pa.concat_arrays(cells.chunks) if cells.num_chunks else pa.array([], pa.string())
@@ -93,6 +94,8 @@ def value_type(values: pa.Array) -> tuple[str, str | None]:
         return "date", None
     if all_match(values, DATETIME) and real_dates(pc.utf8_slice_codeunits(values, 0, 10)):
         return "datetime", None
+    if all_match(values, YEARMONTH) and not pc.any(pc.starts_with(values, "0000")).as_py():
+        return "yearmonth", None
     return "string", None
 
 

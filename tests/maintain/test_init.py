@@ -186,6 +186,10 @@ def test_a_marker_that_is_text_in_another_column_is_declared_per_field(tmp_path)
         (["2021-02-28", "2020-02-29"], "date"),
         (["2021-02-30"], "string"),
         (["2021-01-01 10:00:00", "2021-01-01T10:00:00.5+01:00"], "datetime"),
+        (["2024-03", "1999-12"], "yearmonth"),
+        (["2024-13", "2024-03"], "string"),  # no 13th month
+        (["2024-3"], "string"),  # frictionless reads it, but it would not sort as its months do
+        (["0000-01"], "string"),
         (["007", "12"], "string"),
         (["1234567890123456789", "-9223372036854775808", "9223372036854775807"], "integer"),  # int64
         (["9223372036854775808", "1"], "string"),  # beyond int64: a float would round it
