@@ -225,6 +225,8 @@ def served_datasette_class():
     from the whole metadata on every call are kept: plugin_config (render_cell hooks, ours and
     datasette-render-markdown's, ask for it per cell: 0.4 s of a 0.5 s page) and table permissions
     (a deep copy of every metadata source, several times a request)."""
+    import copy
+
     from datasette.app import Datasette
 
     class Served(Datasette):
@@ -237,7 +239,10 @@ def served_datasette_class():
             return super().absolute_url(request, str.__str__(path))
 
         def plugin_config(self, plugin_name, database=None, table=None, fallback=True):
-            return self.kept("plugin_config", plugin_name, database, table, fallback)
+            kept = self.kept("plugin_config", plugin_name, database, table, fallback)
+            # ours is read only; another plugin's is a copy: datasette-dashboards writes each request's
+            # filters into its charts' queries, which the next request then found filled in
+            return kept if plugin_name == "ecodata" else copy.deepcopy(kept)
 
         def _table_permission_allows(self, database, table):
             return self.kept("_table_permission_allows", database, table)

@@ -416,3 +416,28 @@ def test_a_time_series_without_a_key_reads_date_first_with_one_link_to_each_row(
     )
     assert cells == [f'<a href="/finance-vix/vix-daily/{row}">{row}</a>' for row in (1, 2, 3)]
     assert 'data-column="rowid"' not in page and "col-rowid" not in page
+
+
+def test_a_dashboard_filter_holds_for_its_own_request_only(built):
+    """datasette-dashboards writes a request's filters into its charts' queries in the configuration
+    it is given; the server handed it the same one each time, so the first request's filter stuck:
+    every later visitor's Source filter did nothing, or the unfiltered page counted 0."""
+    import asyncio
+    import urllib.parse
+
+    from ecodata.serve.app import make_datasette
+
+    source = "2021 中国的生物多样性保护 · Biodiversity Conservation in China"
+    filtered = f"/-/dashboards/headline-figures?source={urllib.parse.quote(source)}"
+
+    async def pages():
+        datasette = make_datasette(built)
+        await datasette.invoke_startup()
+        return [
+            (await datasette.client.get(path)).text
+            for path in (filtered, "/-/dashboards/headline-figures", filtered)
+        ]
+
+    first, plain, again = asyncio.run(pages())
+    condition = "AND src.label = :source"
+    assert condition in first and condition not in plain and condition in again
