@@ -4,7 +4,8 @@ declares, never from a table's or column's name.
 - the **subject** of a row: the first bilingual pair of plain text fields (the `bilingual` check's
   `pairs`), else the first plain text field;
 - its **figures**: the number fields, each with the field holding its unit (`ecodata.unit_fields`, or the
-  field's own `unit` property) and its qualifier (the `qualifier` check's `value` and `qualifier`);
+  field's own `unit` property), the field holding the upper end of its range (`ecodata.ranges`: 3–4) and
+  its qualifier (the `qualifier` check's `value` and `qualifier`);
 - its **date**: the `date-after-source` check's `date` field, else the first date-typed field;
 - its **evidence**: the quote and source fields of the `quote-in-source` check;
 - each field's **label**: its `title`, else its name, with the Chinese phrase its description ends with.
@@ -53,7 +54,13 @@ def settings_for(declared: dict[str, dict], check: str, resource: str) -> dict |
     return settings
 
 
-def page_plan(resource: dict, declared: dict[str, dict], evidence: dict | None, unit_fields: dict) -> dict:
+def page_plan(
+    resource: dict,
+    declared: dict[str, dict],
+    evidence: dict | None,
+    unit_fields: dict,
+    ranges: dict | None = None,
+) -> dict:
     """How `resource`'s table and row pages present it (see the module docstring)."""
     schema = resource["schema"]
     fields = {field["name"]: field for field in schema["fields"]}
@@ -86,6 +93,7 @@ def page_plan(resource: dict, declared: dict[str, dict], evidence: dict | None, 
     figures = {
         name: {
             "unit": unit_fields.get(name) if unit_fields.get(name) in fields else None,
+            "upper": (ranges or {}).get(name) if (ranges or {}).get(name) in numbers else None,
             "symbol": fields[name]["unit"] if isinstance(fields[name].get("unit"), str) else None,
             "qualifier": qualified.get(name),
         }
@@ -182,7 +190,9 @@ def page_plans(package, evidence: dict | None) -> dict[str, dict]:
         declared = {check.name: settings for check, settings in declared_checks(package)}
     except PackageError:
         declared = {}
-    unit_fields = (package.descriptor.get("ecodata") or {}).get("unit_fields") or {}
+    declaration = package.descriptor.get("ecodata") or {}
+    unit_fields, ranges = declaration.get("unit_fields") or {}, declaration.get("ranges") or {}
     return {
-        resource["name"]: page_plan(resource, declared, evidence, unit_fields) for resource in package.tables
+        resource["name"]: page_plan(resource, declared, evidence, unit_fields, ranges)
+        for resource in package.tables
     }

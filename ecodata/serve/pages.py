@@ -49,6 +49,9 @@ def figure_parts(value, row, name: str, plan: dict, codes: dict) -> dict:
     figure = plan["figures"].get(name) or {}
     quote = cell_of(row, plan.get("quote"))
     parts: dict = {"number": plain_number(value), "value": value}
+    upper = cell_of(row, figure.get("upper"))
+    if isinstance(upper, int | float) and not isinstance(upper, bool):  # a range: 3–4, never 3 alone
+        parts["number"] += "–" + plain_number(upper)
     qualifier = cell_of(row, figure.get("qualifier"))
     if qualifier and qualifier != EXACT:
         labels = codes.get(figure["qualifier"], {}).get(str(qualifier)) or {}
@@ -62,6 +65,9 @@ def figure_parts(value, row, name: str, plan: dict, codes: dict) -> dict:
         label = both_languages(labels) or str(code)
         parts["unit"] = {"code": code, "text": label if symbol is None else symbol, "title": label}
     parts["reading"] = chinese_reading(value, quote)
+    if "–" in parts["number"]:  # both ends as the quote wrote them, or neither
+        readings = [parts["reading"], chinese_reading(upper, quote)]
+        parts["reading"] = "–".join(readings) if all(readings) else None
     return parts
 
 

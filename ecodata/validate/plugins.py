@@ -59,6 +59,11 @@ DECLARATION_SCHEMA = {
             "additionalProperties": {"type": "string"},
             "description": "a number field → the field holding each row's unit code, shown beside the number",
         },
+        "ranges": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "a number field → the field holding the upper end of its range, shown with it (3–4)",
+        },
         "headlines": {
             "type": "array",
             "items": {
@@ -238,6 +243,7 @@ def plainly_valid(declaration) -> bool:
     if not isinstance(declaration, dict) or set(declaration) - set(DECLARATION_SCHEMA["properties"]):
         return False
     checks, units = declaration.get("checks", []), declaration.get("unit_fields", {})
+    ranges = declaration.get("ranges", {})
     headlines, languages = declaration.get("headlines", []), declaration.get("languages", ["en"])
     return (
         isinstance(checks, list)
@@ -247,6 +253,8 @@ def plainly_valid(declaration) -> bool:
         and texts(declaration.get("search_examples", []))
         and isinstance(units, dict)
         and all(isinstance(value, str) for value in units.values())
+        and isinstance(ranges, dict)
+        and all(isinstance(value, str) for value in ranges.values())
         and isinstance(headlines, list)
         and all(
             isinstance(h, dict) and set(h) == {"resource", "id"} and texts(list(h.values()))

@@ -560,3 +560,25 @@ def test_a_boolean_reads_true_or_false_in_cells_facets_and_the_row_card(tmp_path
     assert ">true</a> 1" in facet and ">false</a> 1" in facet
     assert re.search(r"<dd>false</dd>", datasette_get(dist, "/parity/items/2").text)
     assert json_rows(dist, "/parity/items")[0]["in_stock"] == 1  # the data as stored: only pages read words
+
+
+def test_a_range_reads_as_both_its_ends_in_the_table_the_headline_and_the_citation(built):
+    """"每年3至4个月" read "3 个月 · months" on the row card, in its citations and, on a phone, in the
+    table (which hides value_max there): a range now shows both ends wherever its figure shows."""
+    from ecodata.serve.figures import plain_number
+
+    ranged = [
+        (table, row)
+        for table in STATEMENT_TABLES
+        for row in csv_rows(table)
+        if row.get("value_max") not in (None, "")
+    ]
+    assert ranged
+    for table, row in ranged:
+        both = f"{plain_number(float(row['value']))}–{plain_number(float(row['value_max']))}"
+        card = datasette_get(built, f"/{DATABASE}/{table}/{row['id']}").text
+        headline = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", card, re.S).group(1))
+        assert both in headline and card.count(both) >= 3, (row["id"], headline)  # + APA and BibTeX
+        listed = datasette_get(built, f"/{DATABASE}/{table}?id={row['id']}").text
+        cell = re.search(r'<td class="col-value [^"]*"[^>]*>(.*?)</td>', listed, re.S).group(1)
+        assert both in re.sub(r"<[^>]+>", "", cell), cell

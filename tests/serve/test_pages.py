@@ -188,6 +188,7 @@ def test_a_plan_comes_from_the_declarations_not_from_names():
                 {"name": "naam_nl", "type": "string"},
                 {"name": "naam_fr", "type": "string"},
                 {"name": "amount", "type": "number"},
+                {"name": "most", "type": "number"},
                 {"name": "per", "type": "string"},
                 {"name": "how", "type": "string"},
                 {"name": "when", "type": "date"},
@@ -201,12 +202,14 @@ def test_a_plan_comes_from_the_declarations_not_from_names():
         "qualifier": {"value": "amount", "qualifier": "how", "quote": "said"},
         "value-in-quote": {"values": ["amount"], "quote": "said"},
     }
-    plan = page_plan(resource, declared, {"quote": "said", "source": "doc"}, {"amount": "per"})
+    plan = page_plan(
+        resource, declared, {"quote": "said", "source": "doc"}, {"amount": "per"}, {"amount": "most"}
+    )
     assert plan["order"][:7] == ["key", "naam_nl", "naam_fr", "amount", "when", "doc", "said"]
-    assert plan["figures"]["amount"] == {"unit": "per", "symbol": None, "qualifier": "how"}
+    assert plan["figures"]["amount"] == {"unit": "per", "symbol": None, "qualifier": "how", "upper": "most"}
     bare = page_plan(resource, {}, None, {})
     assert bare["order"][:3] == ["key", "naam_nl", "amount"] and bare["quote"] is None
-    assert bare["figures"]["amount"] == {"unit": None, "symbol": None, "qualifier": None}
+    assert bare["figures"]["amount"] == {"unit": None, "symbol": None, "qualifier": None, "upper": None}
 
 
 def test_the_table_page_shows_figures_short_citations_and_folded_descriptions(built):

@@ -365,7 +365,7 @@ PART = (
     | JSON_VALUES
 )
 DECLARATIONS = JSON_VALUES | st.dictionaries(
-    st.sampled_from(["checks", "search_examples", "unit_fields", "headlines", "languages", "x"]),
+    st.sampled_from(["checks", "search_examples", "unit_fields", "ranges", "headlines", "languages", "x"]),
     PART,
     max_size=4,
 )
