@@ -563,7 +563,7 @@ def test_a_boolean_reads_true_or_false_in_cells_facets_and_the_row_card(tmp_path
 
 
 def test_a_range_reads_as_both_its_ends_in_the_table_the_headline_and_the_citation(built):
-    """"每年3至4个月" read "3 个月 · months" on the row card, in its citations and, on a phone, in the
+    """The quote "每年3至4个月" read "3 个月 · months" on the row card, in its citations and, on a phone, in the
     table (which hides value_max there): a range now shows both ends wherever its figure shows."""
     from ecodata.serve.figures import plain_number
 
