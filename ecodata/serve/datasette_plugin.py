@@ -15,6 +15,7 @@ import weakref
 
 from datasette import hookimpl
 
+from ..build.sqlite import quoted
 from .app import STATIC, STATIC_URL
 from .asgi import ASKED_PATH
 from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
@@ -263,7 +264,7 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
                 continue
             rows = (
                 await database.execute(
-                    f'select * from "{wanted["resource"]}" where "{keys[0]}" = ?', [wanted["id"]]
+                    f"select * from {quoted(wanted['resource'])} where {quoted(keys[0])} = ?", [wanted["id"]]
                 )
             ).rows
             if not rows:

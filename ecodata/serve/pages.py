@@ -14,6 +14,7 @@ import urllib.parse
 from datasette.utils import to_css_class
 from markupsafe import Markup
 
+from ..build.sqlite import quoted
 from .figures import EXACT, chinese_reading, plain_number, qualifier_marker, unit_symbol
 
 CLIP_CHARACTERS = 60  # longer text cells in a table are clipped to two lines, opened by a click
@@ -316,7 +317,7 @@ async def load_code_labels(datasette) -> None:
 async def code_list(db, target: dict, has_symbol: bool) -> dict:
     symbol = ', "symbol"' if has_symbol else ""
     sql = (
-        f'select "{target["field"]}", "label_zh", "label_en"{symbol} from "{target["resource"]}" '
+        f'select {quoted(target["field"])}, "label_zh", "label_en"{symbol} from {quoted(target["resource"])} '
         f"limit {MAX_CODE_LIST + 1}"
     )
     rows = (await db.execute(sql)).rows

@@ -730,3 +730,40 @@ def test_a_resource_name_with_a_slash_is_refused_in_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(descriptor), "--out", str(tmp_path / "dist")])
     assert result.exit_code == 2 and 'resource "x/y": a "/" in its name' in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "dist").exists()
+
+
+def test_a_code_list_and_a_headline_keyed_by_a_name_with_double_quotes_are_served(tmp_path):
+    """`serve` stopped at start (exit 3) on a code list whose key is named `code "c"`, and the home
+    page was a 500 for a headline keyed so: two more queries that wrapped names in plain quotes."""
+    from conftest import datasette_get
+    from parity import table, write_package
+
+    key = 'code "c"'
+    codes = table(
+        "codes",
+        [
+            {"name": key, "type": "string"},
+            {"name": "label_zh", "type": "string"},
+            {"name": "label_en", "type": "string"},
+        ],
+        primaryKey=[key],
+    )
+    reference = {"fields": ["kind"], "reference": {"resource": "codes", "fields": [key]}}
+    facts = table(
+        "facts",
+        [{"name": 'id "i"', "type": "string"}, {"name": "kind", "type": "string"}],
+        primaryKey=['id "i"'],
+        foreignKeys=[reference],
+    )
+    files = {
+        "codes.csv": '"code ""c""",label_zh,label_en\nw,湿地,wetland\n'.encode(),
+        "facts.csv": b'"id ""i""",kind\na,w\n',
+    }
+    descriptor = write_package(tmp_path / "p", [codes, facts], files)
+    document = json.loads(descriptor.read_text(encoding="utf-8"))
+    document["ecodata"] = {"headlines": [{"resource": "facts", "id": "a"}]}
+    descriptor.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    dist = build(descriptor, tmp_path / "dist")
+    home = datasette_get(dist, "/")
+    assert home.status_code == 200 and "/parity/facts/a" in home.text
+    assert "湿地 · wetland" in datasette_get(dist, "/parity/facts").text  # the code list's labels
