@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..package import Package, PackageError
 from .display import page_plans
-from .search import HAN, fts_table_name, searchable_columns
+from .search import HAN, fts_table_name, names_a_row, searchable_columns
 
 LABEL_BASES = ("label", "title", "name")  # a row's name, in <base>_zh and <base>_en
 QUERY_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
@@ -45,9 +45,9 @@ def label_field(resource: dict) -> str | None:
     itself (a `name` or `title` column, or the one beside an `id`): a `label` field, else the only text
     field beside a one-field primary key (a code list of `code,label`, a list of `iso3,country`)."""
     schema = resource["schema"]
-    texts = [field["name"] for field in schema["fields"] if field.get("type", "string") == "string"]
-    if any(name.lower() in ("name", "title") for name in texts):
+    if any(field["name"].lower() in ("name", "title") for field in schema["fields"]):
         return None  # Datasette's own choice
+    texts = [field["name"] for field in schema["fields"] if names_a_row(field)]
     labelled = [name for name in texts if name.lower() == "label"]
     key = schema.get("primaryKey") or []
     others = [name for name in texts if name not in key]

@@ -64,6 +64,16 @@ def searchable_columns(resource: dict, tables: list[dict] = ()) -> list[str]:
     ]
 
 
+def names_a_row(field: dict) -> bool:
+    """Whether a field's text may name its row to a reader: a string, but not a hash, a path, a URL or
+    an e-mail address."""
+    return (
+        field.get("type", "string") == "string"
+        and field["name"] not in SKIPPED_COLUMNS
+        and field.get("format") not in ("uri", "email", "binary", "uuid")
+    )
+
+
 def coded_references(resource: dict, tables: list[dict]) -> set[str]:
     """The columns of `resource`'s foreign keys whose target rows have other text naming them."""
     by_name = {table["name"]: table for table in tables}
@@ -73,8 +83,7 @@ def coded_references(resource: dict, tables: list[dict]) -> set[str]:
         target = by_name.get(reference.get("resource") or resource["name"])
         pointed = set(reference.get("fields") or [])
         named = target is None or any(
-            field.get("type", "string") == "string" and field["name"] not in pointed
-            for field in target["schema"]["fields"]
+            names_a_row(field) and field["name"] not in pointed for field in target["schema"]["fields"]
         )
         if named:
             coded |= set(foreign["fields"])

@@ -582,3 +582,32 @@ def test_a_range_reads_as_both_its_ends_in_the_table_the_headline_and_the_citati
         listed = datasette_get(built, f"/{DATABASE}/{table}?id={row['id']}").text
         cell = re.search(r'<td class="col-value [^"]*"[^>]*>(.*?)</td>', listed, re.S).group(1)
         assert both in re.sub(r"<[^>]+>", "", cell), cell
+
+
+def test_a_link_beside_a_list_of_names_neither_names_its_rows_nor_hides_them_from_search(tmp_path):
+    """A sector list of `sector,url` had its URL taken for each sector's label (every company's sector
+    cell read https://…) and, as other text naming the sectors, kept the companies' sector unsearched."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    sectors = table(
+        "sectors",
+        [{"name": "sector", "type": "string"}, {"name": "url", "type": "string", "format": "uri"}],
+        primaryKey=["sector"],
+    )
+    reference = {"fields": ["sector"], "reference": {"resource": "sectors", "fields": ["sector"]}}
+    companies = table(
+        "companies",
+        [{"name": "ticker", "type": "string"}, {"name": "sector", "type": "string"}],
+        primaryKey=["ticker"],
+        foreignKeys=[reference],
+    )
+    files = {
+        "sectors.csv": b"sector,url\nIndustrials,https://example.org/industrials\nEnergy,https://example.org/energy\n",
+        "companies.csv": b"ticker,sector\nMMM,Industrials\nXOM,Energy\n",
+    }
+    dist = build(write_package(tmp_path / "p", [sectors, companies], files), tmp_path / "dist")
+    rows = datasette_get(dist, "/parity/companies.json?_labels=on&_shape=array").json()
+    assert rows[0]["sector"] in ("Industrials", {"value": "Industrials", "label": "Industrials"})
+    assert [row["ticker"] for row in json_rows(dist, "/parity/companies", _search="Industrials")] == ["MMM"]
