@@ -7,11 +7,12 @@ table.js itself untouched)."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 from markupsafe import Markup
 
-from ..build.search import HAN
+from ..build.search import HAN, HAN_CLASS
 
 # Words Datasette (and datasette-dashboards, datasette-search-all) hand to the templates, as shown.
 WORDS = {
@@ -85,11 +86,16 @@ def both(text) -> str:
     return WORDS.get(str(text), text)
 
 
+CHINESE_WORDS = re.compile(  # " · " and Chinese words (with any Latin ones among them: 导出 CSV) to their end
+    rf" · (?=[A-Za-z0-9 ]*{HAN_CLASS})[\w\u3000-\u303f\uff00-\uffef\u2026 ]*[\w\u3000-\u303f\uff00-\uffef\u2026]"
+)
+
+
 def english(text) -> str:
-    """`Apply · 应用` → `Apply`: interface words without their Chinese, for a site in English alone (a
-    package that describes itself in English only: build/metadata.interface_languages)."""
-    head, separator, tail = str(text).rpartition(" · ")
-    return head if separator and HAN.search(tail) else text
+    """`Apply · 应用` → `Apply`, `- column · 列 -` → `- column -`: interface words without their Chinese,
+    for a site in English alone (a package that describes itself in English only:
+    build/metadata.interface_languages)."""
+    return CHINESE_WORDS.sub("", str(text)) if HAN.search(str(text)) else text
 
 
 def unchanged(text):

@@ -67,6 +67,32 @@ def test_a_package_may_ask_for_both_languages(tmp_path):
     assert "var CHINESE = true;" in datasette_get(dist, "/-/search?q=apple").text
 
 
+@pytest.mark.parametrize(
+    "words, shown",
+    [
+        ("Apply · 应用", "Apply"),
+        ("- remove filter · 移除筛选 -", "- remove filter -"),  # Datasette's own dashes kept
+        ("Export CSV · 导出 CSV", "Export CSV"),
+        ("JSON shape · JSON 结构", "JSON shape"),
+        (
+            "Open the highlighted passage in the source · 在原文中查看高亮段落 ↗",
+            "Open the highlighted passage in the source ↗",
+        ),
+        ("Sort... · 排序…", "Sort..."),
+        (
+            "Archived sources, quotes highlighted · 存档原文（引文高亮）",
+            "Archived sources, quotes highlighted",
+        ),
+        ("原文 · source ↗", "原文 · source ↗"),  # no Chinese after the dot: nothing to take away
+        ("wetland", "wetland"),
+    ],
+)
+def test_an_english_site_keeps_the_words_around_the_chinese_it_leaves_out(words, shown):
+    from ecodata.serve.words import english
+
+    assert english(words) == shown
+
+
 def test_the_languages_a_package_may_ask_for_are_checked(tmp_path):
     from click.testing import CliRunner
 
