@@ -201,7 +201,10 @@ class TablePage:
     def __init__(self, plan: dict, display_columns: list[dict], codes: dict):
         self.plan = plan
         self.labels = plan["labels"]
-        self.roles = roles(plan) | {LINK: "key"}  # the way to a row's page: shown first, on a phone too
+        # Datasette's link column leads, untyped (a data column called Link has its SQLite type)
+        first = display_columns[0] if display_columns else {}
+        self.linked = first.get("name") == LINK and not first.get("type")
+        self.roles = roles(plan) | ({LINK: "key"} if self.linked else {})  # shown first, on a phone too
         self.codes = codes
         names = [column["name"] for column in display_columns]
         self.positions = self.shown(names)
@@ -209,9 +212,13 @@ class TablePage:
     def shown(self, names: list[str]) -> list[int]:
         """The positions of the columns shown, in the plan's order: Datasette's link to the row first, and
         without `rowid`, which a table with no key shows twice (as the link's text and as a column)."""
-        rank = {name: index for index, name in enumerate(self.plan["order"])} | {LINK: -1}
-        kept = [index for index, name in enumerate(names) if not (name == "rowid" and LINK in names)]
-        return sorted(kept, key=lambda index: (rank.get(names[index], len(rank)), index))
+        rank = {name: index for index, name in enumerate(self.plan["order"])}
+        linked = self.linked and names[:1] == [LINK]
+        kept = [index for index, name in enumerate(names) if not (linked and name == "rowid")]
+        return sorted(
+            kept,
+            key=lambda index: (-1 if linked and index == 0 else rank.get(names[index], len(rank)), index),
+        )
 
     def rows(self, display_rows) -> list[list[tuple]]:
         """Each row's cells in the plan's order, with their td classes and small-screen labels, worked

@@ -444,3 +444,24 @@ def test_a_dashboard_filter_holds_for_its_own_request_only(built):
     first, plain, again = asyncio.run(pages())
     condition = "AND src.label = :source"
     assert condition in first and condition not in plain and condition in again
+
+
+def test_a_data_column_called_link_is_a_column_like_any_other(tmp_path):
+    """Only Datasette's own link column (untyped, first, in a table without a one-field key) leads the
+    table as the way to each row: a publisher's column named Link stays in its place."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    fields = [
+        {"name": "id", "type": "integer"},
+        {"name": "name", "type": "string"},
+        {"name": "Link", "type": "string"},
+    ]
+    files = {"items.csv": b"id,name,Link\n1,one,https://example.org/1\n"}
+    dist = build(
+        write_package(tmp_path / "p", [table("items", fields, primaryKey=["id"])], files), tmp_path / "dist"
+    )
+    page = datasette_get(dist, "/parity/items").text
+    assert re.findall(r'<th [^>]*data-column="([^"]+)"', page) == ["id", "name", "Link"]
+    assert "col-Link type-str ecodata-role-text" in page  # text, as any column of text
