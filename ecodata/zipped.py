@@ -27,8 +27,11 @@ def opened(path: Path) -> Iterator[Package]:
         descriptor = extract(path, Path(folder))
         try:
             package = load_package(descriptor)
-        except PackageError as error:
-            raise PackageError(f"{path}: {error}") from None
+        except PackageError as error:  # said of the entry in the zip, not of a folder gone when read
+            said = str(error)
+            for extracted in {folder, str(Path(folder).resolve())}:
+                said = said.replace(f"{extracted}/", "")
+            raise PackageError(f"{path}: {said}") from None
         yield package
 
 

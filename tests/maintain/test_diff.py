@@ -498,3 +498,21 @@ def test_a_repeated_key_and_rows_matched_by_position_are_said(tmp_path):
     )
     markdown = run(keyless_old, keyless_new, "--format", "markdown").output
     assert "> t: no primary key, so rows are matched by their position" in markdown
+
+
+def test_a_zipped_package_s_error_names_the_file_in_the_zip_not_a_temporary_folder(tmp_path):
+    """It said `x.zip: /tmp/ecodata-zip-…/datapackage.json: …`, a folder gone once the command ends."""
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    zipped = tmp_path / "abs.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr(
+            "datapackage.json", '{"name": "x", "resources": [{"name": "a", "path": "/etc/hostname"}]}'
+        )
+    for command in (["validate", str(zipped)], ["diff", str(zipped), str(SHIPPED)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2 and result.output == (
+            f"Error: {zipped}: datapackage.json: path '/etc/hostname' must be relative to the package\n"
+        ), result.output
