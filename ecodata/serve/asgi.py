@@ -155,18 +155,13 @@ def hardened(app, files: BuiltFiles | None = None):
 
 
 def without_empty_searches(query: bytes) -> bytes:
-    """The query string without `_search…` values of quotes alone, which Datasette escapes into an empty
-    full-text query that SQLite refuses (a 400 "Invalid SQL: fts5: syntax error"): no search, as
-    Datasette takes `_search=`; and without NUL characters in a search (SQLite ends the text there: a
-    400 "Invalid SQL: unterminated string"). Any other query string is returned as it came."""
+    """The query string without NUL characters in a search (SQLite ends the text there: a 400 "Invalid
+    SQL: unterminated string"). A search of no word at all (quotes alone, `%`) finds no row and says
+    why (datasette_plugin.filters_from_request). Any other query string is returned as it came."""
     from urllib.parse import parse_qsl, urlencode
 
     pairs = parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)
-    kept = [
-        (key, value.replace("\x00", "") if key.startswith("_search") else value)
-        for key, value in pairs
-        if not (key.startswith("_search") and value and not value.replace("\x00", "").strip('"'))
-    ]
+    kept = [(key, value.replace("\x00", "") if key.startswith("_search") else value) for key, value in pairs]
     return query if kept == pairs else urlencode(kept).encode()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import sqlite3
 import weakref
 
@@ -78,6 +79,8 @@ def no_database_list(action, first, *_):
     return sqlite3.SQLITE_OK
 
 
+WORD_CHARACTER = re.compile(r"[^\W_]")  # what the search index reads as (part of) a word
+
 # Datasette's 500s for a table URL the client got wrong (views/table.py): said 400 instead
 CLIENT_SORT_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc at the same time")
 
@@ -104,14 +107,20 @@ def handle_exception(datasette, request, exception):
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    """`_search` on a table with no text to search finds no row, and says why; Datasette drops the
-    search and lists every row (a search for "Germany" listing Brazil first)."""
+    """`_search` on a table with no text to search, or for no word at all (`"`, `%`), finds no row,
+    and says why; Datasette drops the search and lists every row (a search for "Germany" listing
+    Brazil first, a lone quote every row of every table)."""
     from datasette.filters import FilterArguments
 
     search = request.args.get("_search", "")
-    if not search.strip() or datasette.table_metadata(database, table).get("fts_table"):
+    if not search.strip():
         return None
-    said = f'search for "{search}": the table has no text to search · 此数据表没有可检索的文本'
+    if not WORD_CHARACTER.search(search):
+        said = f'search for "{search}": it has no letter or digit, and the index holds words · 检索词中没有文字或数字'
+    elif datasette.table_metadata(database, table).get("fts_table"):
+        return None
+    else:
+        said = f'search for "{search}": the table has no text to search · 此数据表没有可检索的文本'
     said = said if chinese_interface(datasette) else english(said)
     return FilterArguments(["0"], human_descriptions=[said])
 

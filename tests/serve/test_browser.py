@@ -215,6 +215,24 @@ def test_a_search_that_cannot_match_says_why_and_offers_what_works(server, page)
     assert "16" in page.locator(".search-advice").inner_text()
 
 
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("%", "has no letter or digit to search for"),  # it said "No row holds “%”" of quotes holding %
+        ('"', "has no letter or digit to search for"),  # a lone quote listed every row of every table
+        ("172.8万", "as the index reads it (see above)"),  # not "No row holds", beside the advice
+        ("x" * 3000, "No row holds"),
+    ],
+    ids=["percent", "quote", "punctuated", "very long"],
+)
+def test_a_search_that_finds_nothing_says_why_and_stays_on_the_screen(server, page, query, said):
+    page.goto(server + "/-/search?q=" + urllib.parse.quote(query))
+    page.locator("#search-all-no-results details").wait_for(timeout=15000)
+    text = page.locator("#search-all-results").inner_text()
+    assert said in text and page.locator("#search-all-results table").count() == 0, text
+    assert not overflows_sideways(page)  # a 3,000-character query made the page 24,000 px wide
+
+
 def test_row_page_shows_the_quote_and_opens_it_in_the_source(server, page):
     row_id = "gb-crop-germplasm-long-term-accessions-2021wp"
     page.goto(f"{server}/{DATABASE}/germplasm_banks/{row_id}")

@@ -1,6 +1,7 @@
 """The response cache in front of the immutable database: what it replays and what it must not."""
 
 import asyncio
+import html
 import json
 
 import httpx
@@ -230,8 +231,10 @@ def test_a_search_index_is_searched_through_its_table_not_browsed_as_one(built):
     assert status == 200 and 0 < found["filtered_table_rows_count"] < every["filtered_table_rows_count"]
 
 
-@pytest.mark.parametrize("quotes", ['"', '""', '"""'])
-def test_a_search_of_quotes_alone_is_no_search_not_an_invalid_sql_page(built, quotes):
+@pytest.mark.parametrize("quotes", ['"', '""', '"""', "%", "("])
+def test_a_search_of_no_word_finds_no_row_and_says_why_not_an_invalid_sql_page(built, quotes):
+    """Quotes alone were an "Invalid SQL" page, then every row (on the search page, every row of every
+    table); the index holds words, and a search without one finds nothing, saying so."""
     from urllib.parse import quote
 
     from ecodata.serve.app import find_database, server_app
@@ -241,10 +244,10 @@ def test_a_search_of_quotes_alone_is_no_search_not_an_invalid_sql_page(built, qu
     app = server_app(datasette)
     table = f"/{find_database(built).stem}/protected_areas"
     status, _, body = raw_get(app, f"{table}.json", f"_search={quote(quotes)}&_size=2".encode())
-    every = json.loads(raw_get(app, f"{table}.json", b"_size=2")[2])
-    assert status == 200 and json.loads(body)["rows"] == every["rows"]
+    assert status == 200 and json.loads(body)["rows"] == []
     status, _, body = raw_get(app, table, f"_search={quote(quotes)}".encode())
     assert status == 200 and "Invalid SQL" not in body.decode("utf-8")
+    assert "it has no letter or digit, and the index holds words" in html.unescape(body.decode("utf-8"))
     status, _, _ = raw_get(app, f"{table}.json", b"_search=%22a&_searchmode=raw")  # raw: as the user wrote it
     assert status == 400
     status, _, body = raw_get(
