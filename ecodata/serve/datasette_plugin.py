@@ -235,13 +235,14 @@ def extra_template_vars(template, database, table, request, datasette):
             boolean_word(facet_value.get("value"), column, plan or {})
             or facet_label(codes.get(column, {}), facet_value)
         )
-        found["facet_heading"] = lambda column: column_label((plan or {}).get("labels", {}), column)
+        chinese = chinese_interface(datasette)
+        found["facet_heading"] = lambda column: column_label((plan or {}).get("labels", {}), column, chinese)
         found["description_zh"] = description_zh
         # the export links give a page of rows (no CSV streaming: serving is bounded); the files, all of them
         offered = config.get("downloads", {}).get("tables", [])
         found["table_files"] = next((files for files in offered if files["name"] == table), None)
         if plan:
-            found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes)
+            found["ecodata_table"] = lambda display_columns: TablePage(plan, display_columns, codes, chinese)
     if template == "row.html" and plan and request is not None:
 
         async def with_card():
@@ -291,10 +292,11 @@ async def headline_figures(datasette, config: dict) -> list[dict]:
     return found
 
 
-def column_label(labels: dict, column: str) -> str:
-    """A column as the table's headers name it: its title and Chinese label (`designation · 保护地类型`)."""
+def column_label(labels: dict, column: str, chinese: bool = True) -> str:
+    """A column as the table's headers name it: its title and Chinese label (`designation · 保护地类型`),
+    on a site whose words are in Chinese too."""
     label = labels.get(column) or {}
-    return " · ".join(filter(None, [label.get("title") or column, label.get("zh")]))
+    return " · ".join(filter(None, [label.get("title") or column, label.get("zh") if chinese else None]))
 
 
 def facet_label(codes: dict, facet_value: dict) -> str:

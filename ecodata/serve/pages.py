@@ -198,9 +198,10 @@ LINK = "Link"  # Datasette's first column, linking each row of a table without a
 class TablePage:
     """What _table.html asks about a table's columns: their order, labels and roles."""
 
-    def __init__(self, plan: dict, display_columns: list[dict], codes: dict):
+    def __init__(self, plan: dict, display_columns: list[dict], codes: dict, chinese: bool = True):
         self.plan = plan
         self.labels = plan["labels"]
+        self.chinese = chinese  # the site's words in Chinese too: each header's Chinese label beside it
         # Datasette's link column leads, untyped (a data column called Link has its SQLite type)
         first = display_columns[0] if display_columns else {}
         self.linked = first.get("name") == LINK and not first.get("type")
@@ -241,7 +242,7 @@ class TablePage:
         ]
 
     def header(self, name: str) -> str:
-        zh = self.labels.get(name, {}).get("zh")
+        zh = self.labels.get(name, {}).get("zh") if self.chinese else None
         return f"{name} · {zh}" if zh else name
 
     def unit_choices(

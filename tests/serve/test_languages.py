@@ -67,6 +67,28 @@ def test_a_package_may_ask_for_both_languages(tmp_path):
     assert "var CHINESE = true;" in datasette_get(dist, "/-/search?q=apple").text
 
 
+def test_a_bilingual_package_that_asks_for_english_alone_gets_its_headers_in_english(tmp_path):
+    """Declared `["en"]`, this package's table headers, facet headings and a phone's cell labels still
+    carried each column's Chinese label: only its data (subjects, quotes) may be Chinese now."""
+    from conftest import copy_package
+
+    from ecodata.build.dist import build
+
+    package_copy = copy_package(tmp_path / "package")
+    descriptor = json.loads(package_copy.read_text(encoding="utf-8"))
+    descriptor["ecodata"]["languages"] = ["en"]
+    package_copy.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    dist = build(package_copy, tmp_path / "dist")
+    shown = datasette_get(dist, "/china-biodiversity-conservation/protected_areas?_facet=designation").text
+    head = re.search(r"<thead>.*?</thead>", shown, re.S).group(0)
+    head = re.sub(r'data-column-description="[^"]*"', "", head)  # the descriptor's own text, as written
+    head = re.sub(r"<ul>.*?</ul>", "", head, flags=re.S)  # its code lists' labels (个 · count): its data
+    facets = re.findall(r'<div class="facet-info[^>]*>\s*<p class="facet-info-name">(.*?)</p>', shown, re.S)
+    labels = re.findall(r'data-label="([^"]*)"', shown)
+    assert labels and not HAN.findall(head + "".join(facets) + "".join(labels)), HAN.findall(head)[:5]
+    assert HAN.search(re.search(r"<tbody>.*?</tbody>", shown, re.S).group(0))  # the data itself stays
+
+
 @pytest.mark.parametrize(
     "words, shown",
     [
