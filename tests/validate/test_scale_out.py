@@ -284,13 +284,28 @@ def test_a_file_read_again_takes_back_only_the_bytes_it_counted(tmp_path, monkey
     assert any(count < 0 for count in counts) and min(running) >= 0 and running[-1] == len(content)
 
 
-@pytest.mark.parametrize("address", ["nonsense", "tcp://127.0.0.1:9"])  # no port; a port nothing answers on
+@pytest.mark.parametrize("address", ["nonsense", "tcp://127.0.0.1:9", "web server"])
 def test_a_dask_address_without_a_scheduler_cannot_run_in_one_line(tmp_path, address):
-    """Exit 3 ("a bug in ecodata") was what a mistyped --dask address gave, after 30 s."""
+    """Exit 3 ("a bug in ecodata") was what a mistyped --dask address gave, after 30 s; an address where
+    a web server answers (a scheduler's dashboard, given by mistake) held the command for ever."""
+    import http.server
+    import threading
+
     from click.testing import CliRunner
 
     from ecodata.cli import cli
 
-    result = CliRunner().invoke(cli, ["validate", str(parts_package(tmp_path)), "--dask", address])
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *arguments):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    if address == "web server":
+        address = f"tcp://127.0.0.1:{server.server_address[1]}"
+    try:
+        result = CliRunner().invoke(cli, ["validate", str(parts_package(tmp_path)), "--dask", address])
+    finally:
+        server.shutdown()
     assert result.exit_code == 2 and result.output.startswith(f"Error: --dask {address}: no Dask scheduler")
     assert len(result.output.strip().splitlines()) == 1, result.output

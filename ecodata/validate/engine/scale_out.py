@@ -27,10 +27,13 @@ def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]
         from distributed import Client
     except ImportError as error:
         raise PackageError("--dask needs the dask extra: pip install 'ecodata[dask]'") from error
-    try:  # a wrong or unreachable address cannot run (exit 2), in one line
+    try:  # a wrong or unreachable address, or one where something else answers, cannot run (exit 2)
+        scheduler_answers(address)
         client = Client(address, timeout=CONNECT_SECONDS)
-    except (OSError, ValueError, TypeError) as error:
-        raise PackageError(f"--dask {address}: no Dask scheduler answers there ({error})") from None
+    except (OSError, ValueError, TypeError, TimeoutError) as error:
+        raise PackageError(
+            f"--dask {address}: no Dask scheduler answers there ({str(error) or type(error).__name__})"
+        ) from None
     with client:
         checked = [check_parts(client, plan, specs[plan.name], progress) for plan in plans]
         outcomes = [outcome for outcome, _ in checked]
@@ -44,6 +47,22 @@ def check_on_dask(address: str, plans, specs, progress) -> list[ResourceOutcome]
             if outcome.fatal is None:
                 outcome.problems += shuffled_foreign_key_problems(outcome, outcomes, frames)
     return outcomes
+
+
+def scheduler_answers(address: str) -> None:
+    """Ask `address` who it is, in CONNECT_SECONDS at most: Client waits for ever on a port where a
+    server that is not Dask's (its dashboard, a web server) takes the connection and never replies."""
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity():
+        async with rpc(address, timeout=CONNECT_SECONDS) as scheduler:
+            return await asyncio.wait_for(scheduler.identity(), CONNECT_SECONDS)
+
+    answer = asyncio.run(identity())
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise ValueError(f"it answers as {answer.get('type') if isinstance(answer, dict) else answer!r}")
 
 
 def check_parts(client, plan, specs, progress):
