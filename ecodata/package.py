@@ -224,7 +224,7 @@ def binary_kind(path: Path) -> str | None:
 
 
 def parse_descriptor(text: str, shown: str) -> object:
-    if shown.endswith((".yaml", ".yml")):
+    if shown.lower().endswith((".yaml", ".yml")):
         import yaml
 
         try:  # YAML reads 2020-01-31 as a date; a descriptor holds JSON values, so dates become ISO text

@@ -14,7 +14,7 @@ from ..numbers import number_spans, same_number
 from ..qualifiers import expected_qualifiers
 from ..text import squeeze
 
-MOST_DIGITS = 21  # a number written out in more digits than this keeps its exponent (1e-300, 1e+25)
+MOST_CHARACTERS = 25  # a number longer than this written out keeps its exponent (1.5e-30, 1e+300)
 GROUP_FROM = 10_000  # 2020 and 4-digit figures stay as written; 11800 → 11,800
 EXACT = "exact"  # the qualifier check's word for a figure without a marker (qualifiers.py)
 # Print symbols of common unit codes (UCUM-style). A unit code list's own `symbol` column comes first;
@@ -47,7 +47,7 @@ def plain_number(value: float | int) -> str:
     text = repr(value)
     if "e" in text or "E" in text:  # 1e-06 is 0.000001 to a reader; 1e-300 stays as Python writes it
         positional = format(Decimal(text), "f")
-        if len(positional.lstrip("-").replace(".", "")) > MOST_DIGITS:
+        if len(positional.lstrip("-")) > MOST_CHARACTERS:
             return text
         text = positional
     whole, _, fraction = text.partition(".")

@@ -148,7 +148,8 @@ def test_our_table_template_is_datasette_s_with_the_listed_changes():
         (1e-06, "0.000001"),  # not as Python writes it
         (-2.5e-07, "-0.00000025"),
         (1.5e16, "15,000,000,000,000,000"),
-        (1.5e-30, "1.5e-30"),  # past MOST_DIGITS: the exponent is what a reader can count
+        (1 / 30000, "0.000033333333333333335"),  # a computed value, as exact as a double holds it
+        (1.5e-30, "1.5e-30"),  # past MOST_CHARACTERS: the exponent is what a reader can count
     ],
 )
 def test_numbers_read_as_people_read_them(value, shown):

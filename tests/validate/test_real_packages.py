@@ -230,3 +230,15 @@ def test_the_corpus_is_large_enough():
     assert len(real) >= 22
     invalid = [folder for folder in real if not expected(folder)["valid"]]
     assert len(invalid) >= 3
+
+
+@pytest.mark.parametrize("engine", ["arrow", "frictionless"])
+def test_a_yaml_descriptor_named_in_capitals_is_read_as_yaml(tmp_path, engine):
+    """`datapackage.YML` was read as JSON ("not valid JSON") while its lower-case twin validated."""
+    import shutil
+
+    folder = DATA / "real" / "ds-country-codes-yml"
+    shutil.copytree(folder, tmp_path / "p")
+    (tmp_path / "p" / "datapackage.yml").rename(tmp_path / "p" / "datapackage.YML")
+    result = run("validate", tmp_path / "p" / "datapackage.YML", "--engine", engine)
+    assert result.exit_code == 0 and result.output.startswith("valid: 1 resource"), result.output
