@@ -310,11 +310,12 @@ async def load_code_labels(datasette) -> None:
         for table, plan in plans.items():
             for column, target in plan.get("references", {}).items():
                 labels = plans.get(target["resource"], {}).get("labels", {})
-                if not {"label_zh", "label_en"} <= set(labels) or target["field"] not in labels:
+                named = label_columns(datasette, database, target["resource"], labels)
+                if named is None or target["field"] not in labels:
                     continue
                 wanted = (database, target["resource"], target["field"])
                 if wanted not in lists:
-                    lists[wanted] = await code_list(db, target, "symbol" in labels)
+                    lists[wanted] = await code_list(db, target, "symbol" in labels, *named)
                 if lists[wanted]:
                     held.setdefault((database, table), {})[column] = lists[wanted]
             for column, labels in plan.get("categories", {}).items():
@@ -322,10 +323,20 @@ async def load_code_labels(datasette) -> None:
     datasette.ecodata_codes = held
 
 
-async def code_list(db, target: dict, has_symbol: bool) -> dict:
+def label_columns(datasette, database: str, table: str, labels: dict) -> tuple[str | None, str] | None:
+    """The (Chinese, English) columns naming a code list's codes: `label_zh` and `label_en`, else the
+    one column the build chose to name its rows (a `code,label` list: English alone); None if none."""
+    if {"label_zh", "label_en"} <= set(labels):
+        return "label_zh", "label_en"
+    named = datasette.table_metadata(database, table).get("label_column")
+    return (None, named) if named in labels else None
+
+
+async def code_list(db, target: dict, has_symbol: bool, chinese: str | None, english: str) -> dict:
     symbol = ', "symbol"' if has_symbol else ""
+    labels = f"{quoted(chinese) if chinese else 'NULL'}, {quoted(english)}"
     sql = (
-        f'select {quoted(target["field"])}, "label_zh", "label_en"{symbol} from {quoted(target["resource"])} '
+        f"select {quoted(target['field'])}, {labels}{symbol} from {quoted(target['resource'])} "
         f"limit {MAX_CODE_LIST + 1}"
     )
     rows = (await db.execute(sql)).rows
