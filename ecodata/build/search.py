@@ -17,9 +17,9 @@ import sqlite3
 from pathlib import Path
 
 from ..package import Package
+from ..text import HAN_CLASS
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
-HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # the characters themselves, for Python and RE2
 HAN = re.compile(HAN_CLASS)
 WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching

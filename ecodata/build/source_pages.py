@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..package import Package
-from ..text import squeeze
+from ..text import english, squeeze
 from .reflow import Reading
 
 NON_SPACE = re.compile(r"\S")
@@ -171,15 +171,24 @@ def source_label(source: dict) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def back_links(tables: list[tuple[str, str, int]]) -> str:
-    """Links back to the data: home, all sources, and each table citing this source, (href, title, rows)."""
+CHINESE_HELP = (
+    "\n高亮部分为数据引用的原文，其后的小号数字链接到引用它的数据行。此处为便于阅读合并了排版造成的换行，"
+    "存档原文保持原样。"
+)
+
+
+def back_links(tables: list[tuple[str, str, int]], say=str) -> str:
+    """Links back to the data: home, all sources, and each table citing this source, (href, title, rows).
+    `say`: the site's words (text.english for a site in English alone)."""
     items = "".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(title)}</a> ({count} rows · {count} 行)</li>'
+        f'<li><a href="{html.escape(href)}">{html.escape(title)}</a> ({say(f"{count} rows · {count} 行")})</li>'
         for href, title, count in tables
     )
-    cited_by = f"<p>Tables citing this source · 引用本文献的数据表:</p><ul>{items}</ul>" if items else ""
-    return f"""<nav class="back"><p><a href="../">← Data home · 数据首页</a> ·
-<a href="index.html">All sources · 全部来源文献</a></p>{cited_by}</nav>"""
+    cited_by = (
+        f"<p>{say('Tables citing this source · 引用本文献的数据表')}:</p><ul>{items}</ul>" if items else ""
+    )
+    return f"""<nav class="back"><p><a href="../">{say("← Data home · 数据首页")}</a> ·
+<a href="index.html">{say("All sources · 全部来源文献")}</a></p>{cited_by}</nav>"""
 
 
 def source_page(
@@ -189,13 +198,15 @@ def source_page(
     row_link,
     file_field: str = "file",
     tables: list[tuple[str, str, int]] = (),
+    chinese: bool = True,
 ) -> str:
     """`row_link(citation) -> (href, title)` links a quote to its row; `tables` are the tables citing
-    this source, as (href, title, rows)."""
+    this source, as (href, title, rows); `chinese`: the site's words in Chinese too."""
+    say = str if chinese else english
     raw_name = html.escape(Path(source[file_field]).name)
     rows = "".join(
         f'<li><a href="#q-{html.escape(c.row_id)}">{html.escape(c.row_id)}</a> · '
-        f'<a href="{html.escape(row_link(c)[0])}">{html.escape(row_link(c)[1])} · row 数据行</a></li>'
+        f'<a href="{html.escape(row_link(c)[0])}">{html.escape(row_link(c)[1])} · row{" 数据行" if chinese else ""}</a></li>'
         for c in cited
     )
     published = " · ".join(
@@ -210,38 +221,38 @@ def source_page(
     title = cell(source, "title_zh", "title", "id") or raw_name
     digest = f" · sha256 <code>{html.escape(cell(source, 'sha256'))}</code>" if cell(source, "sha256") else ""
     body = f"""<header>
-{back_links(list(tables))}
+{back_links(list(tables), say)}
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(cell(source, "title_en"))}</p>
 <p>{html.escape(published)}</p>
-<p>Archived text 存档原文: <a href="{raw_name}">{raw_name}</a>{digest}</p>
+<p>Archived text{" 存档原文" if chinese else ""}: <a href="{raw_name}">{raw_name}</a>{digest}</p>
 <p>Highlighted: the {len(cited)} quotes cited by the data; the small number after each opens the row
-citing it. Line breaks of the print layout are joined here for reading; the archived text keeps them.
-高亮部分为数据引用的原文，其后的小号数字链接到引用它的数据行。此处为便于阅读合并了排版造成的换行，存档原文保持原样。</p>
+citing it. Line breaks of the print layout are joined here for reading; the archived text keeps them.{CHINESE_HELP if chinese else ""}</p>
 </header>
 <div class="text">{highlighted(text, cited, row_link)}</div>
-<footer><h2>Cited passages · 引用段落</h2><ol>{rows}</ol></footer>"""
+<footer><h2>{say("Cited passages · 引用段落")}</h2><ol>{rows}</ol></footer>"""
     return html_page(
         " · ".join(part for part in (title, cell(source, "title_en")) if part),
         body,
         PAGE_SCRIPT,
         f"The archived text of {cell(source, 'title_en') or title}, {published}, with the {len(cited)} "
-        f"passages the data quotes highlighted. 存档原文，高亮数据引用的 {len(cited)} 处段落。",
+        f"passages the data quotes highlighted."
+        + (f" 存档原文，高亮数据引用的 {len(cited)} 处段落。" if chinese else ""),
     )
 
 
-def index_page(sources: list[dict], file_field: str = "file") -> str:
+def index_page(sources: list[dict], file_field: str = "file", chinese: bool = True) -> str:
+    say = str if chinese else english
+    about = "The archived texts every row quotes." + (" 数据引用的存档原文。" if chinese else "")
     items = "".join(
         f'<li><a href="{html.escape(page_name(s[file_field]))}">{html.escape(source_label(s) or s[file_field])}</a></li>'
         for s in sources
     )
-    body = f"""<h1>Sources · 来源文献</h1>
-<p>The archived texts every row quotes. 数据引用的存档原文。</p>
+    body = f"""<h1>{say("Sources · 来源文献")}</h1>
+<p>{about}</p>
 <ul>{items}</ul>
-<p><a href="/">Back to the data · 返回数据</a></p>"""
-    return html_page(
-        "Sources · 来源文献", body, description="The archived texts every row quotes. 数据引用的存档原文。"
-    )
+<p><a href="/">{say("Back to the data · 返回数据")}</a></p>"""
+    return html_page(say("Sources · 来源文献"), body, description=about)
 
 
 def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path, evidence: dict) -> None:
@@ -254,7 +265,10 @@ def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path,
     import pyarrow.parquet as pq
     from datasette.utils import tilde_encode
 
+    from .metadata import interface_languages
+
     quote, source_field, file_field = evidence["quote"], evidence["source"], evidence["file"]
+    chinese = "zh-Hans" in interface_languages(package)  # the site's words in Chinese too
     titles = {resource["name"]: resource.get("title") or resource["name"] for resource in package.tables}
     database = f"../{tilde_encode(package.name)}"
 
@@ -293,7 +307,8 @@ def write_source_pages(package: Package, parquet: dict[str, Path], folder: Path,
             if (count := sum(1 for name, _, _ in mine if name == table))
         ]
         (folder / page_name(source[file_field])).write_text(
-            source_page(source, text, citations(text, mine), row_link, file_field, tables), encoding="utf-8"
+            source_page(source, text, citations(text, mine), row_link, file_field, tables, chinese),
+            encoding="utf-8",
         )
         shutil.copyfile(path, folder / path.name)
-    (folder / "index.html").write_text(index_page(sources, file_field), encoding="utf-8")
+    (folder / "index.html").write_text(index_page(sources, file_field, chinese), encoding="utf-8")

@@ -17,6 +17,7 @@ import weakref
 from datasette import hookimpl
 
 from ..build.sqlite import quoted
+from ..text import english
 from .app import STATIC, STATIC_URL
 from .asgi import ASKED_PATH
 from .asgi import MAX_RESPONSE_BYTES as MAX_ANSWER_BYTES  # text and blobs one query may return
@@ -32,7 +33,7 @@ from .findable import (
 )
 from .pages import TablePage, boolean_word, both_languages, cell_html, code_labels, load_code_labels
 from .row_card import card_for
-from .words import both, column_menu_script, description_zh, english, unchanged
+from .words import both, column_menu_script, description_zh, unchanged
 
 LOG = logging.getLogger("ecodata.serve")
 # The longest string or blob SQLite may build; our cells are at most 10 000 characters.

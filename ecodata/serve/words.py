@@ -7,12 +7,9 @@ table.js itself untouched)."""
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 
 from markupsafe import Markup
-
-from ..build.search import HAN, HAN_CLASS
 
 # Words Datasette (and datasette-dashboards, datasette-search-all) hand to the templates, as shown.
 WORDS = {
@@ -84,18 +81,6 @@ REMOVE_FILTER = "Remove this filter · 移除此筛选"
 def both(text) -> str:
     """`text` in both languages when it is one of Datasette's interface words, else as it is."""
     return WORDS.get(str(text), text)
-
-
-CHINESE_WORDS = re.compile(  # " · " and Chinese words (with any Latin ones among them: 导出 CSV) to their end
-    rf" · (?=[A-Za-z0-9 ]*{HAN_CLASS})[\w\u3000-\u303f\uff00-\uffef\u2026 ]*[\w\u3000-\u303f\uff00-\uffef\u2026]"
-)
-
-
-def english(text) -> str:
-    """`Apply · 应用` → `Apply`, `- column · 列 -` → `- column -`: interface words without their Chinese,
-    for a site in English alone (a package that describes itself in English only:
-    build/metadata.interface_languages)."""
-    return CHINESE_WORDS.sub("", str(text)) if HAN.search(str(text)) else text
 
 
 def unchanged(text):

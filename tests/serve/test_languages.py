@@ -89,6 +89,67 @@ def test_a_bilingual_package_that_asks_for_english_alone_gets_its_headers_in_eng
     assert HAN.search(re.search(r"<tbody>.*?</tbody>", shown, re.S).group(0))  # the data itself stays
 
 
+def test_an_english_package_that_cites_its_sources_gets_its_source_pages_in_english(tmp_path):
+    """Its archived sources' pages said `Sources · 来源文献`, `Back to the data · 返回数据`, `(1 rows · 1 行)`."""
+    import hashlib
+
+    from ecodata.build.dist import build
+
+    package = tmp_path / "p"
+    (package / "data").mkdir(parents=True)
+    (package / "sources").mkdir()
+    text = b"The reserve covers 474 hectares of wetland.\n"
+    (package / "sources" / "report.txt").write_bytes(text)
+    digest = hashlib.sha256(text).hexdigest()
+    (package / "data" / "sources.csv").write_text(
+        f"id,title,file,sha256\nS1,Annual report,sources/report.txt,{digest}\n"
+    )
+    (package / "data" / "facts.csv").write_text(
+        "id,subject,value,quote,source_id\nf1,Wetland reserve area,474,The reserve covers 474 hectares of wetland.,S1\n"
+    )
+    strings = {"type": "string"}
+    descriptor = {
+        "name": "ev",
+        "title": "Evidence",
+        "ecodata": {"checks": ["quote-in-source"]},
+        "resources": [
+            {
+                "name": "sources",
+                "path": "data/sources.csv",
+                "schema": {
+                    "fields": [{"name": name} | strings for name in ("id", "title", "file", "sha256")],
+                    "primaryKey": ["id"],
+                },
+            },
+            {
+                "name": "facts",
+                "path": "data/facts.csv",
+                "schema": {
+                    "fields": [
+                        {"name": "id"} | strings,
+                        {"name": "subject"} | strings,
+                        {"name": "value", "type": "number"},
+                        {"name": "quote"} | strings,
+                        {"name": "source_id"} | strings,
+                    ],
+                    "primaryKey": ["id"],
+                    "foreignKeys": [
+                        {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["id"]}}
+                    ],
+                },
+            },
+        ],
+    }
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    dist = build(package / "datapackage.json", tmp_path / "dist")
+    written = sorted((dist / "sources").glob("*.html"))
+    assert [path.name for path in written] == ["index.html", "report.html"]
+    for path in written:
+        shown = path.read_text(encoding="utf-8")
+        assert not HAN.findall(shown) and ("Back to the data" in shown or "Data home" in shown), path.name
+    assert "(1 rows)" in (dist / "sources" / "report.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "words, shown",
     [
@@ -110,7 +171,7 @@ def test_a_bilingual_package_that_asks_for_english_alone_gets_its_headers_in_eng
     ],
 )
 def test_an_english_site_keeps_the_words_around_the_chinese_it_leaves_out(words, shown):
-    from ecodata.serve.words import english
+    from ecodata.text import english
 
     assert english(words) == shown
 
