@@ -61,6 +61,12 @@ class BuiltFiles:
         """The ETag, Last-Modified and Content-Disposition of the file at URL `path`; None for no file."""
         return self.by_path.get(path)
 
+    def index_of(self, path: str) -> str | None:
+        """The index page a folder of the build's pages has (`/sources/` → `/sources/index.html`)."""
+        folder = path.rstrip("/")
+        index = f"{folder}/index.html"
+        return index if folder == f"/{SOURCES_MOUNT}" and index in self.by_path else None
+
     def missing(self, path: str) -> bool:
         """Whether `path` asks the /download/ or /sources/ mount for something the build did not write
         (a folder included): Datasette would answer a bare English "404: File not found" or "403"; or
@@ -112,6 +118,9 @@ def hardened(app, files: BuiltFiles | None = None):
     async def guarded(scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in READ_METHODS:
             await respond(send, 405, READ_ONLY.encode(), [(b"allow", ", ".join(READ_METHODS).encode())])
+            return
+        if scope["type"] == "http" and (index := files.index_of(scope["path"])):  # /sources/ → its index
+            await respond(send, 301, b"", [(b"location", index.encode())])
             return
         if scope["type"] == "http" and (
             ".." in scope["path"].split("/")

@@ -186,7 +186,7 @@ def test_absolute_and_doubled_slash_paths_are_404_like_any_missing_file(built, p
 
 
 @pytest.mark.parametrize(
-    "path", ["/download/no-such-file.csv", "/sources/nope.html", "/sources/", "/download/", "/download/../x"]
+    "path", ["/download/no-such-file.csv", "/sources/nope.html", "/download/", "/download/../x"]
 )
 def test_a_missing_file_or_folder_of_the_mounts_gets_the_bilingual_404_page(built, path):
     from ecodata.serve.app import server_app
@@ -262,8 +262,8 @@ def test_a_refused_path_is_logged_as_asked_for(built, caplog):
     datasette = make_datasette(built)
     asyncio.run(datasette.invoke_startup())
     with caplog.at_level("WARNING", logger="ecodata.serve"):
-        assert raw_get(server_app(datasette), "/sources/")[0] == 404
-    assert [record.getMessage().split(":")[0] for record in caplog.records] == ["GET /sources/"]
+        assert raw_get(server_app(datasette), "/sources/nope.html")[0] == 404
+    assert [record.getMessage().split(":")[0] for record in caplog.records] == ["GET /sources/nope.html"]
 
 
 def test_an_answer_past_the_size_bound_is_a_400_that_says_so(built):
@@ -410,3 +410,16 @@ def test_a_table_page_links_to_its_whole_table_beside_the_page_of_rows_its_csv_l
     assert (
         len(rows) == 1 + 20 and status == 200 and len(every) == 1 + count["filtered_table_rows_count"] > 100
     )
+
+
+def test_the_sources_folder_leads_to_its_index(built):
+    """A reader who shortens the address of a source page to /sources/ got the 404 page."""
+    from ecodata.serve.app import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    app = server_app(datasette)
+    for path in ("/sources/", "/sources"):
+        status, headers, _ = raw_get(app, path)
+        assert status == 301 and headers[b"location"] == b"/sources/index.html", path
+    assert raw_get(app, "/sources/index.html")[0] == 200 and raw_get(app, "/download/")[0] == 404
