@@ -14,6 +14,8 @@ import re
 import sqlite3
 import weakref
 
+from markupsafe import Markup
+
 from datasette import hookimpl
 
 from ..build.sqlite import quoted
@@ -355,8 +357,43 @@ def prepare_jinja2_environment(env, datasette):
 
 @hookimpl
 def extra_body_script(template, datasette):
-    """The column menu of table.js in both languages (words.py), table.js itself unchanged."""
-    return column_menu_script() if template == "table.html" and chinese_interface(datasette) else None
+    """table.js's column menus reached by keyboard (COLUMN_MENU_KEYS), and in both languages on a
+    bilingual site (words.py); table.js itself unchanged."""
+    if template != "table.html":
+        return None
+    return COLUMN_MENU_KEYS + (column_menu_script() if chinese_interface(datasette) else "")
+
+
+# table.js gives each column's ⚙ menu to a mouse alone (a bare SVG that listens for clicks): here each
+# icon is a button one can Tab to and open with Enter or Space, its first item focused; Escape closes it
+# and gives the focus back.
+COLUMN_MENU_KEYS = Markup(
+    """
+document.addEventListener("DOMContentLoaded", () => {
+  const menu = document.querySelector("body > .dropdown-menu");
+  let opener = null;
+  document.querySelectorAll("th .dropdown-menu-icon").forEach((icon) => {
+    const column = icon.closest("th").getAttribute("data-column");
+    icon.setAttribute("tabindex", "0");
+    icon.setAttribute("role", "button");
+    icon.setAttribute("aria-label", "Column menu: " + column);
+    icon.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      opener = icon;
+      icon.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      const first = menu && menu.querySelector("a");
+      if (first) first.focus();
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !menu || menu.style.display === "none") return;
+    menu.style.display = "none";
+    if (opener) opener.focus();
+  });
+});
+"""
+)
 
 
 @hookimpl

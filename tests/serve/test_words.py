@@ -261,3 +261,18 @@ QUERY_EDITS = [
 )
 def test_our_templates_are_datasette_s_with_their_words_in_both_languages(name, edits):
     assert_upstream_template_with(name, edits)
+
+
+def test_a_column_menu_opens_and_closes_from_the_keyboard(server, page):  # noqa: F811
+    """table.js's ⚙ icons were bare SVGs listening for clicks: no Tab stop, no key opened them."""
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    icon = page.locator('th[data-column="as_of"] .dropdown-menu-icon')
+    assert icon.get_attribute("tabindex") == "0" and icon.get_attribute("role") == "button"
+    icon.focus()
+    page.keyboard.press("Enter")
+    menu = page.locator("body > .dropdown-menu")
+    menu.wait_for()
+    assert page.evaluate("document.activeElement.closest('.dropdown-menu') !== null")  # its first item
+    page.keyboard.press("Escape")
+    menu.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.classList.contains('dropdown-menu-icon')")
