@@ -20,4 +20,4 @@ def english(text) -> str:
     """`Apply · 应用` → `Apply`, `- column · 列 -` → `- column -`: interface words without their Chinese,
     for a site in English alone (a package that describes itself in English only:
     build/metadata.interface_languages)."""
-    return CHINESE_WORDS.sub("", str(text)) if re.search(HAN_CLASS, str(text)) else text
+    return CHINESE_WORDS.sub("", str(text))

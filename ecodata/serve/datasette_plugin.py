@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import re
 import sqlite3
 import weakref
 
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from datasette import hookimpl
 
+from ..build.search import WORD
 from ..build.sqlite import quoted
 from ..text import english
 from .app import STATIC, STATIC_URL
@@ -82,8 +82,6 @@ def no_database_list(action, first, *_):
     return sqlite3.SQLITE_OK
 
 
-WORD_CHARACTER = re.compile(r"[^\W_]")  # what the search index reads as (part of) a word
-
 # Datasette's 500s for a table URL the client got wrong (views/table.py): said 400 instead
 CLIENT_SORT_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc at the same time")
 
@@ -118,7 +116,7 @@ def filters_from_request(request, database, table, datasette):
     search = request.args.get("_search", "")
     if not search.strip():
         return None
-    if not WORD_CHARACTER.search(search):
+    if not WORD.search(search):  # nothing the index reads as a word
         said = f'search for "{search}": it has no letter or digit, and the index holds words · 检索词中没有文字或数字'
     elif datasette.table_metadata(database, table).get("fts_table"):
         return None

@@ -15,6 +15,7 @@ from datasette.utils import to_css_class
 from markupsafe import Markup
 
 from ..build.sqlite import quoted
+from ..text import english
 from .figures import EXACT, chinese_reading, plain_number, qualifier_marker, unit_symbol
 
 CLIP_CHARACTERS = 60  # longer text cells in a table are clipped to two lines, opened by a click
@@ -127,7 +128,8 @@ def quote_html(quote: str, row_id, source: dict | None, chinese: bool = True) ->
 
 def clipped_html(text: str, chinese: bool = True) -> Markup:
     """Long text in a table: two lines, the rest a click away (no script needed)."""
-    words = "Click to read it all · 点击展开" if chinese else "Click to read it all"
+    words = "Click to read it all · 点击展开"
+    words = words if chinese else english(words)
     return Markup('<details class="ecodata-more"><summary title="{}">{}</summary></details>').format(
         words, text
     )

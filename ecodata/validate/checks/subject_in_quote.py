@@ -21,7 +21,7 @@ quote and subjects is read once.
 
 import re
 
-from ecodata.text import squeeze
+from ecodata.text import HAN_CLASS, squeeze
 from ecodata.validate.settings import FIELD, FIELDS, POSITIVE_WHOLE_NUMBER
 
 NAME = "subject-in-quote"
@@ -29,7 +29,7 @@ TYPES = ("subject-not-in-quote",)
 SETTINGS = {"quote": "quote", "subjects": ["subject_zh", "subject_en"], "chars": 2}
 RULES = {"quote": FIELD, "subjects": FIELDS, "chars": POSITIVE_WHOLE_NUMBER}
 
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = re.compile(f"{HAN_CLASS}+")
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
 
 
