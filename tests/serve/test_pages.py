@@ -33,6 +33,11 @@ TABLE_TEMPLATE_EDITS = [
         '    <h3>{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %}{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h3>',
         '    <h2 class="ecodata-count">{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}{{ "{:,}".format(filtered_table_rows_count) }} row{% if filtered_table_rows_count == 1 %}{% else %}s{% endif %} · 行{% endif %}\n        {% if human_description_en %}{{ human_description_en }}{% set zh = description_zh(filters, search, sort, sort_desc) if chinese and description_zh is defined else "" %}{% if zh %} · {{ zh }}{% endif %}{% endif %}\n    </h2>',
     ),
+    # a link to skip the crumbs, search, filters and facets: the first Tab stop
+    (
+        "{% block crumbs %}\n{{ crumbs.nav(",
+        '{% block crumbs %}\n{% if display_rows %}<a class="ecodata-skip" href="#rows">Skip to the rows · 跳到数据行</a>{% endif %}\n{{ crumbs.nav(',
+    ),
     ('<label for="_search">Search:</label>', '<label for="_search">Search · 搜索:</label>'),
     (
         '<select name="_filter_column_{{ loop.index }}">',

@@ -276,3 +276,16 @@ def test_a_column_menu_opens_and_closes_from_the_keyboard(server, page):  # noqa
     page.keyboard.press("Escape")
     menu.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.classList.contains('dropdown-menu-icon')")
+
+
+def test_the_first_tab_on_a_table_page_offers_to_skip_to_the_rows(server, page):  # noqa: F811
+    """The first column header was the 45th Tab stop, after the crumbs, the search, filters and facets."""
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    skip = page.locator("a.ecodata-skip")
+    assert not skip.is_visible() or skip.bounding_box()["x"] < 0  # out of sight until it has the focus
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "ecodata-skip"
+    assert skip.bounding_box()["x"] >= 0 and "Skip to the rows" in skip.inner_text()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#rows thead') !== null")  # a header's control
