@@ -293,9 +293,12 @@ def row_key_counts(datasette) -> dict[str, int]:
 
 def server_app(datasette, cache_mb: int = DEFAULT_CACHE_MB):
     """What `ecodata serve` runs: Datasette, compressed, hardened, behind the response cache."""
+    from .datasette_plugin import chinese_interface
+
     dist = dict(datasette.static_mounts).get(DOWNLOAD_MOUNT)
     files = BuiltFiles(Path(dist) if dist else None, search_index_pages(datasette), row_key_counts(datasette))
-    return ResponseCache(hardened(compressed(datasette.app()), files), max_bytes=cache_mb * 1_000_000)
+    served = hardened(compressed(datasette.app()), files, chinese_interface(datasette))
+    return ResponseCache(served, max_bytes=cache_mb * 1_000_000)
 
 
 def run_server(dist: str | Path, host: str, port: int, cache_mb: int = DEFAULT_CACHE_MB) -> None:

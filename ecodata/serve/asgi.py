@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from ..memory import release_freed_memory
+from ..text import english
 
 DOWNLOAD_MOUNT = "download"  # dist/ files at /download/<path>
 SOURCES_MOUNT = "sources"  # highlighted source texts at /sources/<file>.html
@@ -108,16 +109,18 @@ def not_modified(scope, headers: list[tuple[bytes, bytes]]) -> bool:
     return asked.get(b"if-modified-since") == modified
 
 
-def hardened(app, files: BuiltFiles | None = None):
+def hardened(app, files: BuiltFiles | None = None, chinese: bool = True):
     """Refuse any method but GET and HEAD (Datasette answers a POST to a table with a 500); refuse `..`
     segments and doubled slashes before Datasette's static handler sees them (it would tell whether a
     folder outside dist/ exists, and serve `/download//proc/self/cwd/…` from an absolute path); label text files served from dist/ as UTF-8, give the build's files their validators (BuiltFiles),
-    and refuse a page or answer over MAX_RESPONSE_BYTES."""
+    and refuse a page or answer over MAX_RESPONSE_BYTES. `chinese`: whether the site's words are in
+    Chinese too (datasette_plugin.chinese_interface)."""
     files = files or BuiltFiles(None)
+    read_only = (READ_ONLY if chinese else english(READ_ONLY)).encode()
 
     async def guarded(scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in READ_METHODS:
-            await respond(send, 405, READ_ONLY.encode(), [(b"allow", ", ".join(READ_METHODS).encode())])
+            await respond(send, 405, read_only, [(b"allow", ", ".join(READ_METHODS).encode())])
             return
         if scope["type"] == "http" and (index := files.index_of(scope["path"])):  # /sources/ → its index
             await respond(send, 301, b"", [(b"location", index.encode())])

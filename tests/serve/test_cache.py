@@ -373,15 +373,25 @@ def test_a_row_address_of_more_or_fewer_values_than_the_key_is_a_404_and_writing
         raw_get(app, "/parity/gdp/1.5,x")[0] == raw_get(datasette.app(), "/parity/gdp/1.5,x")[0]
     )  # a dot in a value
 
-    async def post(path: str):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            return await client.post(path, data={"sql": "delete from gdp"})
-
     for path in ("/parity/gdp", "/parity", "/parity/gdp/Chad,2000"):
-        refused = asyncio.run(post(path))
+        refused = asyncio.run(post(app, path))
         assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD", path
-        assert "read-only" in refused.text
+        assert "read-only" in refused.text and "本站" not in refused.text  # an English package's site
+
+
+def test_writing_to_this_package_s_site_is_refused_in_both_its_languages(built):
+    from ecodata.serve.app import server_app
+
+    datasette = make_datasette(built)
+    asyncio.run(datasette.invoke_startup())
+    refused = asyncio.run(post(server_app(datasette), "/china-biodiversity-conservation/sources"))
+    assert refused.status_code == 405 and "read-only" in refused.text and "本站只读" in refused.text
+
+
+async def post(app, path: str):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.post(path, data={"sql": "delete from sources"})
 
 
 def test_a_table_page_links_to_its_whole_table_beside_the_page_of_rows_its_csv_link_gives(built):
