@@ -11,6 +11,7 @@ def squeeze(text: str) -> str:
 
 
 HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # Chinese characters, for Python and RE2
+HAN = re.compile(HAN_CLASS)
 CHINESE_WORDS = re.compile(  # " · " and Chinese words (with any Latin ones among them: 导出 CSV) to their end
     rf" · (?=[A-Za-z0-9 ]*{HAN_CLASS})[\w\u3000-\u303f\uff00-\uffef\u2026 ]*[\w\u3000-\u303f\uff00-\uffef\u2026]"
 )

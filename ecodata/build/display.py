@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 
+from ..text import HAN
+
 NUMERIC = ("number", "integer")
 DATES = ("date", "datetime", "yearmonth", "year")
-CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
@@ -31,7 +32,7 @@ def chinese_label(description: str) -> str:
     """`Unit of value … (code list codes_unit). 单位。` → `单位`: the last sentence, when it is Chinese."""
     sentences = [part.strip() for part in SENTENCE_END.split(description or "") if part.strip()]
     last = sentences[-1] if sentences else ""
-    return last.rstrip("。.") if CJK.match(last) else ""
+    return last.rstrip("。.") if HAN.match(last) else ""
 
 
 def field_label(field: dict) -> dict:

@@ -17,10 +17,9 @@ import sqlite3
 from pathlib import Path
 
 from ..package import Package
-from ..text import HAN_CLASS
+from ..text import HAN, HAN_CLASS
 
 MAX_SUBSTRING = 16  # longer than any name in the data (国家重点生态功能区 is 9); longer queries find nothing
-HAN = re.compile(HAN_CLASS)
 WORD = re.compile(r"[^\W_]+")  # what unicode61 reads as one token
 SKIPPED_COLUMNS = {"sha256", "file", "url"}  # hashes and paths are not worth searching
 HASH_SIZE = 8 << 20  # terms FTS5 gathers in memory before it writes them as a segment (default 1 MB)

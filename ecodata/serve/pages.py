@@ -8,7 +8,6 @@ its columns in the plan's order, each with its role (for ecodata.css) and its la
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 
 from datasette.utils import to_css_class
@@ -20,7 +19,6 @@ from .figures import EXACT, chinese_reading, plain_number, qualifier_marker, uni
 
 CLIP_CHARACTERS = 60  # longer text cells in a table are clipped to two lines, opened by a click
 MAX_CODE_LIST = 10_000  # code lists with more rows are not held in memory; their cells show the code
-CJK = re.compile(r"[\u3400-\u9fff]")
 TIGHT_UNITS = ("%", "‰", "°")  # written right after the number: 18%
 
 

@@ -10,8 +10,8 @@ import re
 from markupsafe import Markup, escape
 
 from ..build.sqlite import quoted
+from ..text import HAN
 from .pages import (
-    CJK,
     boolean_word,
     both_languages,
     cell_of,
@@ -24,7 +24,7 @@ from .pages import (
 
 def latin_first(values: list[str]) -> list[str]:
     """`国家级自然保护区`, `National nature reserves` → English first, as the site's titles are."""
-    return sorted(values, key=lambda text: bool(CJK.search(text)))
+    return sorted(values, key=lambda text: bool(HAN.search(text)))
 
 
 def headline(row, plan: dict, codes: dict) -> dict:
