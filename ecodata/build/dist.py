@@ -69,13 +69,16 @@ def unbuildable(package: Package) -> str | None:
     from ..validate.engine.cells import Unsupported
     from ..validate.engine.plan import directory_parts
 
+    for what, file_name in (
+        ("name makes", f"{package.name}.db"),
+        ("name and version make", zip_name(package)),
+    ):
+        if problem := unsafe_file_name(file_name):
+            return f"the package's {what} {problem}"
     for resource, table in zip(package.resources, package.tables):
         name, path = table["name"], resource.get("path")
-        if "/" in name:  # the Data Package name pattern allows it
-            return (
-                f'resource "{name}": a "/" in its name would make its Parquet and CSV files a folder of '
-                'their own; rename it (letters, digits, "-", "_" and ".")'
-            )
+        if problem := unsafe_file_name(f"{name}.parquet"):
+            return f'resource "{name}": its name makes {problem}'
         folder = package.safe_path(path) if isinstance(path, str) else None
         try:
             parquet_parts = folder is not None and folder.is_dir() and directory_parts(folder)[2]
@@ -91,6 +94,23 @@ def unbuildable(package: Package) -> str | None:
                 f'resource "{name}" is not a table to frictionless (its type is "{table["type"]}"): ecodata '
                 "builds tables, from CSV, TSV or Parquet files; publish it as one, or outside the package"
             )
+    return None
+
+
+MOST_NAME_BYTES = 255  # the longest file name ext4, APFS and NTFS take
+
+
+def unsafe_file_name(file_name: str) -> str | None:
+    """What is wrong with a name the build gives a file from the descriptor (the database, the zip, a
+    table's Parquet and CSV), as the end of a sentence; None when nothing. The Data Package name pattern
+    allows "/" and names starting with "." (`../../etc` would write outside the build's folder)."""
+    shown = file_name if len(file_name) <= 60 else f"{file_name[:40]}…"
+    if "/" in file_name or "\\" in file_name:
+        return f'the file name "{shown}", with a "/" or "\\" in it: a path; rename it (letters, digits, "-", "_" and ".")'
+    if file_name.startswith("."):
+        return f'the file name "{shown}", hidden or outside the build\'s folder; rename it to start with a letter or digit'
+    if len(file_name.encode()) > MOST_NAME_BYTES:
+        return f"a file name of {len(file_name.encode())} bytes, where file systems take {MOST_NAME_BYTES}; shorten it"
     return None
 
 

@@ -728,8 +728,39 @@ def test_a_resource_name_with_a_slash_is_refused_in_one_line(tmp_path):
         CliRunner().invoke(cli, ["validate", str(descriptor)]).exit_code == 0
     )  # the name pattern allows "/"
     result = CliRunner().invoke(cli, ["build", str(descriptor), "--out", str(tmp_path / "dist")])
-    assert result.exit_code == 2 and 'resource "x/y": a "/" in its name' in result.output, result.output
+    assert (
+        result.exit_code == 2
+        and 'resource "x/y": its name makes the file name "x/y.parquet", with a "/"' in result.output
+    ), result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    "name, version, said",
+    [
+        ("../../escaped", None, 'name makes the file name "../../escaped.db", with a "/"'),
+        ("..", None, 'name makes the file name "...db", hidden or outside'),
+        ("a" * 300, None, "name makes a file name of 303 bytes"),
+        ("fine", "1.0/../../x", 'name and version make the file name "fine-1.0/../../x.zip", with a "/"'),
+    ],
+)
+def test_a_package_name_that_is_no_file_name_is_refused_and_nothing_is_written(tmp_path, name, version, said):
+    """`"name": "../../etc"` (the name pattern allows it) wrote etc.db and etc.zip two folders above the
+    build's: exit 0, and a name too long for a file was an exit 3."""
+    from click.testing import CliRunner
+    from parity import table, write_package
+
+    from ecodata.cli import cli
+
+    descriptor = write_package(
+        tmp_path / "a" / "b" / "p", [table("x", [{"name": "a", "type": "integer"}])], {"x.csv": b"a\n1\n"}
+    )
+    document = json.loads(descriptor.read_text()) | {"name": name} | ({"version": version} if version else {})
+    descriptor.write_text(json.dumps(document))
+    before = sorted(tmp_path.rglob("*"))
+    result = CliRunner().invoke(cli, ["build", str(descriptor), "--out", str(tmp_path / "a" / "b" / "dist")])
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and sorted(tmp_path.rglob("*")) == before
 
 
 def test_a_code_list_and_a_headline_keyed_by_a_name_with_double_quotes_are_served(tmp_path):
