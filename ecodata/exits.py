@@ -6,6 +6,7 @@ interrupted; never a traceback unless --debug asks for it.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -19,6 +20,12 @@ import click
 from .package import PackageError
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN, EXIT_BUG = 0, 1, 2, 3
+MACHINE_ERRORS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EIO,
+    errno.EROFS,
+}  # the machine's state, not ecodata's fault
 
 
 class CannotRun(click.ClickException):
@@ -56,15 +63,32 @@ class GuardedGroup(click.Group):
             raise CannotRun("the input is nested too deeply to read") from None
         except KeyboardInterrupt:  # Ctrl-C outside ended_by_signals: the shell's 130, not click's 1
             sys.exit(128 + signal.SIGINT)  # ("Aborted!"), which `validate` uses for "invalid"
+        except BrokenPipeError:  # the reader of the output went away (`| head`): as if killed by SIGPIPE
+            output_dropped()
+            sys.exit(128 + signal.SIGPIPE)
         except Exception as error:
+            if isinstance(error, OSError) and error.errno in MACHINE_ERRORS:  # a full disk, say
+                if not error.filename:  # the output's (`> /dev/full`)
+                    output_dropped()
+                raise CannotRun(
+                    f"cannot go on: {error.strerror} ({error.filename or 'the output'})"
+                ) from None
             if ctx.params.get("debug"):
                 import traceback
 
                 traceback.print_exc()
                 sys.exit(EXIT_BUG)  # the traceback, and still the exit code of a bug (not Python's 1)
-            raise Bug(
-                f"internal error, a bug in ecodata: {type(error).__name__}: {error} (run with --debug for the traceback)"
-            ) from None
+            raise Bug(bug_line(error)) from None
+
+
+def output_dropped() -> None:
+    """Standard output to /dev/null: what it still buffers cannot be written (Python would say so at exit,
+    with status 120)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def bug_line(error: Exception) -> str:
+    return f"internal error, a bug in ecodata: {type(error).__name__}: {error} (run with --debug for the traceback)"
 
 
 @contextmanager

@@ -301,6 +301,37 @@ def test_python_dash_m_runs_the_same_command_line():
     assert result.stdout.endswith(run("--help").output.split("\n", 1)[1])
 
 
+@pytest.mark.parametrize("command", [["validate", "--format", "json"], ["checks"], ["diff", ROOT, ROOT]])
+def test_an_output_no_one_reads_or_that_cannot_be_written_is_no_bug(command):
+    """`ecodata validate | head` and `> /dev/full` were "internal error, a bug in ecodata" (exit 3)."""
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    closed = subprocess.run(
+        [sys.executable, "-m", "ecodata", *map(str, command)],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    os.close(write)
+    assert closed.returncode == 128 + 13 and closed.stderr == "", closed.stderr  # as if killed by SIGPIPE
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "ecodata", *map(str, command)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+    assert (
+        result.returncode == 2
+        and result.stderr == "Error: cannot go on: No space left on device (the output)\n"
+    )
+
+
 def test_ctrl_c_is_the_shells_130_not_clicks_1_which_says_invalid(package_copy, monkeypatch):
     import ecodata.validate.run
 
