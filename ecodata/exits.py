@@ -1,7 +1,8 @@
 """How a command ends: its exit code, a one-line error, and what Ctrl-C and SIGTERM do.
 
-0 valid, 1 invalid, 2 cannot run (the input's fault), 3 a bug in ecodata, 128 + the signal when
-interrupted; never a traceback unless --debug asks for it.
+0 valid, 1 invalid, 2 cannot run (the input's fault, or the machine's: a full disk), 3 a bug in ecodata,
+128 + the signal when interrupted (and 141, SIGPIPE's, when the output's reader went away); never a
+traceback unless --debug asks for it.
 """
 
 from __future__ import annotations
