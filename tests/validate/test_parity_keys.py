@@ -268,3 +268,28 @@ def test_a_missing_foreign_key_value_is_named_as_frictionless_names_it(tmp_path)
         'for "year": values "2021" not found in the lookup table "years" as "year"; '
         "add the referenced row or correct the value",
     ]
+
+
+def test_a_resource_whose_foreign_key_points_at_an_unreadable_file_says_which(tmp_path):
+    """frictionless reads none of a resource's rows when its foreign key's resource cannot be read, and
+    counts the parent's error there too: it was said of the child's file ("surveys.csv: file not
+    found"), which is there."""
+    sites = table("sites", [{"name": "site", "type": "string"}], primaryKey="site")
+    surveys = table(
+        "surveys",
+        [{"name": "id", "type": "integer"}, {"name": "site", "type": "string"}],
+        foreignKeys=[{"fields": ["site"], "reference": {"resource": "sites", "fields": ["site"]}}],
+    )
+    descriptor = write_package(
+        tmp_path, [sites, surveys], {"surveys.csv": to_csv([["id", "site"], ["1", "a"]])}
+    )
+    report = assert_same_findings(descriptor)
+    said = [(finding.path, finding.type, finding.message) for finding in report.findings]
+    assert said == [
+        ("sites.csv", "scheme-error", "file not found; add it or correct the resource's path"),
+        (
+            "surveys.csv",
+            "scheme-error",
+            'not checked: its foreign key (site) needs resource "sites", which cannot be read (file not found)',
+        ),
+    ]

@@ -257,9 +257,20 @@ def foreign_key_problems(outcome: ResourceOutcome, by_name: dict[str, ResourceOu
         parent = by_name.get(foreign.resource)
         if parent is None or (parent.fatal is not None and parent is not outcome):
             # frictionless cannot build the lookup, so it reads none of this resource's rows
-            note = f'failed to handle a foreign key for resource "{outcome.plan.name}" as resource "{foreign.resource}" does not exist'
-            outcome.fatal = ("resource-error", note) if parent is None else parent.fatal
-            outcome.problems = [fatal_problem(*outcome.fatal)]
+            if parent is None:
+                note = f'failed to handle a foreign key for resource "{outcome.plan.name}" as resource "{foreign.resource}" does not exist'
+                outcome.fatal = ("resource-error", note)
+                outcome.problems = [fatal_problem(*outcome.fatal)]
+            else:  # the parent's error, as frictionless counts it, but said of the parent: this file is fine
+                outcome.fatal = parent.fatal
+                reason = fatal_problem(*parent.fatal).message.split(";")[0]
+                outcome.problems = [
+                    Finding(
+                        parent.fatal[0],
+                        f"not checked: its foreign key ({', '.join(foreign.fields)}) needs resource "
+                        f'"{foreign.resource}", which cannot be read ({reason})',
+                    )
+                ]
             return []
         child = outcome.keys.get(keys.foreign_key(index))
         if child is None:  # a key field has no column in the file: frictionless skips the key
