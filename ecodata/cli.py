@@ -140,7 +140,7 @@ def validate(
     from .validate.engine.progress import progress_for
     from .validate.report import CANNOT_RUN_RENDERERS, RENDERERS
     from .validate.run import validate as validate_package
-    from .zipped import opened
+    from .zipped import is_zip, opened
 
     bar = progress_for(sys.stderr, quiet)
     options = {
@@ -154,6 +154,8 @@ def validate(
         # (a signal while it forks stops it too: exits.Forks); a zip is read from a folder it is extracted to
         with ended_by_signals(), bar or nullcontext(), opened(Path(descriptor)) as package:
             report = validate_package(package, **options, progress=bar, workers=workers, dask=dask)
+            if is_zip(Path(descriptor)):  # its files are the zip's entries, none in the workspace to annotate
+                report.root = None
     except PackageError as error:  # said on stderr (exit 2), and in the format a machine reads
         if output_format in CANNOT_RUN_RENDERERS:
             click.echo(CANNOT_RUN_RENDERERS[output_format](str(error)))

@@ -20,7 +20,7 @@ READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
 def opened(path: Path) -> Iterator[Package]:
     """The package at `path`; a zip is extracted into a temporary folder that lives as long as the context
     and is removed however it ends (the CLI turns SIGTERM into an exception for that)."""
-    if path.suffix.lower() != ".zip" or path.is_dir():
+    if not is_zip(path):
         yield load_package(path)
         return
     with tempfile.TemporaryDirectory(prefix="ecodata-zip-") as folder:
@@ -33,6 +33,10 @@ def opened(path: Path) -> Iterator[Package]:
                 said = said.replace(f"{extracted}/", "")
             raise PackageError(f"{path}: {said}") from None
         yield package
+
+
+def is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip" and not path.is_dir()
 
 
 def extract(path: Path, folder: Path) -> Path:

@@ -7,6 +7,7 @@ so `resources/x.csv:ROW` points at the line a spreadsheet user sees for a one-li
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -155,14 +156,13 @@ def render_github(report: Report, limit: int | None = None) -> str:
 
 
 def annotated_file(report: Report, path: str) -> str:
-    """The file as GitHub places an annotation: relative to the workspace, where the step runs (a
-    package in a subfolder of the repository: `sub/data/x.csv`, not `data/x.csv`)."""
+    """The file as GitHub places an annotation: relative to the workspace (`GITHUB_WORKSPACE`, the
+    repository's root; else where the command runs), so a package in a subfolder gives
+    `sub/data/x.csv`, not `data/x.csv`, and one above the folder `../bad/x.csv`, not `x.csv`."""
     if report.root is None:
         return path
-    try:
-        return (report.root / path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:  # outside the folder the command runs in: as the package names it
-        return path
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    return Path(os.path.relpath((report.root / path).resolve(), workspace)).as_posix()
 
 
 def one_line(text: str) -> str:

@@ -37,8 +37,9 @@ def test_text_message_says_what_to_change(broken):
     assert lines[-1].endswith("(formula-injection 1, value-not-in-quote 1)")
 
 
-def test_github_annotations_point_at_the_csv_line(broken):
+def test_github_annotations_point_at_the_csv_line(broken, monkeypatch):
     descriptor, value_row, note_row = broken
+    monkeypatch.chdir(descriptor.parent)  # the repository's root, as a workflow's step runs
     result = invoke(descriptor, "--format", "github")
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -256,3 +257,16 @@ def test_github_annotations_put_a_header_error_on_line_1_and_give_the_notes():
         and "frictionless checked" in compressed[0]
     )
     assert compressed[-1].startswith("::notice title=ecodata validate::valid:")
+
+
+def test_github_annotations_name_the_file_from_the_workspace(broken, monkeypatch):
+    """From a subfolder, `ecodata validate ../package` annotated `resources/x.csv`, a file that is not
+    there; GitHub places an annotation relative to the workspace (GITHUB_WORKSPACE), the repository."""
+    descriptor, value_row, _ = broken
+    repository = descriptor.parent.parent
+    (repository / "sub").mkdir()
+    monkeypatch.chdir(repository / "sub")
+    shown = f"{descriptor.parent.name}/resources/protected_areas.csv,line={value_row},"
+    assert f"::error file=../{shown}" in invoke(f"../{descriptor.parent.name}", "--format", "github").output
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repository))
+    assert f"::error file={shown}" in invoke(f"../{descriptor.parent.name}", "--format", "github").output
