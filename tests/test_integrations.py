@@ -80,8 +80,9 @@ def substitute(text: str, inputs: dict[str, str]) -> str:
 def run_action_validate(cwd: Path, **inputs: str) -> subprocess.CompletedProcess:
     step = action_step("ecodata validate")
     command = substitute(step["run"], inputs)
+    env = environment() | {name: substitute(value, inputs) for name, value in step.get("env", {}).items()}
     return subprocess.run(
-        ["bash", "-e", "-c", command], cwd=cwd, env=environment(), capture_output=True, text=True, timeout=300
+        ["bash", "-e", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
 
 
@@ -132,6 +133,9 @@ def test_action_installs_its_checkout_unless_given_a_requirement(tmp_path, versi
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == ["-m", "pip", "install"]
     assert result.stdout.splitlines()[-1] == installed
+    if not version:  # its dependencies as the lock pins them, as `make` installs them
+        assert f"--require-hashes\n-r\n{ROOT}/requirements/runtime.txt\n" in result.stdout
+        assert (ROOT / "requirements" / "runtime.txt").is_file()
 
 
 def test_action_passes_a_valid_package(valid_package):
@@ -159,6 +163,17 @@ def test_action_descriptor_and_args_inputs(invalid_package, tmp_path):
 
     result = run_action_validate(tmp_path, descriptor="missing/datapackage.json")
     assert result.returncode == 2, result.stdout + result.stderr
+
+
+def test_action_inputs_are_words_never_commands(invalid_package, tmp_path):
+    """The inputs were pasted into the step's script: `args: $(touch x)` ran `touch x` on the runner."""
+    for inputs in ({"args": "$(touch ran) --limit-errors 1"}, {"descriptor": 'x"; touch ran; echo "'}):
+        result = run_action_validate(invalid_package, **inputs)
+        assert result.returncode == 2 and not (invalid_package / "ran").exists(), (
+            result.stdout + result.stderr
+        )
+    result = run_action_validate(invalid_package, args="--skip *")  # a word, not the folder's files
+    assert result.returncode == 2 and "'*'" in result.stderr, result.stderr
 
 
 def test_hook_metadata():
