@@ -130,8 +130,10 @@ def test_suggestions_read_multipliers_and_marker_words():
     assert {(23000, "more_than"), (200, "nearly")} <= found
 
 
-def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy):
+def test_contributing_shows_the_real_output_of_a_mistyped_value(package_copy, monkeypatch):
     from conftest import replace_cell
+
+    monkeypatch.chdir(package_copy.parent)  # where a maintainer (and a workflow) runs it
 
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     path = package_copy.parent / "resources" / "protected_areas.csv"
