@@ -16,7 +16,16 @@ from .maintain.init import init_command
 from .package import PackageError, load_package
 from .serve.cache import DEFAULT_CACHE_MB
 
-PACKAGE_PATH = click.Path(path_type=Path)
+
+class LocalPath(click.Path):
+    """A package's path, a URL kept as it was given for package.find_descriptor to refuse (click.Path
+    made `https://x/y` `https:/x/y`, then "no such descriptor file")."""
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, str) and "://" in value else super().convert(value, param, ctx)
+
+
+PACKAGE_PATH = LocalPath(path_type=Path)
 OUT_FOLDER = click.Path(file_okay=False, path_type=Path)
 
 # Every command names the package the same way: DESCRIPTOR, its last positional argument, optional (the
@@ -152,7 +161,7 @@ def validate(
     }
     try:
         # (a signal while it forks stops it too: exits.Forks); a zip is read from a folder it is extracted to
-        with ended_by_signals(), bar or nullcontext(), opened(Path(descriptor)) as package:
+        with ended_by_signals(), bar or nullcontext(), opened(descriptor) as package:
             report = validate_package(package, **options, progress=bar, workers=workers, dask=dask)
             if is_zip(Path(descriptor)):  # its files are the zip's entries, none in the workspace to annotate
                 report.root = None
@@ -254,8 +263,8 @@ def checks(descriptor: Path, output_format: str):
 
 
 @cli.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=PACKAGE_PATH)
+@click.argument("new", type=PACKAGE_PATH)
 @format_option(text="for people", json="for machines", markdown="for a pull-request comment")
 def diff(old: Path, new: Path, output_format: str):
     """Show what changed from OLD to NEW.

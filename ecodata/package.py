@@ -142,6 +142,11 @@ DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls", ".ods")
 
 def find_descriptor(path: str | Path) -> Path:
     """A descriptor file, or the first of DESCRIPTOR_NAMES in a folder."""
+    if "://" in str(path):
+        raise PackageError(
+            f"{path}: a URL; ecodata reads packages on this machine only (download the package with its data "
+            "files, or the zip `ecodata build` makes, and give its path)"
+        )
     path = Path(path)
     if path.is_dir():
         found = descriptor_in(path)

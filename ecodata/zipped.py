@@ -17,12 +17,13 @@ READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Package]:
+def opened(path: str | Path) -> Iterator[Package]:
     """The package at `path`; a zip is extracted into a temporary folder that lives as long as the context
     and is removed however it ends (the CLI turns SIGTERM into an exception for that)."""
-    if not is_zip(path):
+    if "://" in str(path) or not is_zip(Path(path)):  # (a URL: load_package says it is one)
         yield load_package(path)
         return
+    path = Path(path)
     with tempfile.TemporaryDirectory(prefix="ecodata-zip-") as folder:
         descriptor = extract(path, Path(folder))
         try:

@@ -106,6 +106,20 @@ def test_json_that_is_not_a_package_exits_2(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["validate", "--format", "json"], ["build"], ["checks"], ["diff", "."], ["release-check"]],
+)
+def test_a_url_given_as_the_package_is_said_to_be_one(command):
+    """`validate https://x/datapackage.json` said "https:/x/datapackage.json: no such descriptor file"."""
+    url = "https://example.org/data/datapackage.json"
+    result = run(*command, url)
+    said = f"Error: {url}: a URL; ecodata reads packages on this machine only"
+    assert result.exit_code == 2 and said in result.output and "https:/e" not in result.output, result.output
+    if "json" in command:
+        assert json.loads(result.output.split("\nError:")[0])["error"].startswith(f"{url}: a URL")
+
+
 def test_a_data_file_or_a_folder_of_data_files_is_told_to_ecodata_init(tmp_path, monkeypatch):
     (tmp_path / "gdp.csv").write_text("year,usd\n2000,1\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path.parent)

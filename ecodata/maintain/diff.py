@@ -70,9 +70,8 @@ class Side:
 
 def diff_packages(old_path: str | Path, new_path: str | Path) -> dict:
     """The differences from `old_path` to `new_path`, shaped as `--format json` prints them."""
-    old_path, new_path = Path(old_path), Path(new_path)
     with opened(old_path) as old, opened(new_path) as new:
-        return compare(Side(old_path, old), Side(new_path, new))
+        return compare(Side(Path(old_path), old), Side(Path(new_path), new))
 
 
 def compare(old: Side, new: Side) -> dict:
