@@ -82,4 +82,4 @@ def test_a_multipart_finding_names_the_part_and_its_own_line(tmp_path):
         ("primary-key", "p2.csv", 6, 5),
     ]
     text = CliRunner().invoke(cli, ["validate", str(tmp_path)]).output
-    assert text.startswith("p2.csv:4 (row 5): duplicate primary key")
+    assert text.startswith("p2.csv:4 (row 5) id: duplicate primary key")

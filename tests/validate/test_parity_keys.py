@@ -84,7 +84,7 @@ def test_a_composite_key_with_an_empty_part_beside_a_nan(tmp_path):
             ("extra-cell", 2, None),
             ("extra-cell", 3, None),
             ("extra-cell", 4, None),
-            ("primary-key", 6, None),
+            ("primary-key", 6, "a"),
             ("unique-keys", 6, "b"),
         ],
     )
@@ -263,9 +263,9 @@ def test_a_missing_foreign_key_value_is_named_as_frictionless_names_it(tmp_path)
     said = [finding.message for finding in report.findings]
     assert said == [finding.message for finding in reference.findings]
     assert said == [
-        'for "code": values "Healthcare" not found in the lookup table "codes" as "code"; '
+        'values "Healthcare" not found in the lookup table "codes" as "code"; '
         "add the referenced row or correct the value",
-        'for "year": values "2021" not found in the lookup table "years" as "year"; '
+        'values "2021" not found in the lookup table "years" as "year"; '
         "add the referenced row or correct the value",
     ]
 

@@ -78,15 +78,15 @@ def test_rows_blank_short_long_and_multiline(tmp_path):
         write_package(tmp_path, [table("t", fields, primaryKey=["a"])], {"t.csv": content}),
         [
             ("blank-row", 3, None),
-            ("primary-key", 3, None),
+            ("primary-key", 3, "a"),
             ("blank-row", 4, None),
-            ("primary-key", 4, None),
+            ("primary-key", 4, "a"),
             ("missing-cell", 5, "c"),
             ("extra-cell", 6, None),
             ("type-error", 9, "a"),
-            ("primary-key", 9, None),
+            ("primary-key", 9, "a"),
             ("blank-row", 10, None),
-            ("primary-key", 10, None),
+            ("primary-key", 10, "a"),
         ],
     )
 

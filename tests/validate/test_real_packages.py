@@ -83,8 +83,15 @@ class Reference:
     rows: dict[str, int | None] = field(default_factory=dict)
 
 
-def finding_key(error: dict, resource: str | None) -> tuple:
-    return (error["type"], resource, error.get("rowNumber"), error.get("fieldName") or None)
+def finding_key(error: dict, resource: str | None, primary_key: list[str] = ()) -> tuple:
+    """A finding as compared: ecodata names a key's first field, where frictionless names none for the
+    primary key's findings and a list for a foreign key's."""
+    field = error.get("fieldName") or None
+    if error["type"] == "primary-key":
+        field = next(iter(primary_key), None)
+    elif error["type"] == "foreign-key":
+        field = next(iter(error.get("fieldNames") or []), None)
+    return (error["type"], resource, error.get("rowNumber"), field)
 
 
 @functools.cache
@@ -99,7 +106,8 @@ def frictionless_reference(descriptor: Path) -> Reference:
     findings = Counter(finding_key(error.to_descriptor(), None) for error in report.errors)
     rows = {}
     for task in report.tasks:
-        findings.update(finding_key(error.to_descriptor(), task.name) for error in task.errors)
+        key = package.get_resource(task.name).schema.primary_key if package.has_resource(task.name) else []
+        findings.update(finding_key(error.to_descriptor(), task.name, key) for error in task.errors)
         rows[task.name] = task.stats.get("rows") or 0
     for resource in package.resources:
         counted = count_rows(resource)

@@ -134,7 +134,7 @@ def test_a_folder_of_parquet_parts_is_one_resource(tmp_path):
     found, report = findings(tmp_path / "datapackage.json")
     assert {(finding[0], finding[4], finding[5]) for finding in found} == {
         ("constraint-error", 3, "share"),  # 1.5 > 1
-        ("primary-key", 5, None),  # id 1 again, in the second part
+        ("primary-key", 5, "id"),  # id 1 again, in the second part
         ("constraint-error", 5, "share"),  # null share: required
     }
     assert report.rows_checked == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def type_error(cell: str, kind: str, form: str) -> str:
     wanted = kind if form in ("default", None) else f"{kind} ({form})"
@@ -24,8 +26,11 @@ def primary_key(note: str) -> str:
     return f"duplicate primary key ({unquoted}); give the row its own id"
 
 
+ONE_FIELD_PREFIX = re.compile(r'^for "[^",]*": ')  # the finding names its one field already
+
+
 def foreign_key(note: str) -> str:
-    return f"{note}; add the referenced row or correct the value"
+    return f"{ONE_FIELD_PREFIX.sub('', note)}; add the referenced row or correct the value"
 
 
 COUNTED = {  # what a resource's bytes, hash, fields and rows properties count, as found

@@ -225,7 +225,10 @@ def duplicate_findings(plan: ResourcePlan, name: keys.KeyName, pairs: list[tuple
     if name.kind is keys.KeyKind.PRIMARY:
         return [
             Finding(
-                "primary-key", messages.primary_key(f"the same as in the row at position {first}"), row=row
+                "primary-key",
+                messages.primary_key(f"the same as in the row at position {first}"),
+                row=row,
+                field=next(iter(plan.primary_key), None),
             )
             for row, first in pairs
         ]
@@ -289,7 +292,7 @@ def foreign_key_finding(foreign, row: int, value: str | None) -> Finding:
         f'for "{", ".join(foreign.fields)}": {values} not found in the lookup table '
         f'"{foreign.resource}" as "{", ".join(foreign.reference_fields)}"'
     )
-    return Finding("foreign-key", messages.foreign_key(note), row=row)
+    return Finding("foreign-key", messages.foreign_key(note), row=row, field=foreign.fields[0])
 
 
 KEY_PREFIXES = {"integer": "n:", "number": "n:", "year": "n:", "date": "d:"}  # keys.canonical's

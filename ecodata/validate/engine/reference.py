@@ -7,6 +7,7 @@ import re
 from ...package import Package, frictionless_package_at
 from ..report import Finding, Report
 from . import messages
+from .plan import as_list
 
 # Frictionless notes look like: constraint "minimum" is "0"
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
@@ -32,24 +33,35 @@ def check_with_frictionless(package: Package, report: Report) -> None:
         report.resources_checked += 1
         report.rows_checked += task.stats.get("rows") or 0
         path = task.place if not task.place.startswith(("/", "http")) else None
+        key = as_list(package.table(task.name).get("schema", {}).get("primaryKey"))
         for error in task.errors:
-            report.findings.append(row_finding(task.name, path, error.to_descriptor()))
+            report.findings.append(row_finding(task.name, path, error.to_descriptor(), key))
 
 
 def descriptor_finding(package: Package, error) -> Finding:
     return Finding(type=error.type, message=error.note or error.message, path=package.descriptor_path.name)
 
 
-def row_finding(resource: str, path: str | None, error: dict) -> Finding:
+def row_finding(resource: str, path: str | None, error: dict, primary_key: list[str] = ()) -> Finding:
     return Finding(
         type=error["type"],
         message=friendly_message(error),
         resource=resource,
         path=path,
         row=error.get("rowNumber"),
-        field=None if error["type"] in FIELDLESS else error.get("fieldName"),
+        field=finding_field(error, primary_key),
         cell=error.get("cell"),
     )
+
+
+def finding_field(error: dict, primary_key: list[str]) -> str | None:
+    """The field a finding names: a key's first (frictionless names a foreign key's fields, and no field
+    for the primary key's), none for a cell or label past the schema's."""
+    if error["type"] == "primary-key":
+        return next(iter(primary_key), None)
+    if error["type"] == "foreign-key":
+        return next(iter(error.get("fieldNames") or []), None)
+    return None if error["type"] in FIELDLESS else error.get("fieldName")
 
 
 def friendly_message(error: dict) -> str:

@@ -213,7 +213,8 @@ class RowChecker:
             if spec.name.kind is KeyKind.PRIMARY:
                 for position in np.flatnonzero(all_null):
                     said = messages.primary_key(messages.EMPTY_KEY_NOTE)
-                    self.problems.append(Finding("primary-key", said, row=int(rows[position])))
+                    field = next(iter(self.plan.primary_key), None)
+                    self.problems.append(Finding("primary-key", said, row=int(rows[position]), field=field))
 
 
 def shifted(batch: Batch, offset: int) -> Batch:
