@@ -228,6 +228,17 @@ def binary_kind(path: Path) -> str | None:
     return next((kind for magic, kind in BINARY_KINDS.items() if start.startswith(magic)), None)
 
 
+def read_descriptor_file(path: Path, shown: str) -> object:
+    """A schema or dialect given as a path: JSON, or YAML by its name, as a package's descriptor."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise PackageError(f"{shown}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise PackageError(f"{shown}: cannot read it ({error.strerror})") from None
+    return parse_descriptor(text, shown)
+
+
 def parse_descriptor(text: str, shown: str) -> object:
     if shown.lower().endswith((".yaml", ".yml")):
         import yaml

@@ -102,3 +102,19 @@ def test_a_path_frictionless_cannot_open_is_left_to_it(tmp_path, properties):
     arrow, report = findings(descriptor, "arrow")
     assert arrow == findings(descriptor, "frictionless")[0] and report.notes
     assert [finding.type for finding in report.findings] == ["scheme-error"]
+
+
+def test_a_schema_and_a_dialect_given_as_yaml_files_are_read(tmp_path):
+    """frictionless reads `"schema": "x.schema.yaml"` (its own fixtures do); the engine read it as JSON
+    and stopped: exit 3, "a bug in ecodata"."""
+    (tmp_path / "t.schema.yaml").write_text(
+        "fields:\n  - name: id\n    type: integer\n  - name: name\n    type: string\nprimaryKey: id\n"
+    )
+    (tmp_path / "t.dialect.yaml").write_text("delimiter: ';'\n")
+    resource = {"name": "t", "path": "t.csv", "schema": "t.schema.yaml", "dialect": "t.dialect.yaml"}
+    report = assert_same_findings(write_package(tmp_path, [resource], {"t.csv": b"id;name\n1;a\n1;b\nx;c\n"}))
+    assert [(finding.type, finding.row, finding.field) for finding in report.findings] == [
+        ("primary-key", 3, "id"),
+        ("type-error", 4, "id"),
+        ("primary-key", 4, "id"),  # a key that is no integer has no value: empty, as frictionless says
+    ]

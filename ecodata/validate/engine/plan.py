@@ -8,14 +8,13 @@ then this engine's work.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ...package import Package, PackageError, frictionless_package_at, tables_or_none
+from ...package import Package, PackageError, frictionless_package_at, read_descriptor_file, tables_or_none
 from ..report import Finding
 from .cells import BOUNDS, CONSTRAINTS, DEFAULT_TYPE, Unsupported, YearMonth, missing_texts, value_reader
 
@@ -208,9 +207,7 @@ def schema_problems(schema: dict) -> list[str]:
 
 def schema_of(resource: dict, safe_path) -> dict:
     schema = resource.get("schema") or {}
-    if isinstance(schema, str):
-        schema = json.loads(safe_path(schema).read_text(encoding="utf-8"))
-    return schema
+    return read_descriptor_file(safe_path(schema), schema) if isinstance(schema, str) else schema
 
 
 def as_list(value) -> list:
@@ -236,7 +233,7 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
     schema = schema_of(resource, safe_path)
     dialect = resource.get("dialect") or {}
     if isinstance(dialect, str):
-        dialect = json.loads(safe_path(dialect).read_text(encoding="utf-8"))
+        dialect = read_descriptor_file(safe_path(dialect), dialect)
     if isinstance(dialect.get("csv"), dict):  # frictionless 5's own form: {"csv": {"delimiter": ";"}}
         dialect = {key: value for key, value in dialect.items() if key != "csv"} | dialect["csv"]
     # caseSensitiveHeader (Data Package v1) is not here: frictionless 5 reads it nowhere, labels always
