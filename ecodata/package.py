@@ -263,8 +263,10 @@ def check_shape(descriptor: object, shown: str) -> None:
     if not isinstance(descriptor, dict):
         raise PackageError(f"{shown}: not a data package (the top level must be a JSON object)")
     resources = descriptor.get("resources")
-    if not isinstance(resources, list) or not resources:
+    if not isinstance(resources, list):
         raise PackageError(f'{shown}: not a data package (no "resources" list)')
+    if not resources:
+        raise PackageError(f'{shown}: "resources" is empty; a data package describes at least one resource')
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             raise PackageError(f'{shown}: resources[{index}] has no "name"')

@@ -104,6 +104,12 @@ def test_json_that_is_not_a_package_exits_2(tmp_path):
     assert (
         result.output == f'Error: {tmp_path / "datapackage.json"}: not a data package (no "resources" list)\n'
     )
+    (tmp_path / "datapackage.json").write_text('{"name": "x", "resources": []}', encoding="utf-8")
+    result = run("validate", tmp_path / "datapackage.json")
+    assert (
+        result.exit_code == 2
+        and '"resources" is empty; a data package describes at least one' in result.output
+    )
 
 
 @pytest.mark.parametrize(
