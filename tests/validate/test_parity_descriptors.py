@@ -118,3 +118,18 @@ def test_a_schema_and_a_dialect_given_as_yaml_files_are_read(tmp_path):
         ("type-error", 4, "id"),
         ("primary-key", 4, "id"),  # a key that is no integer has no value: empty, as frictionless says
     ]
+
+
+def test_a_format_written_as_the_pre_1_0_drafts_wrote_it_is_read_as_frictionless_reads_it(tmp_path):
+    """`"format": "fmt:%d/%m/%Y"`: frictionless drops the `fmt:`; the engine took it as part of the
+    pattern and found every date wrong (its two engines disagreed)."""
+    fields = [
+        {"name": "on", "type": "date", "format": "fmt:%d/%m/%Y"},
+        {"name": "at", "type": "time", "format": "fmt:%H:%M"},
+    ]
+    files = {"t.csv": b"on,at\n31/12/2020,23:59\n2020-12-31,24:00\n"}
+    report = assert_same_findings(write_package(tmp_path, [table("t", fields)], files))
+    assert [(finding.type, finding.row, finding.field) for finding in report.findings] == [
+        ("type-error", 3, "on"),
+        ("type-error", 3, "at"),
+    ]

@@ -210,6 +210,15 @@ def schema_of(resource: dict, safe_path) -> dict:
     return read_descriptor_file(safe_path(schema), schema) if isinstance(schema, str) else schema
 
 
+def v1_format_read(field):
+    """A field as frictionless reads it: a format of the pre-1.0 drafts' form `fmt:%d/%m/%Y` without
+    its `fmt:` (frictionless drops it from any field's format)."""
+    form = field.get("format") if isinstance(field, dict) else None
+    if isinstance(form, str) and form.startswith("fmt:"):
+        return field | {"format": form.replace("fmt:", "")}
+    return field
+
+
 def as_list(value) -> list:
     if value is None:
         return []
@@ -270,7 +279,7 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         encoding=resource.get("encoding"),
         dialect=dialect,
         header=dialect.get("header", True),
-        fields=list(schema.get("fields") or []),
+        fields=[v1_format_read(field) for field in schema.get("fields") or []],
         missing=missing_texts(schema.get("missingValues", [""])),
         primary_key=as_list(schema.get("primaryKey")),
         unique_keys=[as_list(key) for key in schema.get("uniqueKeys") or []],
