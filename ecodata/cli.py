@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import sys
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def cli(debug):
     DESCRIPTOR is a datapackage.json, .yaml or .yml, or a folder holding one (default: the current folder).
     """
     gc.set_threshold(*GC_THRESHOLDS)
+    # frictionless warns of its deprecated properties (`layout`) on stderr, once per reading, in Python's
+    # two-line form; the engine's note says who checked them
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"frictionless(\.|$)")
 
 
 # A command is short-lived and makes objects by the million where a package has as many findings: the

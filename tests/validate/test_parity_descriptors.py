@@ -133,3 +133,31 @@ def test_a_format_written_as_the_pre_1_0_drafts_wrote_it_is_read_as_frictionless
         ("type-error", 3, "on"),
         ("type-error", 3, "at"),
     ]
+
+
+@pytest.mark.parametrize(
+    "properties, content, verdict",
+    [
+        ({"layout": {"header": False}}, b"1,2\n3,4\n", "valid"),  # frictionless 4's dialect: no header
+        ({"layout": {"headerRows": [2]}}, b"# counts\na,b\n3,4\n", "valid"),
+        ({"stats": {"bytes": 99, "rows": 7}}, b"a,b\n3,4\n", "invalid"),  # frictionless 5's bytes, rows
+        ({"stats": {"bytes": 8, "rows": 1}}, b"a,b\n3,4\n", "valid"),
+    ],
+)
+def test_frictionless_s_own_layout_and_stats_are_left_to_it_with_a_note(
+    tmp_path, properties, content, verdict
+):
+    """Not in the Data Package spec, read by frictionless: the engine ignored them, and found a header
+    on the wrong line, or took a wrong declared size for right."""
+    import subprocess
+    import sys
+
+    resource = table("t", [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]) | properties
+    descriptor = write_package(tmp_path, [resource], {"t.csv": content})
+    assert bool(findings(descriptor, "frictionless")[0]) == (verdict == "invalid")
+    result = subprocess.run(
+        [sys.executable, "-m", "ecodata", "validate", str(descriptor)], capture_output=True, text=True
+    )
+    assert result.stdout.splitlines()[-1].startswith(verdict), result.stdout
+    assert "frictionless's own" in result.stdout and "frictionless checked" in result.stdout
+    assert result.stderr == "", result.stderr  # no Python warning about a deprecated property

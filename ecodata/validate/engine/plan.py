@@ -239,6 +239,10 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
         raise Unsupported("an empty path")
     if "schema" not in resource:
         raise Unsupported("a resource without a schema (frictionless infers one)")
+    if legacy := sorted({"layout", "stats"} & set(resource)):  # frictionless 4's, which 5 still reads
+        raise Unsupported(
+            f"frictionless's own {' and '.join(legacy)} propert{'ies' if len(legacy) > 1 else 'y'}"
+        )
     schema = schema_of(resource, safe_path)
     dialect = resource.get("dialect") or {}
     if isinstance(dialect, str):
