@@ -33,7 +33,7 @@ STANDARD = {
     "primary-key": "a primary key repeats, or has an empty part",
     "foreign-key": "a foreign key has no row it refers to",
     "byte-count": "a file's size differs from the resource's `bytes`",
-    "hash-count": "a file's hash differs from the resource's `hash`",
+    "hash-count": "a file's md5 or sha256 hash differs from the resource's `hash` (another algorithm is noted, not checked)",
     "field-count": "the header's width differs from the schema's `fields`",
     "row-count": "the row count differs from the resource's `rows`",
 }

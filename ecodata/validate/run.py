@@ -65,7 +65,7 @@ def validate(
         lean_memory=lean_memory,
         with_tables=with_tables,
     )
-    report.notes += unread_first_lines(package)
+    report.notes += unread_first_lines(package) + unchecked_hashes(package)
     undeclared = engine_only(known, declared)  # once, not per finding (1 M findings: 2 s)
     report.findings = [finding for finding in report.findings if finding.type not in undeclared]
     if engine == "frictionless" and (unchecked := sorted(c.name for c, _ in declared if c.run is None)):
@@ -80,6 +80,24 @@ def validate(
     report.findings = [finding for finding in report.findings if wanted(finding.type)]
     add_line_numbers(package, report)
     return report
+
+
+CHECKED_HASHES = ("md5", "sha256")  # what frictionless compares a resource's `hash` with (the engine too)
+
+
+def unchecked_hashes(package: Package) -> list[str]:
+    """A `hash` of another algorithm ({algorithm}:{hash}, as the spec allows: sha1, sha512…) is compared
+    with nothing: said, rather than let the package pass as if it had been."""
+    notes = []
+    for resource in package.resources:
+        declared = resource.get("hash")
+        algorithm = declared.split(":", 1)[0] if isinstance(declared, str) and ":" in declared else "md5"
+        if algorithm not in CHECKED_HASHES:
+            notes.append(
+                f'resource "{resource["name"]}": its {algorithm} hash is not checked (frictionless and ecodata '
+                f"compare {' and '.join(CHECKED_HASHES)} hashes); give one of those to have the file checked"
+            )
+    return notes
 
 
 def unread_first_lines(package: Package) -> list[str]:

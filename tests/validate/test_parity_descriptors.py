@@ -5,6 +5,8 @@ Each case pins its findings as well as the agreement of the two engines (tests/p
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.parity import INTEGER_AND_STRING, assert_same_findings, findings, table, write_package
@@ -161,3 +163,29 @@ def test_frictionless_s_own_layout_and_stats_are_left_to_it_with_a_note(
     assert result.stdout.splitlines()[-1].startswith(verdict), result.stdout
     assert "frictionless's own" in result.stdout and "frictionless checked" in result.stdout
     assert result.stderr == "", result.stderr  # no Python warning about a deprecated property
+
+
+def test_a_hash_no_one_checks_is_said_to_be_unchecked(tmp_path):
+    """`sha1:…` and `sha512:…` are hashes the spec allows; frictionless compares none but md5 and
+    sha256, and a wrong one passed without a word."""
+    from click.testing import CliRunner
+
+    from ecodata.cli import cli
+
+    fields = [{"name": "a", "type": "integer"}]
+    resources = [
+        table("one", fields) | {"hash": "sha1:" + "0" * 40},
+        table(
+            "two",
+            fields,
+        )
+        | {"path": "one.csv", "hash": "sha256:" + "0" * 64},
+    ]
+    descriptor = write_package(tmp_path, resources, {"one.csv": b"a\n1\n"})
+    output = CliRunner().invoke(cli, ["validate", str(descriptor), "--format", "json"]).output
+    report = json.loads(output)
+    assert report["notes"] == [
+        'resource "one": its sha1 hash is not checked (frictionless and ecodata compare md5 and sha256 '
+        "hashes); give one of those to have the file checked"
+    ]
+    assert [error["type"] for error in report["errors"]] == ["hash-count"]  # the sha256, checked
