@@ -189,3 +189,31 @@ def test_a_hash_no_one_checks_is_said_to_be_unchecked(tmp_path):
         "hashes); give one of those to have the file checked"
     ]
     assert [error["type"] for error in report["errors"]] == ["hash-count"]  # the sha256, checked
+
+
+def test_a_v1_tabular_package_names_each_resource_without_the_profile(tmp_path):
+    """frictionless says 'profile "tabular-data-package" requires all the resources to be…' once per
+    resource without it, naming none: the same line twice, and no resource to fix."""
+    fields = [{"name": "a", "type": "integer"}]
+    resources = [
+        table("one", fields),
+        table("two", fields) | {"profile": "tabular-data-resource"},
+        table("three", fields),
+    ]
+    for resource in resources:
+        resource.pop("type", None)
+    descriptor = write_package(
+        tmp_path, resources, {f"{name}.csv": b"a\n1\n" for name in ("one", "two", "three")}
+    )
+    document = json.loads(descriptor.read_text())
+    del document["$schema"]
+    descriptor.write_text(json.dumps(document | {"profile": "tabular-data-package"}))
+    for engine in ("arrow", "frictionless"):
+        report = findings(descriptor, engine)[1]
+        assert [(finding.type, finding.resource) for finding in report.findings] == [
+            ("package-error", "one"),
+            ("package-error", "three"),
+        ], engine
+        assert report.findings[0].message.startswith(
+            'resource "one" has no "profile": "tabular-data-resource"'
+        )

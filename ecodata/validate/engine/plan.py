@@ -81,9 +81,10 @@ def unplaced_descriptor_findings(package: Package):
         for resource in checked.resources:
             resource.to_descriptor(validate=True)
     except frictionless.FrictionlessException as exception:
-        return [
+        found = [
             Finding(type=error.type, message=error.note or error.message) for error in exception.to_errors()
-        ], None
+        ]
+        return resources_named(found, package.resources), None
     except Exception as error:  # frictionless fails on some shapes its profiles let through
         crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
         try:  # a descriptor nothing has checked: say what is known to be wrong, if anything
@@ -92,6 +93,28 @@ def unplaced_descriptor_findings(package: Package):
             found = []
         return found or [Finding(type="package-error", message=crash)], None
     return definition_findings(package.resources, package.safe_path), checked
+
+
+TABULAR_PROFILES = ("tabular-data-package", "tabular-data-resource")  # a v1 descriptor's
+UNNAMED_PROFILE_NOTE = 'profile "{}" requires all the resources to be "{}"'.format(*TABULAR_PROFILES)
+
+
+def resources_named(found: list[Finding], resources: list[dict]) -> list[Finding]:
+    """frictionless says "profile "tabular-data-package" requires all the resources to be…" once per
+    resource without the profile, naming none: each said of its resource, in order."""
+    lacking = iter([r for r in resources if isinstance(r, dict) and r.get("profile") != TABULAR_PROFILES[1]])
+    named = []
+    for finding in found:
+        if finding.message == UNNAMED_PROFILE_NOTE and (resource := next(lacking, None)) is not None:
+            name = resource.get("name", "")
+            finding = dataclasses.replace(
+                finding,
+                resource=name,
+                message=f'resource "{name}" has no "profile": "{TABULAR_PROFILES[1]}", which the package\'s '
+                f'"profile": "{TABULAR_PROFILES[0]}" requires of every resource (Data Package v1); add it',
+            )
+        named.append(finding)
+    return named
 
 
 def definition_findings(resources: list[dict], safe_path) -> list[Finding]:
