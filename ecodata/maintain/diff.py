@@ -95,6 +95,7 @@ def compare(old: Side, new: Side) -> dict:
             "fields": fields,
         },
         "version": {"old": old.version, "new": new.version},
+        "package": property_changes(old.package.descriptor, new.package.descriptor, ("resources", "version")),
         "notes": notes,
     }
 
@@ -107,23 +108,36 @@ def row_changes(old: Side, new: Side, name: str, notes: list[str]) -> dict:
     old_resource, new_resource = old.resources.get(name), new.resources.get(name)
     key = match_key(old_resource, new_resource)
     compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
+    headers: dict[str, set[str]] = {}  # a side's header labels, from its first row
     try:
         with RowIndex(len(key) or 1) as index:
             for side, version in (("old", old), ("new", new)):
-                if repeated := index.add(side, version.rows(name), key, compared):
+                if repeated := index.add(side, labelled(version.rows(name), headers, side), key, compared):
                     notes.append(
                         f"{name}: {plural_rows(repeated)} in {version.path} {'repeat' if repeated > 1 else 'repeats'} a key "
                         f"({', '.join(key)}; validate reports them); the last row of each key is compared, and a key with "
                         "more rows in one version is listed as added or removed"
                     )
+            unread = [
+                (version, field)
+                for side, version in (("old", old), ("new", new))
+                for field in compared
+                if side in headers and field not in headers[side]
+            ]
+            notes += [
+                f'{name}: the header in {version.path} has no column "{field}" (validate reports it), so its '
+                "cells are not compared"
+                for version, field in unread
+            ]
+            compared_cells = [field not in {field for _, field in unread} for field in compared]
             rows = {
                 "added": [row_id(k) for k in index.only_in("new", "old")],
                 "removed": [row_id(k) for k in index.only_in("old", "new")],
                 "changed": [
                     {"id": row_id(k), "field": f, "old": old_cell, "new": new_cell}
                     for k, old_cells, new_cells in index.changed()
-                    for f, old_cell, new_cell in zip(compared, old_cells, new_cells)
-                    if old_cell != new_cell
+                    for f, old_cell, new_cell, read in zip(compared, old_cells, new_cells, compared_cells)
+                    if old_cell != new_cell and read
                 ],
             }
     except sqlite3.OperationalError as error:  # the temporary file's disk is full or cannot be written
@@ -136,6 +150,13 @@ def row_changes(old: Side, new: Side, name: str, notes: list[str]) -> dict:
             "a row added or removed shows every row after it as changed"
         )
     return rows
+
+
+def labelled(rows: Iterable[Row], headers: dict[str, set[str]], side: str) -> Iterator[Row]:
+    """The rows, the first telling `headers[side]` the labels of the file's header."""
+    for row in rows:
+        headers.setdefault(side, set(row.cells))
+        yield row
 
 
 def plural_rows(count: int) -> str:
@@ -250,7 +271,36 @@ def schema_changes(old_resource: dict, new_resource: dict) -> dict | None:
     }
     if primary_key(old_resource) != primary_key(new_resource):
         changes["primary_key"] = {"old": primary_key(old_resource), "new": primary_key(new_resource)}
+    changes["properties"] = described_changes(old_resource, new_resource)
     return changes if any(changes.values()) else None
+
+
+def described_changes(old_resource: dict, new_resource: dict) -> list[dict]:
+    """Every other change to how a resource is described — its path, dialect, a field's format or
+    constraints, the schema's missing values or keys —, each {"where", "property", "old", "new"}
+    (None where a side has no such property): `where` is "resource", "schema" or "field NAME"."""
+    found = property_changes(old_resource, new_resource, ("name", "schema"), "resource")
+    old_schema, new_schema = schema_of(old_resource), schema_of(new_resource)
+    found += property_changes(old_schema, new_schema, ("fields", "primaryKey"), "schema")
+    old_fields = {field["name"]: field for field in old_schema.get("fields", [])}
+    for field in new_schema.get("fields", []):
+        if field["name"] in old_fields:
+            found += property_changes(
+                old_fields[field["name"]], field, ("name", "type"), f"field {field['name']}"
+            )
+    return found
+
+
+def property_changes(old: dict, new: dict, covered: tuple[str, ...], where: str = "package") -> list[dict]:
+    """The properties of `old` and `new` (but `covered`, said elsewhere) whose values differ, in `new`'s
+    order, then those only `old` has."""
+    names = [name for name in new if name not in covered]
+    names += [name for name in old if name not in covered and name not in new]
+    return [
+        {"where": where, "property": name, "old": old.get(name), "new": new.get(name)}
+        for name in names
+        if old.get(name) != new.get(name)
+    ]
 
 
 def schema_of(resource: dict | None) -> dict:

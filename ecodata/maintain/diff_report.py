@@ -12,7 +12,7 @@ MARKDOWN_LIMIT = 65_536  # characters: GitHub refuses a longer comment body
 
 def has_differences(changes: dict) -> bool:
     version = changes["version"]
-    return bool(changes["resources"]) or version["old"] != version["new"]
+    return bool(changes["resources"] or changes["package"]) or version["old"] != version["new"]
 
 
 def render_json(changes: dict) -> str:
@@ -22,6 +22,7 @@ def render_json(changes: dict) -> str:
 def render_text(changes: dict) -> str:
     """For people: a summary line per resource (counts are rows), then one line per difference."""
     lines = [f"version {version_change(changes)}"] if version_change(changes) else []
+    lines += [f"package {line}" for line in property_lines(changes["package"])]
     lines += [f"resource added: {name}" for name in changes["schema"]["resources_added"]]
     lines += [f"resource removed: {name}" for name in changes["schema"]["resources_removed"]]
     for name, rows in changes["resources"].items():
@@ -44,6 +45,8 @@ def render_markdown(changes: dict) -> str:
         return "\n".join([*lines, "No differences."])
     if version_change(changes):
         lines += [f"Version {markdown(version_change(changes))}", ""]
+    if changes["package"]:
+        lines += [f"- package: {markdown(line)}" for line in property_lines(changes["package"])] + [""]
     lines += [f"> {markdown(note, clip=False)}" for note in changes.get("notes", [])]  # first: always kept
     lines += [""] if changes.get("notes") else []
     for label in ("added", "removed"):
@@ -98,7 +101,20 @@ def schema_lines(fields: dict | None) -> list[str]:
     if fields["primary_key"]:
         old, new = (", ".join(fields["primary_key"][side]) or "(none)" for side in ("old", "new"))
         lines.append(f"~ primary key: {old} → {new}")
-    return lines
+    return lines + property_lines(fields.get("properties", []))
+
+
+def property_lines(changes: list[dict]) -> list[str]:
+    """`~ field date format: (none) → "%d/%m/%Y"`: each value as JSON, on one line."""
+    return [
+        f"~ {'' if c['where'] in ('package', 'resource') else c['where'] + ' '}{c['property']}: "
+        f"{shown_value(c['old'])} → {shown_value(c['new'])}"
+        for c in changes
+    ]
+
+
+def shown_value(value) -> str:
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def version_change(changes: dict) -> str:

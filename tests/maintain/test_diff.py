@@ -119,11 +119,53 @@ def test_schema_changes_are_reported(package_copy):
             "removed": [],
             "retyped": [{"field": "value", "old": "number", "new": "string"}],
             "primary_key": None,
+            "properties": [],
         }
     }
     output = run(SHIPPED, package_copy).output
     assert "  + field extra\n" in output
     assert "  ~ field value type: number → string\n" in output
+
+
+def test_changes_to_how_the_package_and_a_field_are_described_are_shown(package_copy):
+    """A date's `format` added, a constraint dropped, the package renamed: "no differences", exit 0."""
+
+    def change(document):
+        document["name"] = "renamed"
+        fields = fields_of(document, "protected_areas")
+        next(f for f in fields if f["name"] == "as_of")["format"] = "%Y-%m-%d"
+        next(f for f in fields if f["name"] == "value").pop("constraints")
+        next(r for r in document["resources"] if r["name"] == "protected_areas")["encoding"] = "utf-8-sig"
+
+    before = fields_of(json.loads(SHIPPED.read_text(encoding="utf-8")), "protected_areas")
+    constraints = next(f for f in before if f["name"] == "value")["constraints"]
+    edit_descriptor(package_copy, change)
+    changes = diff_json(SHIPPED, package_copy)
+    assert changes["package"] == [
+        {"where": "package", "property": "name", "old": "china-biodiversity-conservation", "new": "renamed"}
+    ]
+    assert changes["schema"]["fields"]["protected_areas"]["properties"] == [
+        {"where": "resource", "property": "encoding", "old": "utf-8", "new": "utf-8-sig"},
+        {"where": "field value", "property": "constraints", "old": constraints, "new": None},
+        {"where": "field as_of", "property": "format", "old": None, "new": "%Y-%m-%d"},
+    ]
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 1
+    assert result.output.startswith('package ~ name: "china-biodiversity-conservation" → "renamed"\n')
+    assert '  ~ field as_of format: (none) → "%Y-%m-%d"\n' in result.output
+    assert "- schema: ~ field as\\_of format" in run(SHIPPED, package_copy, "--format", "markdown").output
+
+
+def test_a_renamed_header_is_said_and_its_cells_are_not_listed_as_emptied(package_copy):
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("subject_en", "subject_english", 1), encoding="utf-8")
+    changes = diff_json(SHIPPED, package_copy)
+    assert changes["resources"] == {}
+    assert changes["notes"] == [
+        f'protected_areas: the header in {package_copy} has no column "subject_en" (validate reports it), so '
+        "its cells are not compared"
+    ]
 
 
 def test_version_change_is_shown(package_copy):
