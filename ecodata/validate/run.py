@@ -49,7 +49,8 @@ def validate(
     wanted = selector(expand(set(only), known), expand(set(skip), known))
     report = Report(root=package.root)
     asked = set(only) | ({"cell-size"} if max_cell_size is not None else set())
-    for check in [] if standard else asked_for(asked, known, declared):
+    undeclared_asked = [] if standard else asked_for(asked, known, declared)
+    for check in undeclared_asked:
         declared.append((check, check.settings))
         by_check = check.name in only or set(check.types) & set(only)
         how = "its default settings (--check)" if by_check else f"max {max_cell_size} (--max-cell-size)"
@@ -75,6 +76,11 @@ def validate(
     for check, settings in declared:
         if check.run is not None and any(wanted(kind) for kind in check.types):
             if check.name == "cell-size" and max_cell_size is not None:
+                if settings["max"] != max_cell_size and check not in undeclared_asked:  # a setting replaced
+                    whose = "the default" if settings["max"] == check.settings["max"] else "the package's"
+                    report.notes.append(
+                        f"cell-size: max {max_cell_size} (--max-cell-size), not {whose} {settings['max']}"
+                    )
                 settings = settings | {"max": max_cell_size}
             report.findings.extend(run_check(check, context, settings))
     report.findings = [finding for finding in report.findings if wanted(finding.type)]

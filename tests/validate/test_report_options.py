@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import replace_cell
 
 from ecodata.cli import cli
+from tests.parity import table, write_package
 
 
 @pytest.fixture
@@ -116,6 +117,21 @@ def test_max_cell_size_is_configurable(broken):
     )
     assert report["errors"] and {e["type"] for e in report["errors"]} == {"cell-too-large"}
     assert all(len(e["cell"]) <= 201 for e in report["errors"])
+    assert report["notes"] == ["cell-size: max 50 (--max-cell-size), not the default 10000"]  # as declared
+
+
+def test_max_cell_size_over_the_package_s_own_setting_says_so(tmp_path):
+    """The README promises a note when --max-cell-size changes a setting: there was none."""
+    resource = table("t", [{"name": "a", "type": "string"}])
+    descriptor = write_package(tmp_path, [resource], {"t.csv": b"a\nabcdef\n"})
+    document = json.loads(descriptor.read_text()) | {
+        "ecodata": {"checks": [{"name": "cell-size", "max": 100}]}
+    }
+    descriptor.write_text(json.dumps(document))
+    report = json.loads(invoke(descriptor, "--format", "json", "--max-cell-size", "5").output)
+    assert report["notes"] == ["cell-size: max 5 (--max-cell-size), not the package's 100"]
+    assert [(e["type"], e["row"]) for e in report["errors"]] == [("cell-too-large", 2)]
+    assert json.loads(invoke(descriptor, "--format", "json", "--max-cell-size", "100").output)["notes"] == []
 
 
 def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
