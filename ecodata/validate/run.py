@@ -18,6 +18,7 @@ from .engine import DEFAULT_ENGINE, standard_checks
 from .error_types import is_error_type, vocabulary
 from .plugins import Check, blamed_on, declared_checks, known_checks
 from .report import Report
+from .settings import settings_problem
 from .tables import csv_rows
 
 
@@ -51,6 +52,8 @@ def validate(
     asked = set(only) | ({"cell-size"} if max_cell_size is not None else set())
     undeclared_asked = [] if standard else asked_for(asked, known, declared)
     for check in undeclared_asked:
+        if problem := settings_problem(check, {}, package):  # as if declared with its defaults: exit 2
+            raise PackageError(f"{problem} (--check runs it with its defaults)")
         declared.append((check, check.settings))
         by_check = check.name in only or set(check.types) & set(only)
         how = "its default settings (--check)" if by_check else f"max {max_cell_size} (--max-cell-size)"
@@ -73,8 +76,11 @@ def validate(
         report.notes.append(f"{', '.join(unchecked)}: checked by the arrow engine only, not by frictionless")
     context = Context(package, _batches=report.batches)
     report.batches = {}
+    not_run = [
+        check.name for check, _ in declared if check.run is not None and not any(map(wanted, check.types))
+    ]
     for check, settings in declared:
-        if check.run is not None and any(wanted(kind) for kind in check.types):
+        if check.run is not None and check.name not in not_run:
             if check.name == "cell-size" and max_cell_size is not None:
                 if settings["max"] != max_cell_size and check not in undeclared_asked:  # a setting replaced
                     whose = "the default" if settings["max"] == check.settings["max"] else "the package's"
@@ -83,9 +89,23 @@ def validate(
                     )
                 settings = settings | {"max": max_cell_size}
             report.findings.extend(run_check(check, context, settings))
-    report.findings = [finding for finding in report.findings if wanted(finding.type)]
+    kept = [finding for finding in report.findings if wanted(finding.type)]
+    if note := selection_note(len(report.findings) - len(kept), not_run):
+        report.notes.append(note)
+    report.findings = kept
     add_line_numbers(package, report)
     return report
+
+
+def selection_note(left_out: int, not_run: list[str]) -> str | None:
+    """A verdict on the types --check and --skip select, said to be one: `build` checks them all."""
+    said = (
+        [f"{left_out:,} finding{'s' if left_out > 1 else ''} of other types not reported"] if left_out else []
+    )
+    if not_run:
+        checks = ", ".join(not_run) if len(not_run) <= 3 else f"{len(not_run)} other"
+        said.append(f"the package's {checks} check{'s' if len(not_run) > 1 else ''} not run")
+    return f"--check/--skip: {' and '.join(said)}; `ecodata build` checks every type" if said else None
 
 
 CHECKED_HASHES = ("md5", "sha256")  # what frictionless compares a resource's `hash` with (the engine too)

@@ -86,7 +86,7 @@ def test_check_and_skip_select_error_types(broken):
     only = json.loads(invoke(descriptor, "--format", "json", "--check", "formula-injection").output)
     assert [e["type"] for e in only["errors"]] == ["formula-injection"]
     skipped = invoke(descriptor, "--skip", "formula-injection", "--skip", "value-not-in-quote")
-    assert skipped.exit_code == 0 and skipped.output.startswith("valid:")
+    assert skipped.exit_code == 0 and skipped.output.splitlines()[-1].startswith("valid:")
 
 
 def test_unknown_check_name_cannot_run(broken):
@@ -117,7 +117,10 @@ def test_max_cell_size_is_configurable(broken):
     )
     assert report["errors"] and {e["type"] for e in report["errors"]} == {"cell-too-large"}
     assert all(len(e["cell"]) <= 201 for e in report["errors"])
-    assert report["notes"] == ["cell-size: max 50 (--max-cell-size), not the default 10000"]  # as declared
+    assert report["notes"] == [
+        "cell-size: max 50 (--max-cell-size), not the default 10000",  # as declared
+        "--check/--skip: the package's 9 other checks not run; `ecodata build` checks every type",
+    ]
 
 
 def test_max_cell_size_over_the_package_s_own_setting_says_so(tmp_path):
@@ -286,3 +289,27 @@ def test_github_annotations_name_the_file_from_the_workspace(broken, monkeypatch
     assert f"::error file=../{shown}" in invoke(f"../{descriptor.parent.name}", "--format", "github").output
     monkeypatch.setenv("GITHUB_WORKSPACE", str(repository))
     assert f"::error file={shown}" in invoke(f"../{descriptor.parent.name}", "--format", "github").output
+
+
+def test_a_verdict_on_some_types_says_what_it_left_out(broken):
+    """`--skip value-not-in-quote --skip formula-injection` said "valid" of a package `build` refuses."""
+    descriptor, _, _ = broken
+    result = invoke(descriptor, "--skip", "value-not-in-quote", "--skip", "formula-injection")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "note: --check/--skip: the package's value-in-quote, formula-injection checks not run; `ecodata "
+        "build` checks every type"
+    )
+    skipped = invoke(descriptor, "--skip", "value-not-in-quote").output
+    assert "note: --check/--skip: the package's value-in-quote check not run" in skipped
+    assert "note: --check/--skip" not in invoke(descriptor, "--skip", "type-error").output  # found nothing
+
+
+def test_a_check_asked_for_by_name_has_its_settings_checked_as_a_declared_one(tmp_path):
+    """`--check quote-in-source` on a package without its default fields ran and found nothing: valid."""
+    descriptor = write_package(
+        tmp_path, [table("t", [{"name": "a", "type": "string"}])], {"t.csv": b"a\nx\n"}
+    )
+    result = invoke(descriptor, "--check", "quote-in-source")
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert 'its default, "source_id", is not: declare it (--check runs it with its defaults)' in result.output
