@@ -185,6 +185,11 @@ def name_score(column: str, resource: str, key: str) -> int:
     return 2 if names_resource(column, resource) else 0
 
 
+def identifies(column: Column, distinct) -> bool:
+    """Whether a column has a value in every row and no value twice: a key, declared or not."""
+    return column.missing == 0 and len(distinct) == len(column.values)
+
+
 def foreign_keys(
     tables: dict[str, list[Column]], keys: dict[str, list[str]]
 ) -> tuple[dict[str, list[Reference]], list[tuple[str, str]]]:
@@ -205,12 +210,14 @@ def foreign_keys(
             for target_name, target in targets.items():
                 if target_name == name or target.type != column.type:
                     continue
-                if keys.get(name) == [column.name] and column.name == target.name:
-                    continue  # a table's own identifier, not a reference
                 score = name_score(column.name, target_name, target.name)
                 if not score:
                     continue
                 distinct = pc.unique(column.typed) if distinct is None else distinct
+                if column.name == target.name and (
+                    keys.get(name) == [column.name] or column is columns[0] or identifies(column, distinct)
+                ):
+                    continue  # a table's own identifier (`id` beside another table's `id`), not a reference
                 if pc.all(pc.is_in(distinct, value_set=target.typed)).as_py():
                     candidates.append((score, target_name, target.name))
             if not candidates:
