@@ -26,6 +26,7 @@ KEY_TYPES = ("string", "integer", "date")  # types whose text compares as fricti
 LEADING_ZERO = r"^[+-]?0[0-9]"
 INTEGER = r"^-?(0|[1-9][0-9]{0,18})$"  # at most 19 digits; int64 holds those up to 9223372036854775807
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+GROUPED_NUMBER = r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$"  # 352,000 or 1,234.5 (or 12)
 LONG_WHOLE = r"^[+-]?[0-9]{16,}$"  # a float64 holds every whole number of up to 15 digits, not all longer
 BOOLEAN = ("true", "True", "TRUE", "false", "False", "FALSE")  # not 0/1: those stay integers
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -96,6 +97,11 @@ def value_type(values: pa.Array) -> tuple[str, str | None]:
         return "datetime", None
     if all_match(values, YEARMONTH) and not pc.any(pc.starts_with(values, "0000")).as_py():
         return "yearmonth", None
+    if all_match(values, GROUPED_NUMBER) and len(grouped := values.filter(pc.match_substring(values, ","))):
+        return "string", (
+            f'numbers such as {grouped[0]} have "," between thousands: typed string; if "," never marks a '
+            'decimal here, declare "type": "number", "groupChar": ","'
+        )
     return "string", None
 
 

@@ -571,3 +571,19 @@ def test_a_column_named_as_another_table_s_key_is_not_taken_for_a_reference_when
         ("stations", None),
         ("visits", None),
     ]
+
+
+def test_numbers_with_a_thousands_separator_stay_text_and_say_how_to_read_them(tmp_path):
+    """`352,000` was typed string without a word: the column of figures read as text."""
+    write(tmp_path / "areas.csv", 'site,area\nA,"352,000"\nB,"1,234.5"\nC,12\n')
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (
+        'note: areas.csv: area: numbers such as 352,000 have "," between thousands: typed string; if "," '
+        'never marks a decimal here, declare "type": "number", "groupChar": ","'
+    ) in result.stdout
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert fields(descriptor, "areas")["area"]["type"] == "string"
+    fields(descriptor, "areas")["area"] |= {"type": "number", "groupChar": ","}  # the advice, taken
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert validate(tmp_path).exit_code == 0
