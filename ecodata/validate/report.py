@@ -45,7 +45,7 @@ class Finding:
         above it, or a later part of a multipart resource)."""
         place = self.path or self.resource or "datapackage.json"
         if self.row is None:
-            return place
+            return place if self.line is None else f"{place}:{self.line}"  # a header's line, say
         if self.line is not None and self.line != self.row:
             return f"{place}:{self.line} (row {self.row})"
         return f"{place}:{self.row}"
@@ -134,15 +134,11 @@ def render_json(report: Report, limit: int | None = None) -> str:
 def render_github(report: Report, limit: int | None = None) -> str:
     """GitHub Actions workflow commands: each error annotates its CSV line in a pull request; the notes
     on how the package was checked are notices."""
-    from .engine.messages import LABELS  # (the engine imports this module)
-
     lines = []
     for finding in shown(report, limit):
         properties = {"file": annotated_file(report, finding.path or "datapackage.json")}
-        if finding.line is not None:
+        if finding.line is not None:  # a row's, or a header's (run.add_line_numbers)
             properties["line"] = str(finding.line)
-        elif finding.type in LABELS and finding.path:  # a header's: on its file's first line
-            properties["line"] = "1"
         properties["title"] = finding.type
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         message = f"{finding.field}: {finding.message}" if finding.field else finding.message

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..package import Package, PackageError, load_package
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
+from .engine.messages import LABELS
 from .error_types import is_error_type, vocabulary
 from .plugins import Check, blamed_on, declared_checks, known_checks
 from .report import Report
@@ -211,7 +212,11 @@ def add_line_numbers(package: Package, report: Report) -> None:
             if mapped is None or mapped.line(finding.row) is None:
                 wanted.setdefault(finding.path, set()).add(finding.row)
     found = {path: row_lines(package, path, rows) for path, rows in wanted.items()}
+    headers = header_lines(package)
     for index, finding in enumerate(report.findings):
+        if finding.line is None and finding.row is None and finding.type in LABELS and finding.path:
+            report.findings[index] = finding.changed(line=headers.get(finding.resource, 1))  # the header's
+            continue
         if finding.line is not None or finding.row is None or finding.path not in single:
             continue
         mapped = report.lines.get(finding.path)
@@ -219,6 +224,20 @@ def add_line_numbers(package: Package, report: Report) -> None:
         if line is None:
             line = found.get(finding.path, {}).get(finding.row, finding.row)
         report.findings[index] = finding.changed(line=line)
+
+
+def header_lines(package: Package) -> dict[str, int]:
+    """The line of each resource's header where a dialect's `headerRows` puts it elsewhere than line 1."""
+    lines = {}
+    for resource in package.resources:
+        rows = (
+            resource.get("dialect", {}).get("headerRows")
+            if isinstance(resource.get("dialect"), dict)
+            else None
+        )
+        if isinstance(rows, list) and rows and isinstance(rows[0], int):
+            lines[resource["name"]] = rows[0]
+    return lines
 
 
 def row_lines(package: Package, path: str, rows: set[int]) -> dict[int, int]:

@@ -313,3 +313,24 @@ def test_a_check_asked_for_by_name_has_its_settings_checked_as_a_declared_one(tm
     result = invoke(descriptor, "--check", "quote-in-source")
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert 'its default, "source_id", is not: declare it (--check runs it with its defaults)' in result.output
+
+
+def test_a_header_error_names_the_header_s_line_in_every_format(tmp_path):
+    """The text and JSON gave a header's error no line (`x.csv a: header label …`, "line": null); a
+    header that `headerRows` puts on line 2 was annotated on line 1."""
+    fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]
+    first = table("first", fields)
+    second = table("second", fields) | {"dialect": {"headerRows": [2]}}
+    files = {"first.csv": b"a,B\n1,2\n", "second.csv": b"# made by hand\na,B\n1,2\n"}
+    descriptor = write_package(tmp_path, [first, second], files)
+    assert invoke(descriptor).output.splitlines()[:2] == [
+        "first.csv:1 b: header label 'B' differs from the field name 'b' at this position",
+        "second.csv:2 b: header label 'B' differs from the field name 'b' at this position",
+    ]
+    report = json.loads(invoke(descriptor, "--format", "json").output)
+    assert [(error["path"], error["row"], error["line"]) for error in report["errors"]] == [
+        ("first.csv", None, 1),
+        ("second.csv", None, 2),
+    ]
+    github = invoke(descriptor, "--format", "github").output
+    assert ",line=2,title=incorrect-label::" in github
