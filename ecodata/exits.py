@@ -109,6 +109,10 @@ def ended_by_signals():
     }
     try:
         yield
+    except SystemExit as ending:  # said in a line: a cancelled CI job's log showed nothing at all
+        if isinstance(ending.code, int) and ending.code - 128 in previous:
+            click.echo(f"stopped by {signal.Signals(ending.code - 128).name}", err=True)
+        raise
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

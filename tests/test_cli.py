@@ -235,6 +235,8 @@ def test_a_stopped_build_removes_its_staging_folder_and_keeps_the_last_build(
     arguments = ["build", package_copy, "--out", out]
     code, output = stopped_while_writing(arguments, tmp_path, ".dist.building-*/parquet/*", signal_number)
     assert code == 128 + signal_number, output
+    name = "SIGINT" if signal_number == 2 else "SIGTERM"
+    assert output.endswith(f"stopped by {name}\n"), output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "package"]  # no staging folder
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
 
