@@ -182,6 +182,8 @@ def declared_checks(package: Package, known: dict[str, Check] | None = None) -> 
     if declaration is None:
         return []
     check_declaration(declaration, package.shown)
+    if problem := unknown_field_names(declaration, package):
+        raise PackageError(f"{package.shown}: {problem}")
     known = known_checks(package) if known is None else known
     chosen = []
     for entry in declaration.get("checks", []):
@@ -220,6 +222,26 @@ def blamed_on(check: Check):
         raise PackageError(
             f"{check.origin}: check {check.name!r} failed: {type(error).__name__}: {error}"
         ) from None
+
+
+def unknown_field_names(declaration: dict, package: Package) -> str | None:
+    """`unit_fields` and `ranges` pair field names (a figure and its unit, a range's two ends): one that no
+    resource has is said, in one line (the pages would quietly show the figure alone). Not where a
+    schema is a file of its own: validation reads it later."""
+    if not all(isinstance(resource.get("schema"), dict) for resource in package.resources):
+        return None
+    names = {
+        field.get("name")
+        for resource in package.resources
+        if isinstance(resource.get("schema"), dict)
+        for field in resource["schema"].get("fields") or []
+        if isinstance(field, dict)
+    }
+    for setting in ("unit_fields", "ranges"):
+        for pair in (declaration.get(setting) or {}).items():
+            if unknown := [name for name in pair if name not in names]:
+                return f'ecodata.{setting}: "{unknown[0]}" is not a field of any resource; name fields the resources have'
+    return None
 
 
 def check_declaration(declaration, shown: str) -> None:

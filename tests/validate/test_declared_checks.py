@@ -133,6 +133,11 @@ def test_ecodata_checks_lists_what_runs_where_it_comes_from_and_why(shouting):
         ({"checks": [{"name": "cell-size", "maxx": 3}]}, "check 'cell-size' has no setting maxx; it takes: "),
         ({"checks": "cell-size"}, "ecodata/checks: 'cell-size' is not of type 'array'"),
         ({"check": []}, "ecodata: Additional properties are not allowed"),
+        (
+            {"unit_fields": {"valu": "unit"}},
+            'ecodata.unit_fields: "valu" is not a field of any resource; name fields the resources have',
+        ),
+        ({"ranges": {"value": "value_top"}}, 'ecodata.ranges: "value_top" is not a field of any resource'),
     ],
 )
 def test_a_wrong_declaration_cannot_run(package_copy, declaration, message):
