@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import sys
 import warnings
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -75,6 +76,18 @@ def former_spelling(option: str, parameter: str, now: str, type: click.ParamType
         return click.option(option, former, type=type, hidden=True)(run)
 
     return decorate
+
+
+@contextmanager
+def json_on_stdout_too(wanted: bool, **empty):
+    """A package that cannot be read is said on stderr (exit 2) and, where JSON is asked for, as JSON on
+    stdout too: `{"error": "…", …}` with the command's usual keys `empty`, for a machine reading it."""
+    try:
+        yield
+    except PackageError as error:
+        if wanted:
+            click.echo(json.dumps({"error": str(error), **empty}, ensure_ascii=False, indent=2))
+        raise
 
 
 @click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -254,11 +267,10 @@ def checks(descriptor: Path, output_format: str):
     Every check ecodata finds (shipped, plugin or validators/), its error types and settings, and why it
     runs on this package or not.
     """
-    import json
-
     from .validate.listing import check_listing, render_listing
 
-    listing = check_listing(load_package(descriptor))
+    with json_on_stdout_too(output_format == "json", checks=[]):
+        listing = check_listing(load_package(descriptor))
     click.echo(
         json.dumps(listing, ensure_ascii=False, indent=2)
         if output_format == "json"
@@ -279,7 +291,7 @@ def diff(old: Path, new: Path, output_format: str):
     from .maintain.diff import diff_packages
     from .maintain.diff_report import RENDERERS, has_differences
 
-    with ended_by_signals():
+    with ended_by_signals(), json_on_stdout_too(output_format == "json", resources={}):
         changes = diff_packages(old, new)
     click.echo(RENDERERS[output_format](changes))
     sys.exit(1 if has_differences(changes) else 0)  # like diff(1)

@@ -126,6 +126,15 @@ def test_a_url_given_as_the_package_is_said_to_be_one(command):
         assert json.loads(result.output.split("\nError:")[0])["error"].startswith(f"{url}: a URL")
 
 
+@pytest.mark.parametrize("command, empty", [(["checks"], {"checks": []}), (["diff", "."], {"resources": {}})])
+def test_a_package_that_cannot_be_read_is_said_in_json_where_json_is_asked_for(tmp_path, command, empty):
+    """`validate --format json` printed its error as JSON on stdout; `checks` and `diff` printed nothing."""
+    result = run(*command, tmp_path / "missing", "--format", "json")
+    said = f"{tmp_path / 'missing'}: no such descriptor file"
+    assert result.exit_code == 2 and result.stderr == f"Error: {said}\n", result.output
+    assert json.loads(result.stdout) == {"error": said, **empty}
+
+
 def test_a_data_file_or_a_folder_of_data_files_is_told_to_ecodata_init(tmp_path, monkeypatch):
     (tmp_path / "gdp.csv").write_text("year,usd\n2000,1\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path.parent)
