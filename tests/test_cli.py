@@ -338,25 +338,17 @@ def test_an_output_no_one_reads_or_that_cannot_be_written_is_no_bug(command):
     import subprocess
     import sys
 
+    def ecodata(stdout):
+        arguments = [sys.executable, "-m", "ecodata", *map(str, command)]
+        return subprocess.run(arguments, stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
     read, write = os.pipe()
     os.close(read)  # the reader is gone before the first line
-    closed = subprocess.run(
-        [sys.executable, "-m", "ecodata", *map(str, command)],
-        stdout=write,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    closed = ecodata(write)
     os.close(write)
     assert closed.returncode == 128 + 13 and closed.stderr == "", closed.stderr  # as if killed by SIGPIPE
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "ecodata", *map(str, command)],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
+        result = ecodata(full)
     assert (
         result.returncode == 2
         and result.stderr == "Error: cannot go on: No space left on device (the output)\n"
