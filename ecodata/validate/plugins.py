@@ -230,13 +230,12 @@ def unknown_field_names(declaration: dict, package: Package) -> str | None:
     schema is a file of its own: validation reads it later."""
     if not all(isinstance(resource.get("schema"), dict) for resource in package.resources):
         return None
-    names = {
-        field.get("name")
-        for resource in package.resources
-        if isinstance(resource.get("schema"), dict)
-        for field in resource["schema"].get("fields") or []
-        if isinstance(field, dict)
-    }
+    fields = [resource["schema"].get("fields") for resource in package.resources]
+    if not all(isinstance(listed, list) for listed in fields):  # malformed: validation says how
+        return None
+    names = [
+        field.get("name") for listed in fields for field in listed if isinstance(field, dict)
+    ]  # any JSON
     for setting in ("unit_fields", "ranges"):
         for pair in (declaration.get(setting) or {}).items():
             if unknown := [name for name in pair if name not in names]:

@@ -404,3 +404,15 @@ def test_the_readme_names_every_setting_of_every_shipped_check():
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{check.name}` |"))
         missing = [name for name in check.settings if f"`{name}`" not in row]
         assert not missing, (check.name, missing)
+
+
+@pytest.mark.parametrize("fields", [3, [{"name": ["x"]}]])
+def test_a_malformed_schema_beside_a_declaration_is_invalid_not_a_bug(package_copy, fields):
+    """The check that unit_fields name fields read every schema's fields: exit 3 on `"fields": 3`."""
+
+    def change(document):
+        document["resources"][0]["schema"]["fields"] = fields
+
+    edit(package_copy, change)
+    result = run("validate", package_copy)
+    assert result.exit_code in (1, 2) and "internal error" not in result.output, result.output

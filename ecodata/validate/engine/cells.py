@@ -195,6 +195,11 @@ def boolean_reader(field, form):
     )
 
 
+# What a date of format "any" lacks: the 1st, January, 2000 (a leap year: 29 February parses). dateutil's
+# own default is today, so `1850-01` became 1850-01-06 on the 6th and the build's bytes changed daily.
+ANY_FORMAT_DEFAULT = datetime(2000, 1, 1)
+
+
 def temporal_reader(kept: type, default, to_value):
     """A date/datetime/time reader: `default` parses the ISO form, `to_value` narrows a datetime."""
 
@@ -203,7 +208,7 @@ def temporal_reader(kept: type, default, to_value):
             if form == "default":
                 return default(cell)
             if form == "any":
-                return to_value(dateutil_parser().parse(cell))
+                return to_value(dateutil_parser().parse(cell, default=ANY_FORMAT_DEFAULT))
             return to_value(datetime.strptime(cell, form))
 
         def read(cell):
