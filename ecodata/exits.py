@@ -21,12 +21,8 @@ import click
 from .package import PackageError
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN, EXIT_BUG = 0, 1, 2, 3
-MACHINE_ERRORS = {
-    errno.ENOSPC,
-    errno.EDQUOT,
-    errno.EIO,
-    errno.EROFS,
-}  # the machine's state, not ecodata's fault
+MACHINE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}  # the machine's, not ecodata's
+SQLITE_MACHINE_ERRORS = {10, 13}  # SQLITE_IOERR, SQLITE_FULL ("database or disk is full")
 
 
 class CannotRun(click.ClickException):
@@ -74,6 +70,8 @@ class GuardedGroup(click.Group):
                 raise CannotRun(
                     f"cannot go on: {error.strerror} ({error.filename or 'the output'})"
                 ) from None
+            if getattr(error, "sqlite_errorcode", None) in SQLITE_MACHINE_ERRORS:  # the build's database
+                raise CannotRun(f"cannot go on: {error} (writing a SQLite database)") from None
             if ctx.params.get("debug"):
                 import traceback
 

@@ -355,6 +355,26 @@ def test_an_output_no_one_reads_or_that_cannot_be_written_is_no_bug(command):
     )
 
 
+def test_a_full_disk_under_the_build_s_database_is_said_not_taken_for_a_bug(
+    package_copy, tmp_path, monkeypatch
+):
+    """SQLite says "database or disk is full" with its own exception, no OSError: it was exit 3."""
+    import sqlite3
+
+    import ecodata.build.dist
+
+    def full(*arguments, **options):
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode = 13  # SQLITE_FULL, as sqlite3 sets it
+        raise error
+
+    monkeypatch.setattr(ecodata.build.dist, "write_outputs", full)
+    result = run("build", package_copy, "--out", tmp_path / "dist", "-q")
+    assert result.exit_code == 2, result.output
+    assert result.output == "Error: cannot go on: database or disk is full (writing a SQLite database)\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["package"]  # no staging folder left
+
+
 def test_ctrl_c_is_the_shells_130_not_clicks_1_which_says_invalid(package_copy, monkeypatch):
     import ecodata.validate.run
 
