@@ -114,6 +114,39 @@ def test_two_builds_are_byte_identical(tmp_path):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("engine", ["arrow", "frictionless"])
+def test_a_date_of_format_any_is_the_same_whatever_the_day_of_the_build(tmp_path, monkeypatch, engine):
+    """`1850-01` with `"format": "any"`: dateutil fills what it lacks from today, so the database held
+    1850-01-06 on the 6th, 1850-01-31 on the 31st (datasets/global-temp): bytes that changed by the day."""
+    import datetime
+    import types
+
+    import dateutil.parser._parser as dateutil_internals
+    from parity import table, write_package
+
+    class OnThe31st(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 12, 31)
+
+    shim = types.ModuleType("datetime")  # dateutil's `datetime` module, but for its clock
+    shim.__dict__.update(vars(datetime))
+    shim.datetime = OnThe31st
+    monkeypatch.setattr(dateutil_internals, "datetime", shim)
+    fields = [{"name": "month", "type": "date", "format": "any"}, {"name": "v", "type": "integer"}]
+    resource = table("m", fields) | (
+        {"stats": {"rows": 2}} if engine == "frictionless" else {}
+    )  # (handed to it)
+    descriptor = write_package(tmp_path / "p", [resource], {"m.csv": b"month,v\n1850-01,1\nFeb 1999,2\n"})
+    dist = build(descriptor, tmp_path / "dist")
+    with contextlib.closing(sqlite3.connect(dist / "parity.db")) as connection:
+        assert connection.execute("SELECT month FROM m").fetchall() == [("1850-01-01",), ("1999-02-01",)]
+    assert pq.read_table(dist / "parquet" / "m.parquet")["month"].to_pylist() == [
+        datetime.date(1850, 1, 1),
+        datetime.date(1999, 2, 1),
+    ]
+
+
 def test_sha256sums_lists_every_output(built):
     listed = {}
     for line in (built / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
