@@ -24,7 +24,7 @@ ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
 CHUNK = 1 << 20
 BUILD_INFO = "build-info.json"
-BUILD_FORMAT = 4  # bump when dist/ gains or changes outputs, so `serve` rebuilds an older dist/
+BUILD_FORMAT = 5  # bump when dist/ gains or changes outputs, so `serve` rebuilds an older dist/
 
 
 class BuildError(Exception):
