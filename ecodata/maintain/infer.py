@@ -221,7 +221,7 @@ def foreign_keys(
                     continue
                 distinct = pc.unique(column.typed) if distinct is None else distinct
                 if column.name == target.name and (
-                    keys.get(name) == [column.name] or column is columns[0] or identifies(column, distinct)
+                    keys.get(name) == [column.name] or identifies(column, distinct)
                 ):
                     continue  # a table's own identifier (`id` beside another table's `id`), not a reference
                 if pc.all(pc.is_in(distinct, value_set=target.typed)).as_py():

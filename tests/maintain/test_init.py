@@ -561,12 +561,13 @@ def test_force_keeps_the_checks_the_publisher_declared(tmp_path):
 def test_a_column_named_as_another_table_s_key_is_not_taken_for_a_reference_when_it_is_its_own_id(tmp_path):
     """`id` in one file, every value also an `id` of another file: a foreign key was declared."""
     write(tmp_path / "stations.csv", "id,name\n1,Zoigê\n2,Mai Po\n3,Poyang\n")
-    write(tmp_path / "readings.csv", "id,value\n1,5\n1,6\n2,7\n")  # its first column, not unique
     write(tmp_path / "visits.csv", "visit,id\n10,1\n11,2\n12,3\n")  # unique: the visit's own id too
+    write(tmp_path / "readings.csv", "id,value\n1,5\n1,6\n2,7\n")  # repeated: a station's, first or not
     write(tmp_path / "samples.csv", "sample,station\n1,1\n2,1\n3,2\n")  # named after the table: a reference
     descriptor = describe_folder(tmp_path)
+    to_stations = [{"fields": ["id"], "reference": {"resource": "stations", "fields": ["id"]}}]
     assert [(r["name"], r["schema"].get("foreignKeys")) for r in descriptor["resources"]] == [
-        ("readings", None),
+        ("readings", to_stations),
         ("samples", [{"fields": ["station"], "reference": {"resource": "stations", "fields": ["id"]}}]),
         ("stations", None),
         ("visits", None),
