@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..package import Package, PackageError, load_package
+from ..package import Package, PackageError, load_package, read_descriptor_file
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
 from .engine.messages import LABELS
@@ -230,11 +230,13 @@ def header_lines(package: Package) -> dict[str, int]:
     """The line of each resource's header where a dialect's `headerRows` puts it elsewhere than line 1."""
     lines = {}
     for resource in package.resources:
-        rows = (
-            resource.get("dialect", {}).get("headerRows")
-            if isinstance(resource.get("dialect"), dict)
-            else None
-        )
+        dialect = resource.get("dialect")
+        if isinstance(dialect, str):  # a file of its own
+            try:
+                dialect = read_descriptor_file(package.safe_path(dialect), dialect)
+            except PackageError:  # validation says what is wrong with it
+                continue
+        rows = dialect.get("headerRows") if isinstance(dialect, dict) else None
         if isinstance(rows, list) and rows and isinstance(rows[0], int):
             lines[resource["name"]] = rows[0]
     return lines

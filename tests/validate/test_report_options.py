@@ -321,16 +321,24 @@ def test_a_header_error_names_the_header_s_line_in_every_format(tmp_path):
     fields = [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]
     first = table("first", fields)
     second = table("second", fields) | {"dialect": {"headerRows": [2]}}
-    files = {"first.csv": b"a,B\n1,2\n", "second.csv": b"# made by hand\na,B\n1,2\n"}
-    descriptor = write_package(tmp_path, [first, second], files)
-    assert invoke(descriptor).output.splitlines()[:2] == [
+    third = table("third", fields) | {"dialect": "third.dialect.json"}  # the dialect, a file of its own
+    files = {
+        "first.csv": b"a,B\n1,2\n",
+        "second.csv": b"# made by hand\na,B\n1,2\n",
+        "third.csv": b"#\n#\na,B\n1,2\n",
+        "third.dialect.json": b'{"headerRows": [3]}',
+    }
+    descriptor = write_package(tmp_path, [first, second, third], files)
+    assert invoke(descriptor).output.splitlines()[:3] == [
         "first.csv:1 b: header label 'B' differs from the field name 'b' at this position",
         "second.csv:2 b: header label 'B' differs from the field name 'b' at this position",
+        "third.csv:3 b: header label 'B' differs from the field name 'b' at this position",
     ]
     report = json.loads(invoke(descriptor, "--format", "json").output)
     assert [(error["path"], error["row"], error["line"]) for error in report["errors"]] == [
         ("first.csv", None, 1),
         ("second.csv", None, 2),
+        ("third.csv", None, 3),
     ]
     github = invoke(descriptor, "--format", "github").output
     assert ",line=2,title=incorrect-label::" in github
