@@ -80,11 +80,9 @@ def compare(old: Side, new: Side) -> dict:
     resources, fields, notes = {}, {}, []
     for name in names:
         old_resource, new_resource = old.resources.get(name), new.resources.get(name)
-        if old_resource and new_resource:
-            schema = schema_changes(old_resource, new_resource)
-            if schema:
-                fields[name] = schema
-        rows = row_changes(old, new, name, notes)
+        rows, missing = row_changes(old, new, name, notes)
+        if old_resource and new_resource and (schema := schema_changes(old_resource, new_resource, missing)):
+            fields[name] = schema
         if name in fields or any(rows.values()) or not (old_resource and new_resource):
             resources[name] = rows
     return {
@@ -100,56 +98,57 @@ def compare(old: Side, new: Side) -> dict:
     }
 
 
-def row_changes(old: Side, new: Side, name: str, notes: list[str]) -> dict:
-    """Rows of a resource only on one side count as all added or all removed. `notes` is told what the
-    reader should know to read them: repeated keys, rows matched by their position."""
+def row_changes(old: Side, new: Side, name: str, notes: list[str], key: list[str] | None = None):
+    """The rows added, removed and changed, and the schema's columns a file's header lacks ({"version":
+    "old" or "new", "column"}: their cells are not compared; the rows are matched by position where
+    one is the key's). Rows of a resource only on one side count as all added or all removed. `notes`
+    is told what the reader should know to read them: repeated keys, rows matched by their position."""
     if unchanged(old, new, name):
-        return {"added": [], "removed": [], "changed": []}
+        return {"added": [], "removed": [], "changed": []}, []
     old_resource, new_resource = old.resources.get(name), new.resources.get(name)
-    key = match_key(old_resource, new_resource)
+    key = match_key(old_resource, new_resource) if key is None else key
     compared = [f for f in field_names(new_resource) if f in field_names(old_resource)]
     headers: dict[str, set[str]] = {}  # a side's header labels, from its first row
+    said = []
     try:
         with RowIndex(len(key) or 1) as index:
             for side, version in (("old", old), ("new", new)):
                 if repeated := index.add(side, labelled(version.rows(name), headers, side), key, compared):
-                    notes.append(
+                    said.append(
                         f"{name}: {plural_rows(repeated)} in {version.path} {'repeat' if repeated > 1 else 'repeats'} a key "
                         f"({', '.join(key)}; validate reports them); the last row of each key is compared, and a key with "
                         "more rows in one version is listed as added or removed"
                     )
-            unread = [
-                (version, field)
-                for side, version in (("old", old), ("new", new))
+            missing = [
+                {"version": side, "column": field}
+                for side in ("old", "new")
                 for field in compared
                 if side in headers and field not in headers[side]
             ]
-            notes += [
-                f'{name}: the header in {version.path} has no column "{field}" (validate reports it), so its '
-                "cells are not compared"
-                for version, field in unread
-            ]
-            compared_cells = [field not in {field for _, field in unread} for field in compared]
+            unread = {entry["column"] for entry in missing}
+            if unread & set(key):  # a file without its key's column: its rows have no key to match by
+                return row_changes(old, new, name, notes, key=[])
             rows = {
                 "added": [row_id(k) for k in index.only_in("new", "old")],
                 "removed": [row_id(k) for k in index.only_in("old", "new")],
                 "changed": [
                     {"id": row_id(k), "field": f, "old": old_cell, "new": new_cell}
                     for k, old_cells, new_cells in index.changed()
-                    for f, old_cell, new_cell, read in zip(compared, old_cells, new_cells, compared_cells)
-                    if old_cell != new_cell and read
+                    for f, old_cell, new_cell in zip(compared, old_cells, new_cells)
+                    if old_cell != new_cell and f not in unread
                 ],
             }
     except sqlite3.OperationalError as error:  # the temporary file's disk is full or cannot be written
         raise PackageError(
             f"cannot index the rows of resource {name!r} in a temporary file ({error}); TMPDIR says where"
         ) from None
+    notes += said
     if not key and old_resource and new_resource and any(rows.values()):
         notes.append(
-            f"{name}: no primary key, so rows are matched by their position: "
-            "a row added or removed shows every row after it as changed"
+            f"{name}: no primary key{' column in both files' if match_key(old_resource, new_resource) else ''}, "
+            "so rows are matched by their position: a row added or removed shows every row after it as changed"
         )
-    return rows
+    return rows, missing
 
 
 def labelled(rows: Iterable[Row], headers: dict[str, set[str]], side: str) -> Iterator[Row]:
@@ -257,7 +256,9 @@ def row_id(key: tuple) -> str:
     return "|".join(map(str, key))
 
 
-def schema_changes(old_resource: dict, new_resource: dict) -> dict | None:
+def schema_changes(old_resource: dict, new_resource: dict, missing: list[dict] = ()) -> dict | None:
+    """Fields added, removed, retyped, the key, how they are described, and `missing`: the schema's
+    columns a file's header lacks (row_changes)."""
     old_types, new_types = field_types(old_resource), field_types(new_resource)
     changes = {
         "added": [name for name in new_types if name not in old_types],
@@ -272,6 +273,7 @@ def schema_changes(old_resource: dict, new_resource: dict) -> dict | None:
     if primary_key(old_resource) != primary_key(new_resource):
         changes["primary_key"] = {"old": primary_key(old_resource), "new": primary_key(new_resource)}
     changes["properties"] = described_changes(old_resource, new_resource)
+    changes["columns_missing"] = list(missing)
     return changes if any(changes.values()) else None
 
 

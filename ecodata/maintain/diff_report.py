@@ -101,6 +101,11 @@ def schema_lines(fields: dict | None) -> list[str]:
     if fields["primary_key"]:
         old, new = (", ".join(fields["primary_key"][side]) or "(none)" for side in ("old", "new"))
         lines.append(f"~ primary key: {old} → {new}")
+    lines += [
+        f"~ the header in the {entry['version']} version has no column {entry['column']} (validate reports it): "
+        "its cells are not compared"
+        for entry in fields.get("columns_missing", [])
+    ]
     return lines + property_lines(fields.get("properties", []))
 
 

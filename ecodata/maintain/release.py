@@ -2,7 +2,7 @@
 
 Semantic versioning applied to data (see CHANGELOG.md): a schema break (field or resource removed or
 retyped, primary key changed) needs a major bump, new rows, fields or resources a minor one, corrected
-or removed rows a patch. The base is a git revision, read with `git archive` so the work tree is untouched.
+or removed rows, or a change to how the package or a field is described, a patch. The base is a git revision, read with `git archive` so the work tree is untouched.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def required_bump(changes: dict) -> str | None:
     rows = changes["resources"].values()
     if schema["resources_added"] or any(f["added"] for f in fields) or any(r["added"] for r in rows):
         return "minor"
-    if any(r["changed"] or r["removed"] for r in rows):
+    if any(r["changed"] or r["removed"] for r in rows) or changes.get("package"):
+        return "patch"
+    if any(f.get("properties") or f.get("columns_missing") for f in fields):  # how it is described, or read
         return "patch"
     return None
 

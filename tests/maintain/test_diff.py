@@ -120,6 +120,7 @@ def test_schema_changes_are_reported(package_copy):
             "retyped": [{"field": "value", "old": "number", "new": "string"}],
             "primary_key": None,
             "properties": [],
+            "columns_missing": [],
         }
     }
     output = run(SHIPPED, package_copy).output
@@ -161,11 +162,35 @@ def test_a_renamed_header_is_said_and_its_cells_are_not_listed_as_emptied(packag
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("subject_en", "subject_english", 1), encoding="utf-8")
     changes = diff_json(SHIPPED, package_copy)
-    assert changes["resources"] == {}
-    assert changes["notes"] == [
-        f'protected_areas: the header in {package_copy} has no column "subject_en" (validate reports it), so '
-        "its cells are not compared"
+    assert changes["resources"] == {"protected_areas": {"added": [], "removed": [], "changed": []}}
+    assert changes["schema"]["fields"]["protected_areas"]["columns_missing"] == [
+        {"version": "new", "column": "subject_en"}
     ]
+    result = run(SHIPPED, package_copy)
+    assert result.exit_code == 1 and result.output == (
+        "protected_areas: 0 added, 0 removed, 0 changed\n"
+        "  ~ the header in the new version has no column subject_en (validate reports it): its cells are "
+        "not compared\n"
+    )
+    assert "no column subject\\_en" in run(SHIPPED, package_copy, "--format", "markdown").output
+
+
+def test_a_renamed_key_column_matches_rows_by_position(package_copy):
+    """Without its key's column a file's rows all had the key "": one row added, every row removed."""
+    path = package_copy.parent / "resources" / "protected_areas.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id,", "ID,", 1), encoding="utf-8")
+    replace_cell(path, ROW, "value", "475")
+    changes = diff_json(SHIPPED, package_copy)
+    rows = changes["resources"]["protected_areas"]
+    assert rows["added"] == rows["removed"] == []
+    assert [(change["field"], change["old"], change["new"]) for change in rows["changed"]] == [
+        ("value", "474", "475")
+    ]
+    assert changes["schema"]["fields"]["protected_areas"]["columns_missing"] == [
+        {"version": "new", "column": "id"}
+    ]
+    assert any("rows are matched by their position" in note for note in changes["notes"])
 
 
 def test_version_change_is_shown(package_copy):

@@ -55,6 +55,18 @@ def test_a_corrected_value_needs_a_patch_release(repository):
     assert check(repository).exit_code == 0
 
 
+def test_a_change_to_how_a_field_is_described_needs_a_patch_release(repository):
+    """A date's `format` or a constraint changes how the data reads: "data unchanged" before."""
+    document = json.loads(repository.read_text(encoding="utf-8"))
+    fields = next(r for r in document["resources"] if r["name"] == "protected_areas")["schema"]["fields"]
+    next(field for field in fields if field["name"] == "value").pop("constraints")
+    repository.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = check(repository)
+    assert result.exit_code == 1 and "needs a patch release" in result.output, result.output
+    set_version(repository, PATCH)
+    assert check(repository).exit_code == 0
+
+
 def test_a_new_row_needs_a_minor_release(repository):
     path = repository.parent / "resources" / "codes_unit.csv"
     path.write_text(path.read_text(encoding="utf-8") + "zz,测试,test unit\n", encoding="utf-8")
