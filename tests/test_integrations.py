@@ -113,7 +113,7 @@ def test_action_is_composite_with_its_inputs():
     assert steps[0]["uses"] == "actions/setup-python@v5"
     assert steps[0]["with"]["python-version"] == "${{ inputs.python-version }}"
     assert all(step["shell"] == "bash" for step in steps if "run" in step)
-    assert "--format github" in action_step("ecodata validate")["run"]
+    assert '"--format", "github"' in action_step("ecodata validate")["run"]
 
 
 @pytest.mark.parametrize(
@@ -174,6 +174,13 @@ def test_action_inputs_are_words_never_commands(invalid_package, tmp_path):
         )
     result = run_action_validate(invalid_package, args="--skip *")  # a word, not the folder's files
     assert result.returncode == 2 and "'*'" in result.stderr, result.stderr
+    quoted = run_action_validate(invalid_package, args="--check 'type-error' --limit-errors \"1\"")
+    assert quoted.returncode == 1, quoted.stdout + quoted.stderr  # quotes read as a shell reads them
+    assert [kind for _, _, kind in ANNOTATION.findall(quoted.stdout)] == ["type-error"], quoted.stdout
+    unbalanced = run_action_validate(invalid_package, args="--skip 'type-error")
+    assert (
+        unbalanced.returncode == 2 and "cannot run: the args input: No closing quotation" in unbalanced.stdout
+    )
 
 
 def test_hook_metadata():
