@@ -59,7 +59,8 @@ class GuardedGroup(click.Group):
         except RecursionError:
             raise CannotRun("the input is nested too deeply to read") from None
         except KeyboardInterrupt:  # Ctrl-C outside ended_by_signals: the shell's 130, not click's 1
-            sys.exit(128 + signal.SIGINT)  # ("Aborted!"), which `validate` uses for "invalid"
+            click.echo("stopped by SIGINT", err=True)  # ("Aborted!"), which `validate` uses for "invalid"
+            sys.exit(128 + signal.SIGINT)
         except BrokenPipeError:  # the reader of the output went away (`| head`): as if killed by SIGPIPE
             output_dropped()
             sys.exit(128 + signal.SIGPIPE)

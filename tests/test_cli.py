@@ -382,7 +382,8 @@ def test_ctrl_c_is_the_shells_130_not_clicks_1_which_says_invalid(package_copy, 
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ecodata.validate.run, "validate", interrupted)
-    assert run("validate", package_copy).exit_code == 130
+    result = run("validate", package_copy)
+    assert result.exit_code == 130 and result.stderr == "stopped by SIGINT\n"
 
 
 def test_commands_run_on_a_thread_of_their_own_keep_its_signal_handling(package_copy, tmp_path):

@@ -101,7 +101,9 @@ def validate(
 def selection_note(left_out: int, not_run: list[str]) -> str | None:
     """A verdict on the types --check and --skip select, said to be one: `build` checks them all."""
     said = (
-        [f"{left_out:,} finding{'s' if left_out > 1 else ''} of other types not reported"] if left_out else []
+        [f"{left_out:,} finding{'s' if left_out > 1 else ''} of the types left out not reported"]
+        if left_out
+        else []
     )
     if not_run:
         checks = ", ".join(not_run) if len(not_run) <= 3 else f"{len(not_run)} other"
@@ -119,7 +121,11 @@ def unchecked_hashes(package: Package) -> list[str]:
     for resource in package.resources:
         declared = resource.get("hash")
         algorithm = declared.split(":", 1)[0] if isinstance(declared, str) and ":" in declared else "md5"
-        if algorithm not in CHECKED_HASHES:
+        if not algorithm:
+            notes.append(
+                f'resource "{resource["name"]}": its hash "{declared}" names no algorithm, and is not checked'
+            )
+        elif algorithm not in CHECKED_HASHES:
             notes.append(
                 f'resource "{resource["name"]}": its {algorithm} hash is not checked (frictionless and ecodata '
                 f"compare {' and '.join(CHECKED_HASHES)} hashes); give one of those to have the file checked"

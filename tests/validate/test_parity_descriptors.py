@@ -175,18 +175,16 @@ def test_a_hash_no_one_checks_is_said_to_be_unchecked(tmp_path):
     fields = [{"name": "a", "type": "integer"}]
     resources = [
         table("one", fields) | {"hash": "sha1:" + "0" * 40},
-        table(
-            "two",
-            fields,
-        )
-        | {"path": "one.csv", "hash": "sha256:" + "0" * 64},
+        table("two", fields) | {"path": "one.csv", "hash": "sha256:" + "0" * 64},
+        table("three", fields) | {"path": "one.csv", "hash": ":00"},
     ]
     descriptor = write_package(tmp_path, resources, {"one.csv": b"a\n1\n"})
     output = CliRunner().invoke(cli, ["validate", str(descriptor), "--format", "json"]).output
     report = json.loads(output)
     assert report["notes"] == [
         'resource "one": its sha1 hash is not checked (frictionless and ecodata compare md5 and sha256 '
-        "hashes); give one of those to have the file checked"
+        "hashes); give one of those to have the file checked",
+        'resource "three": its hash ":00" names no algorithm, and is not checked',
     ]
     assert [error["type"] for error in report["errors"]] == ["hash-count"]  # the sha256, checked
 
@@ -215,5 +213,5 @@ def test_a_v1_tabular_package_names_each_resource_without_the_profile(tmp_path):
             ("package-error", "three"),
         ], engine
         assert report.findings[0].message.startswith(
-            'resource "one" has no "profile": "tabular-data-resource"'
+            'resource "one" is not "profile": "tabular-data-resource"'
         )

@@ -342,3 +342,14 @@ def test_a_header_error_names_the_header_s_line_in_every_format(tmp_path):
     ]
     github = invoke(descriptor, "--format", "github").output
     assert ",line=2,title=incorrect-label::" in github
+
+
+def test_findings_of_a_skipped_type_are_counted_in_a_note(tmp_path):
+    descriptor = write_package(
+        tmp_path, [table("t", [{"name": "a", "type": "integer"}])], {"t.csv": b"a\nx\ny\n"}
+    )
+    result = invoke(descriptor, "--skip", "type-error")
+    assert result.exit_code == 0 and result.output.splitlines() == [
+        "note: --check/--skip: 2 findings of the types left out not reported; `ecodata build` checks every type",
+        "valid: 1 resource, 2 rows, no errors",
+    ]

@@ -110,8 +110,8 @@ def resources_named(found: list[Finding], resources: list[dict]) -> list[Finding
             finding = dataclasses.replace(
                 finding,
                 resource=name,
-                message=f'resource "{name}" has no "profile": "{TABULAR_PROFILES[1]}", which the package\'s '
-                f'"profile": "{TABULAR_PROFILES[0]}" requires of every resource (Data Package v1); add it',
+                message=f'resource "{name}" is not "profile": "{TABULAR_PROFILES[1]}", which the package\'s '
+                f'"profile": "{TABULAR_PROFILES[0]}" requires of every resource (Data Package v1); declare it',
             )
         named.append(finding)
     return named
