@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..package import Package, PackageError, parse_descriptor
+from ..package import Package, PackageError, read_descriptor_file
 from ..validate.tables import Row, reading_errors, text_rows
 from ..zipped import opened
 
@@ -51,11 +51,9 @@ class Side:
         if not isinstance(schema, str):
             return resource
         try:
-            text = self.package.safe_path(schema).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise PackageError(f"{self.path}: cannot read the schema {schema} ({reason})") from None
-        return resource | {"schema": parse_descriptor(text, schema)}
+            return resource | {"schema": read_descriptor_file(self.package.safe_path(schema), schema)}
+        except PackageError as error:
+            raise PackageError(f"{self.path}: {error}") from None
 
     def rows(self, name: str) -> Iterator[Row]:
         """The rows of resource `name`; none when this version has no such resource."""
