@@ -184,6 +184,11 @@ def startup(datasette):
 def extra_template_vars(template, database, table, request, datasette):
     config = datasette.plugin_config("ecodata") or {}
     found = {"page_description": page_description(datasette, database, table)}
+    if template in ("index.html", "database.html", "error.html"):  # their box searching every table
+        found["search_all"] = any(
+            datasette.table_metadata(name, entry["name"]).get("fts_table")
+            for name, entry in each_table(datasette, config)
+        )
     if template == "index.html":
 
         async def with_json_ld():

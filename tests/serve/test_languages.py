@@ -55,7 +55,28 @@ def test_a_package_described_in_english_gets_its_pages_in_english_alone(english,
 
 
 def test_its_search_page_writes_its_messages_in_english_alone(english):
-    assert "var CHINESE = false;" in datasette_get(english, "/-/search?q=apple").text
+    said = datasette_get(english, "/-/search?q=apple").text
+    assert "var CHINESE = false;" in said
+    assert "Words match whole, singular or plural." in said and "Chinese matches" not in said
+
+
+def test_a_package_with_no_text_to_search_offers_no_search_box(tmp_path):
+    """A package of figures alone (datasets/house-prices-us) had the home page's box, and a search page
+    that said "No table is set up for search." above "Searching 0 tables …", for ever."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    figures = table("prices", [{"name": "year", "type": "integer"}, {"name": "index", "type": "number"}])
+    dist = build(
+        write_package(tmp_path / "p", [figures], {"prices.csv": b"year,index\n2000,100.5\n"}), tmp_path / "d"
+    )
+    assert 'action="/-/search"' not in datasette_get(dist, "/").text
+    assert (
+        'action="/-/search"' in datasette_get(built_copy(tmp_path / "s"), "/").text
+    )  # (a package with text)
+    said = datasette_get(dist, "/-/search?q=100").text
+    assert "No table is set up for search." in said and "!tables.length" in said
 
 
 def test_a_package_may_ask_for_both_languages(tmp_path):
