@@ -93,7 +93,7 @@ def table_metadata(resource: dict, tables: list[dict]) -> dict:
     table = {
         "title": resource.get("title", resource["name"]),
         "description": resource.get("description", ""),
-        "columns": {field["name"]: field.get("description", "") for field in fields},
+        "columns": {field["name"]: field["description"] for field in fields if field.get("description")},
     }
     units = {field["name"]: field["unit"] for field in fields if isinstance(field.get("unit"), str)}
     if units:

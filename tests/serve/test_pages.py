@@ -110,6 +110,15 @@ TABLE_TEMPLATE_EDITS = [
     ("> expand labels</label>", "> expand labels · 展开标签</label>"),
     ("> stream all rows</label>", "> stream all rows · 导出全部行</label>"),
     ('<input type="submit" value="Export CSV">', '<input type="submit" value="Export CSV · 导出 CSV">'),
+    # the described columns (the build leaves out those without a description) in the table's order
+    (
+        "{% if metadata.columns %}\n",
+        '{% set described = columns|select("in", metadata.columns or {})|list %}{% if described %}\n',
+    ),
+    (
+        "    {% for column_name, column_description in metadata.columns.items() %}\n",
+        "    {% for column_name in described %}{% set column_description = metadata.columns[column_name] %}\n",
+    ),
     # on a phone the description, and the search, filters and facets, folded behind a button each
     (
         "{% block description_source_license %}",
@@ -136,6 +145,29 @@ def test_our_table_template_is_datasette_s_with_the_listed_changes():
         return text.replace(folded, "").replace("</dl>\n</details>\n", "</dl>\n")
 
     assert_upstream_template_with("table.html", TABLE_TEMPLATE_EDITS, restore=unfold)
+
+
+def test_the_columns_are_described_in_the_table_s_order_and_only_where_described(built, tmp_path):
+    """The list was alphabetical (metadata.json sorts its keys), and named every column without a
+    description too (datasets/house-prices-us: 24 bare names)."""
+    from ecodata.build.dist import build
+    from tests.parity import table, write_package
+
+    fields = load_package(ROOT / "datapackage.json").resource("protected_areas")["schema"]["fields"]
+    page = datasette_get(built, f"/{DATABASE}/protected_areas").text
+    listed = re.findall(
+        r"<dt>([^<]+)</dt>", page.split('<dl class="column-descriptions">')[1].split("</dl>")[0]
+    )
+    assert listed == [field["name"] for field in fields if field.get("description")]
+    assert sorted(listed) != listed  # (the schema's order is not the alphabet's)
+    undescribed = table(
+        "t", [{"name": "b", "type": "integer"}, {"name": "a", "type": "integer", "description": "A."}]
+    )
+    dist = build(write_package(tmp_path / "p", [undescribed], {"t.csv": b"b,a\n1,2\n"}), tmp_path / "dist")
+    assert (
+        "About the 1 column<" in datasette_get(dist, "/parity/t").text
+        and "<dt>b</dt>" not in datasette_get(dist, "/parity/t").text
+    )
 
 
 @pytest.mark.parametrize(
