@@ -222,6 +222,9 @@ def source_citations(sources: list[dict], evidence: dict) -> dict:
     }
 
 
+AUTHOR_ROLES = {"creator", "author"}  # a contributor who made the data: v2's word, and v1's
+
+
 def dataset_facts(package: Package) -> dict:
     """What the home page's schema.org Dataset says beyond title, description and licence; its
     temporal coverage comes from the field the date-after-source check reads, when declared."""
@@ -240,7 +243,7 @@ def dataset_facts(package: Package) -> dict:
         "creators": [
             person.get("title", "")
             for person in descriptor.get("contributors") or []
-            if isinstance(person, dict) and "creator" in (person.get("roles") or [person.get("role")])
+            if isinstance(person, dict) and AUTHOR_ROLES & set(person.get("roles") or [person.get("role")])
         ],
         "created": descriptor.get("created", ""),
         "sources": [

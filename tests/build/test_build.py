@@ -831,3 +831,25 @@ def test_a_code_list_and_a_headline_keyed_by_a_name_with_double_quotes_are_serve
     home = datasette_get(dist, "/")
     assert home.status_code == 200 and "/parity/facts/a" in home.text
     assert "湿地 · wetland" in datasette_get(dist, "/parity/facts").text  # the code list's labels
+
+
+def test_a_v1_author_is_a_creator_of_the_data_set(tmp_path):
+    """Data Package v1 names a contributor who made the data `"role": "author"`: the citations and the
+    home page's schema.org `creator` had only v2's `creator`, and cited the package's title."""
+    from parity import table, write_package
+
+    from ecodata.build.metadata import dataset_facts
+    from ecodata.package import load_package
+
+    descriptor = write_package(
+        tmp_path, [table("t", [{"name": "a", "type": "integer"}])], {"t.csv": b"a\n1\n"}
+    )
+    document = json.loads(descriptor.read_text()) | {
+        "contributors": [
+            {"title": "Ada", "role": "author"},
+            {"title": "Bo", "roles": ["creator"]},
+            {"title": "Cy", "role": "maintainer"},
+        ]
+    }
+    descriptor.write_text(json.dumps(document))
+    assert dataset_facts(load_package(descriptor))["creators"] == ["Ada", "Bo"]
