@@ -215,3 +215,18 @@ def test_a_v1_tabular_package_names_each_resource_without_the_profile(tmp_path):
         assert report.findings[0].message.startswith(
             'resource "one" is not "profile": "tabular-data-resource"'
         )
+
+
+def test_a_field_s_wrong_property_names_the_field_and_its_resource(tmp_path):
+    """frictionless's "'%Y-%m-%d' is not one of […] at property 'format'" named neither (datasets/covid-19,
+    twice, for two resources): each now is said of its field, in order."""
+    fields = [{"name": "Date", "type": "string", "format": "%Y-%m-%d"}, {"name": "n", "type": "integer"}]
+    resources = [table("daily", fields), table("weekly", fields) | {"path": "daily.csv"}]
+    descriptor = write_package(tmp_path, resources, {"daily.csv": b"Date,n\n2020-01-01,1\n"})
+    for engine in ("arrow", "frictionless"):
+        report = findings(descriptor, engine)[1]
+        assert [(f.type, f.resource, f.field) for f in report.findings] == [
+            ("field-error", "daily", "Date"),
+            ("field-error", "weekly", "Date"),
+        ], engine
+        assert report.findings[1].message.startswith("resource \"weekly\": '%Y-%m-%d' is not one of [")

@@ -114,6 +114,35 @@ def resources_named(found: list[Finding], resources: list[dict]) -> list[Finding
                 f'"profile": "{TABULAR_PROFILES[0]}" requires of every resource (Data Package v1); declare it',
             )
         named.append(finding)
+    return fields_named(named, resources)
+
+
+FIELD_PROPERTY_NOTE = re.compile(r"(?P<value>.+?) (is|does) .* at property '(?P<property>[^']+)'")
+
+
+def fields_named(found: list[Finding], resources: list[dict]) -> list[Finding]:
+    """frictionless says a field's wrong property (`'%Y-%m-%d' is not one of […] at property 'format'`)
+    without the field or resource: each said of the first field, in order, whose property has that value."""
+    fields = [
+        (resource.get("name", ""), field)
+        for resource in resources
+        if isinstance(resource, dict) and isinstance(resource.get("schema"), dict)
+        for field in resource["schema"].get("fields") or []
+        if isinstance(field, dict)
+    ]
+    named = []
+    for finding in found:
+        match = FIELD_PROPERTY_NOTE.fullmatch(finding.message) if finding.type == "field-error" else None
+        if match and finding.field is None:
+            value, key = match["value"], match["property"]
+            place = next(
+                (i for i, (_, field) in enumerate(fields) if key in field and repr(field[key]) == value), None
+            )
+            if place is not None:
+                resource, field = fields.pop(place)  # (the next such finding is of the next such field)
+                finding = dataclasses.replace(finding, resource=resource, field=field.get("name"))
+                finding = dataclasses.replace(finding, message=f'resource "{resource}": {finding.message}')
+        named.append(finding)
     return named
 
 
