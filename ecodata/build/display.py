@@ -39,6 +39,17 @@ def field_label(field: dict) -> dict:
     return {"title": field.get("title") or field["name"], "zh": chinese_label(field.get("description", ""))}
 
 
+ID_NAME = re.compile(
+    r"(?i:(^|[ _.-])(id|uid|fips|geonameid))$|[a-z]I[Dd]$"
+)  # id, UID, station_id, geonameid, cityID
+
+
+def names_an_id(name: str) -> bool:
+    """Whether a number column's name says it holds identifiers, not figures: shown as written (84000053,
+    not 84,000,053), never a row's leading figure."""
+    return bool(ID_NAME.search(name))
+
+
 def coded_fields(schema: dict) -> set[str]:
     """Fields whose cells are codes: single-field foreign keys, enums and categories."""
     coded = {key["fields"][0] for key in schema.get("foreignKeys", []) if len(key.get("fields", [])) == 1}
@@ -83,7 +94,10 @@ def page_plan(
     numbers = {
         name: fields[name]["type"]
         for name in names
-        if fields[name].get("type") in NUMERIC and name not in key and name not in coded
+        if fields[name].get("type") in NUMERIC
+        and name not in key
+        and name not in coded
+        and not names_an_id(name)
     }
     qualifier = settings_for(declared, "qualifier", resource["name"])
     qualified = (

@@ -147,6 +147,26 @@ def test_our_table_template_is_datasette_s_with_the_listed_changes():
     assert_upstream_template_with("table.html", TABLE_TEMPLATE_EDITS, restore=unfold)
 
 
+def test_a_number_column_named_as_an_id_is_shown_as_written_and_never_the_lead(tmp_path):
+    """datasets/covid-19's UID read 84,000,053, and was its rows' leading figure (before Population)."""
+    from ecodata.build.dist import build
+    from tests.parity import table, write_package
+
+    fields = [
+        {"name": "Combined_Key", "type": "string"},
+        {"name": "UID", "type": "integer"},
+        {"name": "Population", "type": "integer"},
+    ]
+    resource = table("places", fields, primaryKey=["Combined_Key"])
+    files = {"places.csv": b"Combined_Key,UID,Population\nAlabama US,84000001,4903185\n"}
+    plan = page_plan(resource, {}, None, {})
+    assert list(plan["figures"]) == ["Population"]
+    dist = build(write_package(tmp_path / "p", [resource], files), tmp_path / "dist")
+    page = datasette_get(dist, "/parity/places").text
+    assert re.search(r'<td class="col-UID[^>]*>\s*<div class="ecodata-cell">84000001</div>', page)
+    assert "4,903,185" in page
+
+
 def test_the_columns_are_described_in_the_table_s_order_and_only_where_described(built, tmp_path):
     """The list was alphabetical (metadata.json sorts its keys), and named every column without a
     description too (datasets/house-prices-us: 24 bare names)."""
