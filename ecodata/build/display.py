@@ -1,5 +1,6 @@
 """What a table's pages show first, and how: read at build time from the descriptor and the checks it
-declares, never from a table's or column's name.
+declares, never from a table's or column's name — but one: a number column named as an identifier (`id`,
+`UID`, `station_id`, `geonameid`) holds no figure (a descriptor has no word for it).
 
 - the **subject** of a row: the first bilingual pair of plain text fields (the `bilingual` check's
   `pairs`), else the first plain text field;
