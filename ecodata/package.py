@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+LICENCE_FILES = ("LICENSE", "LICENCE", "COPYING")  # a licence's text, by the names repositories give it
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 
 
@@ -109,10 +110,16 @@ class Package:
         return resolved
 
     def input_files(self) -> list[Path]:
-        """Every file a build reads: the descriptor, the resources and the archived sources."""
+        """Every file a build reads: the descriptor, the resources, the licence's text beside the
+        descriptor (LICENSE, LICENCE.md, COPYING…: the zip is the data's to pass on) and the archived sources."""
         files = [self.descriptor_path]
         for resource in self.resources:
             files += [path for path in self.resource_files(resource) if path not in files]
+        files += sorted(
+            path
+            for path in self.root.iterdir()
+            if path.is_file() and path.name.upper().startswith(LICENCE_FILES) and path not in files
+        )
         sources = self.root / "sources"
         if sources.is_dir():
             files += sorted(p for p in sources.iterdir() if p.is_file())

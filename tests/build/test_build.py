@@ -853,3 +853,22 @@ def test_a_v1_author_is_a_creator_of_the_data_set(tmp_path):
     }
     descriptor.write_text(json.dumps(document))
     assert dataset_facts(load_package(descriptor))["creators"] == ["Ada", "Bo"]
+
+
+def test_the_zip_carries_the_licence_s_text_beside_the_descriptor(tmp_path):
+    """datasets/global-temp's zip left out its LICENSE: the data's terms did not travel with it."""
+    from parity import table, write_package
+
+    descriptor = write_package(
+        tmp_path / "p", [table("t", [{"name": "a", "type": "integer"}])], {"t.csv": b"a\n1\n"}
+    )
+    (descriptor.parent / "LICENSE.md").write_text("ODC-PDDL-1.0\n", encoding="utf-8")
+    (descriptor.parent / "notes.txt").write_text("not the package's\n", encoding="utf-8")
+    dist = build(descriptor, tmp_path / "dist")
+    with zipfile.ZipFile(dist / "parity.zip") as archive:
+        assert "LICENSE.md" in archive.namelist() and "notes.txt" not in archive.namelist()
+        assert archive.read("LICENSE.md") == b"ODC-PDDL-1.0\n"
+    from ecodata.build.dist import is_stale
+
+    (descriptor.parent / "LICENSE.md").write_text("CC-BY-4.0\n", encoding="utf-8")
+    assert is_stale(descriptor, dist)  # a new licence text is a new build
