@@ -93,7 +93,7 @@ def dataset_json_ld(datasette, request, config: dict, coverage: str | None = Non
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": metadata.get("title", ""),
-        "description": metadata.get("description", ""),
+        "description": metadata.get("description") or metadata.get("title", ""),  # (search engines want one)
         "url": home,
         "license": metadata.get("license_url") or metadata.get("license"),
         "isAccessibleForFree": True,

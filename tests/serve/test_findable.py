@@ -131,3 +131,26 @@ def test_a_missing_page_is_bilingual_and_leads_on(built):
     assert "Page not found" in page and "未找到" in page
     assert 'action="/-/search"' in page and f'href="/{DATABASE}/indicators"' in page
     assert datasette_get(built, f"/{DATABASE}/no_such_table.json").json()["status"] == 404
+
+
+def test_a_package_without_titles_or_a_description_is_named_once_and_described(tmp_path):
+    """datasets/global-temp: "annual annual · 319 rows" (a table without a title is named by its name,
+    which the line repeated), and its JSON-LD said `"description": ""`."""
+    import json as json_module
+
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    dist = build(
+        write_package(
+            tmp_path / "p", [table("annual", [{"name": "a", "type": "integer"}])], {"annual.csv": b"a\n1\n"}
+        ),
+        tmp_path / "d",
+    )
+    home = datasette_get(dist, "/").text
+    assert ">annual</a>\n      <small>1 row</small>" in home, home
+    document = json_module.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S).group(1)
+    )
+    assert document["description"] == document["name"] == "parity"
