@@ -195,6 +195,9 @@ def roles(plan: dict) -> dict[str, str]:
 LINK = "Link"  # Datasette's first column, linking each row of a table without a single-column key
 
 
+PHONE_FOLDED = ("other", "number")  # roles a phone's row card leaves to the row page (ecodata.css)
+
+
 class TablePage:
     """What _table.html asks about a table's columns: their order, labels and roles."""
 
@@ -209,6 +212,10 @@ class TablePage:
         self.codes = codes
         names = [column["name"] for column in display_columns]
         self.positions = self.shown(names)
+        # a phone's card shows a row's key cells (ecodata.css): the others are counted, to say so
+        self.folded_on_a_phone = sum(
+            self.roles.get(names[index], "other") in PHONE_FOLDED for index in self.positions
+        )
 
     def shown(self, names: list[str]) -> list[int]:
         """The positions of the columns shown, in the plan's order: Datasette's link to the row first, and

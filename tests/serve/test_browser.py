@@ -329,9 +329,26 @@ def test_a_table_page_fits_a_phone(server, phone):
     label = value.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert "value" in label and "数值" in label  # each cell says its column
     assert first.bounding_box()["width"] <= 390
+    folded = first.locator("td.ecodata-role-other, td.ecodata-role-number").all()
+    hidden = sum(not cell.is_visible() for cell in folded)
+    assert hidden == len(folded)
+    note = phone.locator("p.ecodata-phone-only")  # the columns a card leaves out are said, not dropped unsaid
+    assert (
+        hidden
+        and note.is_visible()
+        and note.inner_text().startswith(f"{hidden} more columns on each row's page")
+    )
     for table in ("international_partnerships", "indicators"):
         phone.goto(f"{server}/{DATABASE}/{table}")
         assert not overflows_sideways(phone), table
+
+
+def test_a_wide_screen_is_not_told_of_columns_it_shows(server, page):
+    page.goto(f"{server}/{DATABASE}/protected_areas")
+    assert (
+        page.locator("p.ecodata-phone-only").count() == 1
+        and not page.locator("p.ecodata-phone-only").is_visible()
+    )
 
 
 def test_a_phone_sees_rows_on_the_first_screen_and_unfolds_filters_and_facets(server, phone):
