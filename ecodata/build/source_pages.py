@@ -149,7 +149,9 @@ def html_page(title: str, body: str, script: str = "", description: str = "") ->
 {f"<script>{script}</script>" if script else ""}
 </head>
 <body>
+<main>
 {body}
+</main>
 </body>
 </html>
 """

@@ -46,6 +46,9 @@ def test_our_base_template_is_datasette_s_with_three_additions_and_bilingual_men
                 '<title id="nav-menu-svg-title">Menu · 菜单</title>',
             ),
             ("{{ link.label }}</a>", "{{ link.label|both }}</a>"),
+            # the content a landmark a screen reader can jump to (Datasette's page has none)
+            ('<section class="content">', '<main class="content">'),
+            ("{% endblock %}\n</section>", "{% endblock %}\n</main>"),
         ],
     )
 
@@ -53,6 +56,7 @@ def test_our_base_template_is_datasette_s_with_three_additions_and_bilingual_men
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_says_its_language_and_what_it_is(built, path):
     page = datasette_get(built, path).text
+    assert page.count("<main") == 1, path  # a landmark to jump to
     assert re.search(r'<html lang="[a-z]{2}', page)
     description = re.search(r'<meta name="description" content="([^"]*)"', page)
     assert description and len(description.group(1)) > 40
