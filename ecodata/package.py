@@ -253,9 +253,10 @@ def parse_descriptor(text: str, shown: str) -> object:
         try:  # YAML reads 2020-01-31 as a date; a descriptor holds JSON values, so dates become ISO text
             return json.loads(json.dumps(yaml.safe_load(text), default=str))
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-            raise PackageError(f"{shown}: not valid YAML{where}") from None
+            mark, problem = getattr(error, "problem_mark", None), getattr(error, "problem", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            said = ": ".join(filter(None, [where, problem]))  # as the JSON error: where, then what
+            raise PackageError(f"{shown}: not valid YAML{f' ({said})' if said else ''}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

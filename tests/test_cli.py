@@ -97,6 +97,19 @@ def test_descriptor_that_is_not_json_exits_2(tmp_path, monkeypatch):
     )
 
 
+def test_a_descriptor_that_is_not_yaml_says_why_as_json_does(tmp_path):
+    """datasets' YAML with an unquoted `: ` in a description: "not valid YAML (line 3, column 20)" alone."""
+    (tmp_path / "datapackage.yaml").write_text(
+        "name: x\ndescription: Prices: monthly: in USD\n", encoding="utf-8"
+    )
+    result = run("validate", tmp_path / "datapackage.yaml")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {tmp_path / 'datapackage.yaml'}: not valid YAML (line 2, column 20: mapping values are not "
+        "allowed here)\n"
+    )
+
+
 def test_json_that_is_not_a_package_exits_2(tmp_path):
     (tmp_path / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8")
     result = run("validate", tmp_path / "datapackage.json")
