@@ -224,12 +224,17 @@ def test_this_package_describes_itself_in_chinese_too_so_its_site_is_bilingual()
 # in a browser last: playwright keeps an event loop running in this thread, where asyncio.run fails
 @pytest.fixture(scope="module")
 def english_server(english):
+    yield from served(english.parent / "package", english)
+
+
+def served(package: Path, dist: Path):
+    """`ecodata serve` of a built package, on a port of its own, for as long as the generator lives."""
     import subprocess
     import sys
 
     port = free_port()
-    command = [str(Path(sys.executable).parent / "ecodata"), "serve", str(english.parent / "package")]
-    command += ["--out", str(english), "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "ecodata"), "serve", str(package)]
+    command += ["--out", str(dist), "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)
@@ -237,6 +242,32 @@ def english_server(english):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def keyless_server(tmp_path_factory):
+    """datasets/global-temp's shape: a table without a primary key, its text the same on many rows."""
+    from ecodata.build.dist import build
+    from tests.parity import table, write_package
+
+    folder = tmp_path_factory.mktemp("keyless")
+    fields = [
+        {"name": "Source", "type": "string"},
+        {"name": "Year", "type": "integer"},
+        {"name": "Mean", "type": "number"},
+    ]
+    rows = b"Source,Year,Mean\nGISTEMP,2015,0.9\nGISTEMP,2016,1.01\ngcag,2016,0.94\n"
+    descriptor = write_package(folder / "package", [table("annual", fields)], {"annual.csv": rows})
+    yield from served(descriptor.parent, build(descriptor, folder / "dist"))
+
+
+def test_a_search_hit_in_a_table_without_a_key_links_to_its_row_and_names_it(keyless_server, page):  # noqa: F811
+    """Each hit was a link "row" to the list of hits, beside "Source GISTEMP": five identical lines."""
+    page.goto(f"{keyless_server}/-/search?q=gistemp")
+    page.locator("#search-all-results tr.search-hit").first.wait_for(timeout=15000)
+    links = page.locator("#search-all-results tr.search-hit td:first-child a").all()
+    assert [link.inner_text() for link in links] == ["GISTEMP, 2015", "GISTEMP, 2016"]
+    assert [link.get_attribute("href") for link in links] == ["/parity/annual/1", "/parity/annual/2"]
 
 
 @pytest.mark.parametrize("query", ["apple", "xylophone", "3.M"])
