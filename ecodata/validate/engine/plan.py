@@ -126,8 +126,10 @@ def fields_named(found: list[Finding], resources: list[dict]) -> list[Finding]:
     fields = [
         (resource.get("name", ""), field)
         for resource in resources
-        if isinstance(resource, dict) and isinstance(resource.get("schema"), dict)
-        for field in resource["schema"].get("fields") or []
+        if isinstance(resource, dict)
+        and isinstance(resource.get("schema"), dict)
+        and isinstance(resource["schema"].get("fields"), list)  # a malformed one: frictionless says so
+        for field in resource["schema"]["fields"]
         if isinstance(field, dict)
     ]
     named = []
