@@ -225,6 +225,17 @@ def source_citations(sources: list[dict], evidence: dict) -> dict:
 AUTHOR_ROLES = {"creator", "author"}  # a contributor who made the data: v2's word, and v1's
 
 
+def web_address(sources) -> str:
+    """The address of the one source (or homepage) a descriptor gives as a web address: what Datasette
+    links its name to; "" where there are several, or none."""
+    addresses = [
+        source.get("path")
+        for source in sources or []
+        if isinstance(source, dict) and str(source.get("path") or "").startswith(("https://", "http://"))
+    ]
+    return addresses[0] if len(addresses) == 1 else ""
+
+
 def dataset_facts(package: Package) -> dict:
     """What the home page's schema.org Dataset says beyond title, description and licence; its
     temporal coverage comes from the field the date-after-source check reads, when declared."""
@@ -299,8 +310,9 @@ def datasette_metadata(
         "source": "; ".join(
             source.get("title", "") for source in descriptor.get("sources") or [] if isinstance(source, dict)
         ),
-        "source_url": f"{SOURCE_PAGES}/index.html" if sources else "",
+        "source_url": f"{SOURCE_PAGES}/index.html" if sources else web_address(descriptor.get("sources")),
         "about": f"{package.name} {package.version}".strip(),
+        "about_url": web_address([{"path": descriptor.get("homepage")}]),
         "databases": {
             package.name: {
                 "title": descriptor.get("title", package.name),

@@ -158,3 +158,22 @@ def test_a_package_without_titles_or_a_description_is_named_once_and_described(t
         re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S).group(1)
     )
     assert document["description"] == document["name"] == "parity"
+
+
+def test_a_package_s_web_source_and_homepage_are_linked(tmp_path):
+    """datasets/house-prices-us names its source at a web address and has a homepage: both were plain text."""
+    from parity import table, write_package
+
+    from ecodata.build.dist import build
+
+    descriptor = write_package(
+        tmp_path / "p", [table("t", [{"name": "a", "type": "integer"}])], {"t.csv": b"a\n1\n"}
+    )
+    document = json.loads(descriptor.read_text()) | {
+        "homepage": "https://example.org/prices",
+        "sources": [{"title": "S&P Case-Shiller", "path": "https://example.org/case-shiller"}],
+    }
+    descriptor.write_text(json.dumps(document))
+    home = datasette_get(build(descriptor, tmp_path / "d"), "/").text
+    assert re.search(r'<a href="https://example.org/case-shiller">\s*S&amp;P Case-Shiller</a>', home)
+    assert 'href="https://example.org/prices"' in home
