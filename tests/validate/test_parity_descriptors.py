@@ -137,6 +137,9 @@ def test_a_format_written_as_the_pre_1_0_drafts_wrote_it_is_read_as_frictionless
     ]
 
 
+@pytest.mark.filterwarnings(
+    'ignore:Resource "layout" is deprecated:UserWarning'
+)  # (frictionless, in-process)
 @pytest.mark.parametrize(
     "properties, content, verdict",
     [
