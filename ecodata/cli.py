@@ -79,15 +79,20 @@ def former_spelling(option: str, parameter: str, now: str, type: click.ParamType
 
 
 @contextmanager
-def json_on_stdout_too(wanted: bool, **empty):
-    """A package that cannot be read is said on stderr (exit 2) and, where JSON is asked for, as JSON on
-    stdout too: `{"error": "…", …}` with the command's usual keys `empty`, for a machine reading it."""
+def said_on_stdout_too(render=None):
+    """A package that cannot be read is said on stderr (exit 2) and, in a format a machine reads, on
+    stdout too: `render(message)` (None: the text format, stderr alone)."""
     try:
         yield
     except PackageError as error:
-        if wanted:
-            click.echo(json.dumps({"error": str(error), **empty}, ensure_ascii=False, indent=2))
+        if render is not None:
+            click.echo(render(str(error)))
         raise
+
+
+def json_error(**empty):
+    """`{"error": "…", …}` with a command's usual keys `empty`: what `checks` and `diff` say as JSON."""
+    return lambda message: json.dumps({"error": message, **empty}, ensure_ascii=False, indent=2)
 
 
 @click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,16 +181,12 @@ def validate(
         "standard": standard,
         "engine": engine,
     }
-    try:
-        # (a signal while it forks stops it too: exits.Forks); a zip is read from a folder it is extracted to
+    # (a signal while it forks stops it too: exits.Forks); a zip is read from a folder it is extracted to
+    with said_on_stdout_too(CANNOT_RUN_RENDERERS.get(output_format)):
         with ended_by_signals(), bar or nullcontext(), opened(descriptor) as package:
             report = validate_package(package, **options, progress=bar, workers=workers, dask=dask)
-            if is_zip(Path(descriptor)):  # its files are the zip's entries, none in the workspace to annotate
+            if is_zip(descriptor):  # its files are the zip's entries, none in the workspace to annotate
                 report.root = None
-    except PackageError as error:  # said on stderr (exit 2), and in the format a machine reads
-        if output_format in CANNOT_RUN_RENDERERS:
-            click.echo(CANNOT_RUN_RENDERERS[output_format](str(error)))
-        raise
     click.echo(RENDERERS[output_format](report, limit_errors))
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
 
@@ -269,7 +270,7 @@ def checks(descriptor: Path, output_format: str):
     """
     from .validate.listing import check_listing, render_listing
 
-    with json_on_stdout_too(output_format == "json", checks=[]):
+    with said_on_stdout_too(json_error(checks=[]) if output_format == "json" else None):
         listing = check_listing(load_package(descriptor))
     click.echo(
         json.dumps(listing, ensure_ascii=False, indent=2)
@@ -291,7 +292,10 @@ def diff(old: Path, new: Path, output_format: str):
     from .maintain.diff import diff_packages
     from .maintain.diff_report import RENDERERS, has_differences
 
-    with ended_by_signals(), json_on_stdout_too(output_format == "json", resources={}):
+    with (
+        ended_by_signals(),
+        said_on_stdout_too(json_error(resources={}) if output_format == "json" else None),
+    ):
         changes = diff_packages(old, new)
     click.echo(RENDERERS[output_format](changes))
     sys.exit(1 if has_differences(changes) else 0)  # like diff(1)

@@ -59,8 +59,7 @@ class GuardedGroup(click.Group):
         except RecursionError:
             raise CannotRun("the input is nested too deeply to read") from None
         except KeyboardInterrupt:  # Ctrl-C outside ended_by_signals: the shell's 130, not click's 1
-            click.echo("stopped by SIGINT", err=True)  # ("Aborted!"), which `validate` uses for "invalid"
-            sys.exit(128 + signal.SIGINT)
+            stopped_by(signal.SIGINT)  # (not click's "Aborted!" and 1, which `validate` uses for "invalid")
         except BrokenPipeError:  # the reader of the output went away (`| head`): as if killed by SIGPIPE
             output_dropped()
             sys.exit(128 + signal.SIGPIPE)
@@ -79,6 +78,12 @@ class GuardedGroup(click.Group):
                 traceback.print_exc()
                 sys.exit(EXIT_BUG)  # the traceback, and still the exit code of a bug (not Python's 1)
             raise Bug(bug_line(error)) from None
+
+
+def stopped_by(number: int) -> None:
+    """Say so in a line (a cancelled CI job's log showed nothing), and end with the shell's 128 + signal."""
+    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
+    sys.exit(128 + number)
 
 
 def output_dropped() -> None:
@@ -108,9 +113,9 @@ def ended_by_signals():
     }
     try:
         yield
-    except SystemExit as ending:  # said in a line: a cancelled CI job's log showed nothing at all
+    except SystemExit as ending:  # `stop`'s, said in a line
         if isinstance(ending.code, int) and ending.code - 128 in previous:
-            click.echo(f"stopped by {signal.Signals(ending.code - 128).name}", err=True)
+            stopped_by(ending.code - 128)
         raise
     finally:
         for number, handler in previous.items():

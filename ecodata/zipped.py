@@ -20,8 +20,8 @@ READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
 def opened(path: str | Path) -> Iterator[Package]:
     """The package at `path`; a zip is extracted into a temporary folder that lives as long as the context
     and is removed however it ends (the CLI turns SIGTERM into an exception for that)."""
-    if "://" in str(path) or not is_zip(Path(path)):  # (a URL: load_package says it is one)
-        yield load_package(path)
+    if not is_zip(path):
+        yield load_package(path)  # (a URL too: it says it is one)
         return
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="ecodata-zip-") as folder:
@@ -36,8 +36,9 @@ def opened(path: str | Path) -> Iterator[Package]:
         yield package
 
 
-def is_zip(path: Path) -> bool:
-    return path.suffix.lower() == ".zip" and not path.is_dir()
+def is_zip(path: str | Path) -> bool:
+    """Whether `path` is a zip on this machine (a URL is none: click keeps one as text)."""
+    return "://" not in str(path) and Path(path).suffix.lower() == ".zip" and not Path(path).is_dir()
 
 
 def extract(path: Path, folder: Path) -> Path:

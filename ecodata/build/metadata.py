@@ -225,14 +225,10 @@ def source_citations(sources: list[dict], evidence: dict) -> dict:
 AUTHOR_ROLES = {"creator", "author"}  # a contributor who made the data: v2's word, and v1's
 
 
-def web_address(sources) -> str:
-    """The address of the one source (or homepage) a descriptor gives as a web address: what Datasette
-    links its name to; "" where there are several, or none."""
-    addresses = [
-        source.get("path")
-        for source in sources or []
-        if isinstance(source, dict) and str(source.get("path") or "").startswith(("https://", "http://"))
-    ]
+def one_web_address(paths: list) -> str:
+    """The one web address among `paths` (a descriptor's sources', or its homepage): what Datasette links
+    a name to; "" where there are several, or none."""
+    addresses = [path for path in paths if str(path or "").startswith(("https://", "http://"))]
     return addresses[0] if len(addresses) == 1 else ""
 
 
@@ -269,6 +265,7 @@ def datasette_metadata(
     """`sources` and `evidence` (see validate.context.evidence_of) only for a package that cites sources."""
     descriptor = package.descriptor
     licence = (descriptor.get("licenses") or [{}])[0]
+    descriptor_sources = [source for source in descriptor.get("sources") or [] if isinstance(source, dict)]
     plugins: dict = {
         "ecodata": {
             "version": package.version,
@@ -307,12 +304,12 @@ def datasette_metadata(
         "description": descriptor.get("description", ""),
         "license": licence.get("name", "") or licence.get("title", ""),
         "license_url": licence.get("path", ""),
-        "source": "; ".join(
-            source.get("title", "") for source in descriptor.get("sources") or [] if isinstance(source, dict)
-        ),
-        "source_url": f"{SOURCE_PAGES}/index.html" if sources else web_address(descriptor.get("sources")),
+        "source": "; ".join(source.get("title", "") for source in descriptor_sources),
+        "source_url": f"{SOURCE_PAGES}/index.html"
+        if sources
+        else one_web_address([source.get("path") for source in descriptor_sources]),
         "about": f"{package.name} {package.version}".strip(),
-        "about_url": web_address([{"path": descriptor.get("homepage")}]),
+        "about_url": one_web_address([descriptor.get("homepage")]),
         "databases": {
             package.name: {
                 "title": descriptor.get("title", package.name),

@@ -12,10 +12,12 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..package import Package, PackageError, load_package, read_descriptor_file
+from ..package import Package, PackageError, load_package
 from .context import Context
 from .engine import DEFAULT_ENGINE, standard_checks
 from .engine.messages import LABELS
+from .engine.plan import dialect_of
+from .engine.reading import CHECKED_HASHES, hash_algorithm
 from .error_types import is_error_type, vocabulary
 from .plugins import Check, blamed_on, declared_checks, known_checks
 from .report import Report
@@ -111,16 +113,13 @@ def selection_note(left_out: int, not_run: list[str]) -> str | None:
     return f"--check/--skip: {' and '.join(said)}; `ecodata build` checks every type" if said else None
 
 
-CHECKED_HASHES = ("md5", "sha256")  # what frictionless compares a resource's `hash` with (the engine too)
-
-
 def unchecked_hashes(package: Package) -> list[str]:
     """A `hash` of another algorithm ({algorithm}:{hash}, as the spec allows: sha1, sha512…) is compared
     with nothing: said, rather than let the package pass as if it had been."""
     notes = []
     for resource in package.resources:
         declared = resource.get("hash")
-        algorithm = declared.split(":", 1)[0] if isinstance(declared, str) and ":" in declared else "md5"
+        algorithm = hash_algorithm(declared) if isinstance(declared, str) else "md5"
         if not algorithm:
             notes.append(
                 f'resource "{resource["name"]}": its hash "{declared}" names no algorithm, and is not checked'
@@ -236,12 +235,10 @@ def header_lines(package: Package) -> dict[str, int]:
     """The line of each resource's header where a dialect's `headerRows` puts it elsewhere than line 1."""
     lines = {}
     for resource in package.resources:
-        dialect = resource.get("dialect")
-        if isinstance(dialect, str):  # a file of its own
-            try:
-                dialect = read_descriptor_file(package.safe_path(dialect), dialect)
-            except PackageError:  # validation says what is wrong with it
-                continue
+        try:
+            dialect = dialect_of(resource, package.safe_path)
+        except PackageError:  # validation says what is wrong with it
+            continue
         rows = dialect.get("headerRows") if isinstance(dialect, dict) else None
         if isinstance(rows, list) and rows and isinstance(rows[0], int):
             lines[resource["name"]] = rows[0]

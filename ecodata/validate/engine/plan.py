@@ -84,7 +84,7 @@ def unplaced_descriptor_findings(package: Package):
         found = [
             Finding(type=error.type, message=error.note or error.message) for error in exception.to_errors()
         ]
-        return resources_named(found, package.resources), None
+        return named_in_descriptor(found, package.resources), None
     except Exception as error:  # frictionless fails on some shapes its profiles let through
         crash = f"frictionless cannot read the descriptor ({type(error).__name__}: {error})"
         try:  # a descriptor nothing has checked: say what is known to be wrong, if anything
@@ -99,7 +99,13 @@ TABULAR_PROFILES = ("tabular-data-package", "tabular-data-resource")  # a v1 des
 UNNAMED_PROFILE_NOTE = 'profile "{}" requires all the resources to be "{}"'.format(*TABULAR_PROFILES)
 
 
-def resources_named(found: list[Finding], resources: list[dict]) -> list[Finding]:
+def named_in_descriptor(found: list[Finding], resources: list[dict]) -> list[Finding]:
+    """frictionless's descriptor findings, each said of the resource or field it is about where its
+    line names neither (below)."""
+    return said_of_fields(said_of_resources(found, resources), resources)
+
+
+def said_of_resources(found: list[Finding], resources: list[dict]) -> list[Finding]:
     """frictionless says "profile "tabular-data-package" requires all the resources to be…" once per
     resource without the profile, naming none: each said of its resource, in order."""
     lacking = iter([r for r in resources if isinstance(r, dict) and r.get("profile") != TABULAR_PROFILES[1]])
@@ -114,13 +120,13 @@ def resources_named(found: list[Finding], resources: list[dict]) -> list[Finding
                 f'"profile": "{TABULAR_PROFILES[0]}" requires of every resource (Data Package v1); declare it',
             )
         named.append(finding)
-    return fields_named(named, resources)
+    return named
 
 
 FIELD_PROPERTY_NOTE = re.compile(r"(?P<value>.+?) (is|does) .* at property '(?P<property>[^']+)'")
 
 
-def fields_named(found: list[Finding], resources: list[dict]) -> list[Finding]:
+def said_of_fields(found: list[Finding], resources: list[dict]) -> list[Finding]:
     """frictionless says a field's wrong property (`'%Y-%m-%d' is not one of […] at property 'format'`)
     without the field or resource: each said of the first field, in order, whose property has that value."""
     fields = [
@@ -264,6 +270,11 @@ def schema_of(resource: dict, safe_path) -> dict:
     return read_descriptor_file(safe_path(schema), schema) if isinstance(schema, str) else schema
 
 
+def dialect_of(resource: dict, safe_path) -> dict:
+    dialect = resource.get("dialect") or {}
+    return read_descriptor_file(safe_path(dialect), dialect) if isinstance(dialect, str) else dialect
+
+
 def v1_format_read(field):
     """A field as frictionless reads it: a format of the pre-1.0 drafts' form `fmt:%d/%m/%Y` without
     its `fmt:` (frictionless drops it from any field's format)."""
@@ -298,9 +309,7 @@ def resource_plan(resource: dict, root: Path, safe_path) -> ResourcePlan:
             f"frictionless's own {' and '.join(legacy)} propert{'ies' if len(legacy) > 1 else 'y'}"
         )
     schema = schema_of(resource, safe_path)
-    dialect = resource.get("dialect") or {}
-    if isinstance(dialect, str):
-        dialect = read_descriptor_file(safe_path(dialect), dialect)
+    dialect = dialect_of(resource, safe_path)
     if isinstance(dialect.get("csv"), dict):  # frictionless 5's own form: {"csv": {"delimiter": ";"}}
         dialect = {key: value for key, value in dialect.items() if key != "csv"} | dialect["csv"]
     # caseSensitiveHeader (Data Package v1) is not here: frictionless 5 reads it nowhere, labels always

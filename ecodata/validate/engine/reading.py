@@ -294,9 +294,17 @@ def read_ahead(batches: Iterator[Batch], depth: int = READ_AHEAD) -> Iterator[Ba
         reader.join()
 
 
+CHECKED_HASHES = ("md5", "sha256")  # what frictionless compares a resource's `hash` with: the engine too
+
+
+def hash_algorithm(hash_property: str) -> str:
+    """The algorithm a resource's `hash` names: `{algorithm}:{hash}`, or a bare md5."""
+    return hash_property.split(":", 1)[0] if ":" in hash_property else "md5"
+
+
 def new_hasher(hash_property: str | None):
     """A hashlib object for a resource's `hash` ("sha256:…" or a bare md5), or None."""
     if not hash_property:
         return None
-    algorithm = hash_property.split(":", 1)[0] if ":" in hash_property else "md5"
-    return hashlib.new(algorithm) if algorithm in ("md5", "sha256") else None
+    algorithm = hash_algorithm(hash_property)
+    return hashlib.new(algorithm) if algorithm in CHECKED_HASHES else None

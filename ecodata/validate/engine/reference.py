@@ -7,7 +7,7 @@ import re
 from ...package import Package, frictionless_package_at
 from ..report import Finding, Report
 from . import messages
-from .plan import as_list, resources_named
+from .plan import as_list, named_in_descriptor
 
 # Frictionless notes look like: constraint "minimum" is "0"
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"')
@@ -26,10 +26,10 @@ def check_with_frictionless(package: Package, report: Report) -> None:
         checked = frictionless_package_at(package).validate(limit_errors=LIMIT_ERRORS)
     except frictionless.FrictionlessException as exception:  # what is wrong, not "descriptor is not valid"
         found = [descriptor_finding(package, error) for error in exception.to_errors()]
-        report.findings += resources_named(found, package.resources)
+        report.findings += named_in_descriptor(found, package.resources)
         return
     found = [descriptor_finding(package, error) for error in checked.errors]
-    report.findings += resources_named(found, package.resources)
+    report.findings += named_in_descriptor(found, package.resources)
     for task in checked.tasks:
         report.resources_checked += 1
         report.rows_checked += task.stats.get("rows") or 0
